@@ -1,0 +1,76 @@
+"""The console adapter: the real core, a terminal or a pipe, no token needed.
+
+It is also the test harness: :meth:`ConsoleAdapter.send` takes a line as a
+person would type it and returns the reply texts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import TextIO
+
+from bot.dispatch import Core
+from bot.i18n import _, use_language
+from bot.messages import ChatRef, Reply, Request, UserRef
+
+PLATFORM = "console"
+PROMPT = "> "
+
+
+class ConsoleAdapter:
+    """One local user, who moderates their own console."""
+
+    def __init__(self, core: Core, user_id: str = "local", locale: str | None = None) -> None:
+        self.core = core
+        self.user = UserRef(platform=PLATFORM, id=user_id)
+        self.chat = ChatRef(platform=PLATFORM, id=user_id)
+        self.locale = locale
+
+    def to_request(self, line: str) -> Request | None:
+        """Translate a typed line into a request; ``None`` if it is no command."""
+        return Request.from_text(
+            line,
+            user=self.user,
+            chat=self.chat,
+            locale=self.locale,
+            is_moderator=True,
+        )
+
+    async def send(self, line: str) -> list[str]:
+        """Answer one typed line as the bot would, and return the reply texts."""
+        request = self.to_request(line)
+        if request is None:
+            if not line.strip():
+                return []
+            return [await self._hint()]
+        reply = await self.core.handle(request)
+        return [render_reply(reply)]
+
+    async def _hint(self) -> str:
+        language = await self.core.language_for(
+            Request(command="help", user=self.user, chat=self.chat, locale=self.locale)
+        )
+        with use_language(language):
+            return _("Commands start with /: try /cost Hello, or /help.")
+
+    async def repl(self, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> None:
+        """Read commands line by line until end of input, answering each."""
+        interactive = stdin.isatty()
+        if interactive:
+            stdout.write(_("Wattson console. /help lists the commands; Ctrl-D quits.") + "\n")
+        while True:
+            if interactive:
+                stdout.write(PROMPT)
+                stdout.flush()
+            line = await asyncio.to_thread(stdin.readline)
+            if not line:
+                break
+            for text in await self.send(line.rstrip("\n")):
+                stdout.write(text + "\n")
+            stdout.flush()
+
+
+def render_reply(reply: Reply) -> str:
+    """The console shows plain text as it is."""
+    return reply.text

@@ -1,0 +1,8 @@
+"""Wattson's platform-independent core: requests in, localized replies out.
+
+Nothing under ``bot/`` imports a chat platform library; adapters in ``adapters/``
+translate platform events into :class:`bot.messages.Request` and render
+:class:`bot.messages.Reply` back.
+"""
+
+__version__ = "0.1.0"

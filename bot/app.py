@@ -1,0 +1,29 @@
+"""Wire the core: open the store, build the services, hand a :class:`Core` to adapters."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from bot.catalog import default_catalog
+from bot.commands import COMMANDS
+from bot.database import Database
+from bot.dispatch import Core, Services
+from bot.energy import Estimator
+from bot.preferences import PreferenceStore
+from bot.settings import Settings
+
+
+@asynccontextmanager
+async def open_core(settings: Settings) -> AsyncIterator[Core]:
+    """Open the SQLite store named in the settings and yield a ready core."""
+    async with Database(settings.storage.database) as database:
+        preferences = PreferenceStore(database)
+        await preferences.setup()
+        services = Services(
+            settings=settings,
+            catalog=default_catalog(),
+            estimator=Estimator(settings.cost.zone),
+            preferences=preferences,
+        )
+        yield Core(services, COMMANDS)

@@ -1,0 +1,217 @@
+"""The ``wattson`` command: run the bot, talk to it in a console, or measure a text.
+
+Subcommands import what they use when they run, so ``wattson cost --json`` pays
+for tiktoken and EcoLogits and not for the database or the chat adapters.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from bot import __version__
+from bot.errors import ConfigError, UserInputError, WattsonError
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+
+EXIT_USAGE = 2
+log = logging.getLogger("wattson")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--config",
+        metavar="PATH",
+        help="TOML settings file (default: $WATTSON_CONFIG; see config.example.toml)",
+    )
+    parser = argparse.ArgumentParser(
+        prog="wattson",
+        description="A chat bot that talks honestly about the energy footprint of AI.",
+    )
+    parser.add_argument("--version", action="version", version=f"wattson {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    commands.add_parser(
+        "run",
+        parents=[common],
+        help="start the adapters whose token is set; the console when none is",
+    )
+    console = commands.add_parser(
+        "console", parents=[common], help="talk to the bot here (reads stdin when piped)"
+    )
+    console.add_argument("--lang", choices=["en", "fr"], help="reply language")
+
+    cost = commands.add_parser("cost", parents=[common], help="estimate the cost of a text")
+    cost.add_argument("--json", action="store_true", help="print one JSON object")
+    cost.add_argument("--model", help="provider:name as EcoLogits names it, or a unique name")
+    cost.add_argument("--zone", help="electricity-mix zone (ISO 3166-1 alpha-3, or WOR)")
+    cost.add_argument("--lang", choices=["en", "fr"], help="language of the text output")
+    cost.add_argument("text", nargs="*", help="the text (read from stdin when absent)")
+
+    bench = commands.add_parser("bench", parents=[common], help="measure the hot paths")
+    bench.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run)")
+    return parser
+
+
+def load(args: argparse.Namespace) -> Settings:
+    from bot.settings import config_path, load_settings
+
+    return load_settings(config_path(args.config))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``wattson`` script and of ``python -m bot``."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        if args.command == "cost":
+            return command_cost(args)
+        if args.command == "console":
+            return asyncio.run(command_console(load(args), args.lang))
+        if args.command == "run":
+            return asyncio.run(command_run(load(args)))
+        if args.command == "bench":
+            from bot.bench import run_benchmarks
+
+            return run_benchmarks(load(args), quick=args.quick)
+    except (ConfigError, UserInputError) as error:
+        print(f"wattson: {error.localized()}", file=sys.stderr)
+        return EXIT_USAGE
+    except WattsonError as error:
+        print(f"wattson: {error.localized()}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # `wattson cost --json … | head`: the reader left early
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # as the Python docs advise for SIGPIPE
+        return 0
+    raise AssertionError(f"unhandled command {args.command}")
+
+
+def read_text(words: Sequence[str]) -> str:
+    if words:
+        return " ".join(words)
+    if sys.stdin is None or sys.stdin.isatty():
+        return ""
+    return sys.stdin.read()
+
+
+def command_cost(args: argparse.Namespace) -> int:
+    """``wattson cost``: one estimate, as JSON or as the localized /cost reply."""
+    from bot.catalog import default_catalog
+    from bot.energy import Estimator, check_zone
+    from bot.errors import EmptyTextError, TextTooLongError
+    from bot.estimate import estimate_text
+    from bot.i18n import use_language
+
+    settings = load(args)
+    language = args.lang or settings.language.default
+    with use_language(language):
+        try:
+            text = read_text(args.text)
+            if not text.strip():
+                raise EmptyTextError("cost")
+            if len(text) > settings.limits.max_input_chars:
+                raise TextTooLongError(len(text), settings.limits.max_input_chars)
+            model = default_catalog().resolve(args.model or settings.cost.default_model)
+            zone = check_zone(args.zone) if args.zone else settings.cost.zone
+            estimate = estimate_text(text, model, Estimator(zone))
+        except UserInputError as error:
+            print(f"wattson: {error.localized()}", file=sys.stderr)
+            return EXIT_USAGE
+        if args.json:
+            json.dump(estimate_json(estimate), sys.stdout, ensure_ascii=False, indent=2)
+            sys.stdout.write("\n")
+        else:
+            from bot.commands.cost import render_estimate
+
+            print(render_estimate(estimate).text)
+    return 0
+
+
+def estimate_json(estimate: Any) -> dict[str, Any]:
+    """The JSON contract of ``wattson cost --json`` (see README)."""
+    from bot.energy import Range, ecologits_version
+    from bot.equivalents import human_scale
+
+    def bounds(value: Range) -> dict[str, float]:
+        return {"min": value.low, "max": value.high}
+
+    model = estimate.model
+    return {
+        "tokens": estimate.tokens,
+        "encoding": estimate.tokenizer.encoding_name,
+        "tokens_exact": estimate.tokenizer.exact,
+        "provider": model.provider,
+        "model": model.name,
+        "architecture": model.architecture,
+        "parameters_billion": {
+            "total": {"min": model.total_parameters.low, "max": model.total_parameters.high},
+            "active": {"min": model.active_parameters.low, "max": model.active_parameters.high},
+        },
+        "zone": estimate.zone,
+        "energy_wh": bounds(estimate.impacts.energy_wh),
+        "gwp_g": bounds(estimate.impacts.gwp_g),
+        "water_ml": bounds(estimate.impacts.water_ml),
+        "ecologits_version": ecologits_version(),
+        "warnings": list(estimate.warnings),
+        "equivalents": [
+            {
+                "id": item.equivalent.id,
+                "value": item.value.mean,
+                "min": item.value.low,
+                "max": item.value.high,
+                "impact": item.equivalent.impact,
+                "source_url": str(item.equivalent.url),
+                "source_publisher": item.equivalent.publisher,
+                "claim": item.equivalent.claim,
+            }
+            for item in human_scale(estimate.impacts)
+        ],
+    }
+
+
+async def command_console(settings: Settings, language: str | None = None) -> int:
+    """``wattson console``: the real core on the embedded store, in this terminal."""
+    from adapters.console import ConsoleAdapter
+    from bot.app import open_core
+
+    async with open_core(settings) as core:
+        await ConsoleAdapter(core, locale=language).repl()
+    return 0
+
+
+async def command_run(settings: Settings) -> int:
+    """``wattson run``: platform adapters whose token is set, else the console."""
+    from bot.settings import Secrets
+
+    secrets = Secrets()
+    platforms = [
+        name
+        for name, token in (("discord", secrets.discord_token), ("telegram", secrets.telegram_token))
+        if token is not None
+    ]
+    if platforms:
+        print(
+            "wattson: a token is set for "
+            + ", ".join(platforms)
+            + ", but this version has only the console adapter; unset the token"
+            " to use the console.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    print(
+        "wattson: no DISCORD_TOKEN or TELEGRAM_TOKEN set; starting the console "
+        f"(database: {settings.storage.database}).",
+        file=sys.stderr,
+    )
+    return await command_console(settings)

@@ -1,0 +1,16 @@
+"""The commands of the core, one module each; :data:`COMMANDS` is the registry."""
+
+from __future__ import annotations
+
+from bot.commands import cost, how, language, models, tokenize
+from bot.commands import help as help_command
+from bot.dispatch import Command
+
+COMMANDS: tuple[Command, ...] = (
+    cost.COMMAND,
+    tokenize.COMMAND,
+    models.COMMAND,
+    how.COMMAND,
+    language.COMMAND,
+    help_command.COMMAND,
+)

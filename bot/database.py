@@ -1,0 +1,118 @@
+"""The embedded SQLite database: one file, opened once, migrated per component.
+
+Opened with WAL journaling (readers never wait for the writer, and a process
+killed mid-write loses at most the transaction it was in) and a busy timeout,
+so a database briefly locked by another process delays an answer instead of
+failing it. Each component (``core``, later ``facts``) owns a numbered list of
+migrations; ``schema_versions`` records how far each has been applied, and each
+migration runs in its own transaction with the version bump.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+import aiosqlite
+
+BUSY_TIMEOUT_MS = 5_000
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    """One schema step of a component."""
+
+    version: int
+    sql: str
+
+
+class Database:
+    """An open aiosqlite connection with the settings every Wattson store relies on."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = str(path)
+        self._connection: aiosqlite.Connection | None = None
+
+    @property
+    def connection(self) -> aiosqlite.Connection:
+        if self._connection is None:
+            raise RuntimeError("database is not open; use `async with Database(...)`")
+        return self._connection
+
+    async def open(self) -> Database:
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        connection = await aiosqlite.connect(self.path, isolation_level=None)
+        connection.row_factory = sqlite3.Row
+        await connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await connection.execute("PRAGMA journal_mode = WAL")
+        await connection.execute("PRAGMA synchronous = NORMAL")
+        await connection.execute("PRAGMA foreign_keys = ON")
+        await connection.execute(
+            "CREATE TABLE IF NOT EXISTS schema_versions ("
+            " component TEXT PRIMARY KEY, version INTEGER NOT NULL)"
+        )
+        self._connection = connection
+        return self
+
+    async def close(self) -> None:
+        if self._connection is not None:
+            await self._connection.close()
+            self._connection = None
+
+    async def __aenter__(self) -> Database:
+        return await self.open()
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def schema_version(self, component: str) -> int:
+        async with self.connection.execute(
+            "SELECT version FROM schema_versions WHERE component = ?", (component,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    async def migrate(self, component: str, migrations: Sequence[Migration]) -> int:
+        """Apply the component's pending migrations in order; return its version."""
+        versions = [m.version for m in migrations]
+        if versions != list(range(1, len(migrations) + 1)):
+            raise ValueError(f"{component} migrations must be numbered 1..n, got {versions}")
+        current = await self.schema_version(component)
+        for migration in migrations[current:]:
+            await self.connection.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in _statements(migration.sql):
+                    await self.connection.execute(statement)
+                await self.connection.execute(
+                    "INSERT INTO schema_versions (component, version) VALUES (?, ?)"
+                    " ON CONFLICT (component) DO UPDATE SET version = excluded.version",
+                    (component, migration.version),
+                )
+                await self.connection.execute("COMMIT")
+            except BaseException:
+                await self.connection.execute("ROLLBACK")
+                raise
+            current = migration.version
+        return current
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a migration script into statements (``executescript`` would auto-commit)."""
+    statements, buffer = [], ""
+    for line in sql.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    if buffer.strip():
+        statements.append(buffer.strip())
+    return statements

@@ -1,0 +1,136 @@
+"""The core: route a :class:`Request` to its command and always answer.
+
+:meth:`Core.handle` chooses the reply language (the user's choice, else the
+chat's, else the platform's locale, else the configured default), runs the
+command inside it, turns every expected mistake into a localized error reply
+and every unexpected one into an apology (logged, never a traceback in chat),
+and keeps the reply within the configured length.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+
+from bot.catalog import ModelCatalog
+from bot.energy import Estimator
+from bot.errors import PermissionDeniedError, UnknownCommandError, UserInputError, WattsonError
+from bot.i18n import _, negotiate_language, use_language
+from bot.messages import Reply, Request
+from bot.preferences import PreferenceStore
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+ELLIPSIS = "…"
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """What commands need, opened once in ``main()`` and passed in."""
+
+    settings: Settings
+    catalog: ModelCatalog
+    estimator: Estimator
+    preferences: PreferenceStore | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """One request being answered, with the services and the chosen language."""
+
+    request: Request
+    services: Services
+    language: str
+
+    @property
+    def settings(self) -> Settings:
+        return self.services.settings
+
+
+Handler = Callable[[Context], Awaitable[Reply]]
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A command: its name, French alias, one-line help and handler."""
+
+    name: str
+    handler: Handler
+    summary: str  # marked with N_, translated when shown
+    usage: str = ""
+    aliases: tuple[str, ...] = ()
+    moderator_only: bool = False
+    measures_text: bool = field(default=False)
+
+
+class Core:
+    """Answer requests from any adapter; knows nothing of Discord or Telegram."""
+
+    def __init__(self, services: Services, commands: Sequence[Command]) -> None:
+        self.services = services
+        self.commands = tuple(commands)
+        self._routes: dict[str, Command] = {}
+        for command in self.commands:
+            for name in (command.name, *command.aliases):
+                if name in self._routes:
+                    raise ValueError(f"command name /{name} is registered twice")
+                self._routes[name] = command
+
+    async def language_for(self, request: Request) -> str:
+        """User preference, else chat preference, else platform locale, else default."""
+        store = self.services.preferences
+        if store is not None:
+            for scope, subject in (("user", request.user.id), ("chat", request.chat.id)):
+                chosen = await store.language(scope, request.user.platform, subject)  # type: ignore[arg-type]
+                if chosen:
+                    return chosen
+        return negotiate_language(request.locale) or self.services.settings.language.default
+
+    async def handle(self, request: Request) -> Reply:
+        """Answer ``request``; never raises."""
+        try:
+            language = await self.language_for(request)
+        except Exception:
+            log.exception("could not read the language preference; using the default")
+            language = self.services.settings.language.default
+        with use_language(language):
+            reply = await self._answer(Context(request, self.services, language))
+            return self._fit(reply)
+
+    async def _answer(self, context: Context) -> Reply:
+        request = context.request
+        try:
+            command = self._routes.get(request.command)
+            if command is None:
+                raise UnknownCommandError(request.command, self._suggest(request.command))
+            if command.moderator_only and not request.is_moderator:
+                raise PermissionDeniedError(command.name)
+            return await command.handler(context)
+        except UserInputError as error:
+            return Reply(text=error.localized(), error=True)
+        except WattsonError as error:
+            log.error("cannot answer /%s: %s", request.command, error)
+            return Reply(text=error.localized(), error=True)
+        except Exception:
+            log.exception("unexpected error while answering /%s", request.command)
+            return Reply(
+                text=_("Sorry, something went wrong on my side. Nothing was saved; please try again."),
+                error=True,
+            )
+
+    def _suggest(self, name: str) -> list[str]:
+        return difflib.get_close_matches(name, list(self._routes), n=2, cutoff=0.6)
+
+    def _fit(self, reply: Reply) -> Reply:
+        """Cut a reply that is too long at a line break, and say so."""
+        limit = self.services.settings.limits.max_reply_chars
+        if len(reply.text) <= limit:
+            return reply
+        cut = reply.text[: limit - len(ELLIPSIS)]
+        line_break = cut.rfind("\n")
+        if line_break > limit // 2:
+            cut = cut[:line_break]
+        return reply.model_copy(update={"text": cut.rstrip() + "\n" + ELLIPSIS})

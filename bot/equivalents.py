@@ -1,0 +1,149 @@
+"""Everyday equivalents of an estimate, each a factor with its own source.
+
+The factors live in ``bot/data/equivalents.toml``; this module validates them,
+converts an impact range into each equivalent, and picks the one or two whose
+number a person can picture (a few seconds or minutes, not 0.0004 charges).
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from bot.energy import Impacts, Range
+from bot.sources import Source
+
+DATA_FILE = Path(__file__).parent / "data" / "equivalents.toml"
+ImpactName = Literal["energy_wh", "gwp_g", "water_ml"]
+
+# The range of values people picture best; outside it an equivalent is a last resort.
+HUMAN_SCALE = (1.0, 100.0)
+
+
+class PluralLabel(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    one: str = Field(pattern=r"\{value\}")
+    other: str = Field(pattern=r"\{value\}")
+
+
+class Labels(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    en: PluralLabel
+    fr: PluralLabel
+
+
+class Equivalent(BaseModel):
+    """One everyday unit: how much of an impact it takes, and who says so."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(pattern=r"^[a-z0-9-]+$")
+    impact: ImpactName
+    amount_low: float = Field(gt=0)
+    amount_high: float = Field(gt=0)
+    units: float = Field(gt=0)
+    claim: str
+    publisher: str
+    title: str
+    url: str
+    date: str | None = None
+    label: Labels
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Equivalent:
+        if self.amount_low > self.amount_high:
+            raise ValueError("amount_low must not exceed amount_high")
+        return self
+
+    @property
+    def source(self) -> Source:
+        return Source(
+            publisher=self.publisher,
+            title=self.title,
+            url=self.url,  # type: ignore[arg-type]
+            date=self.date,
+            claim=self.claim,
+        )
+
+    def convert(self, impact: Range) -> Range:
+        """Express an impact range in this unit (wider when the factor is a range)."""
+        return Range(
+            impact.low * self.units / self.amount_high,
+            impact.high * self.units / self.amount_low,
+        )
+
+    def label_for(self, language: str, plural_category: str) -> str:
+        plural: PluralLabel = getattr(self.label, language, self.label.en)
+        return plural.one if plural_category == "one" else plural.other
+
+
+class EquivalentFile(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    equivalent: list[Equivalent] = Field(min_length=1)
+
+
+@lru_cache(maxsize=None)
+def load_equivalents(path: Path = DATA_FILE) -> tuple[Equivalent, ...]:
+    """Read and validate the factors once per process."""
+    with path.open("rb") as handle:
+        data = EquivalentFile.model_validate(tomllib.load(handle))
+    ids = [e.id for e in data.equivalent]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise ValueError(f"duplicate equivalent ids: {', '.join(duplicates)}")
+    return tuple(data.equivalent)
+
+
+@dataclass(frozen=True, slots=True)
+class EquivalentValue:
+    """An impact expressed in one everyday unit."""
+
+    equivalent: Equivalent
+    value: Range
+
+
+def _distance_from_human_scale(value: float) -> float:
+    if value <= 0:
+        return math.inf
+    low, high = HUMAN_SCALE
+    if low <= value <= high:
+        return 0.0
+    return abs(math.log10(value / (low if value < low else high)))
+
+
+def all_equivalents(impacts: Impacts) -> list[EquivalentValue]:
+    """Every equivalent of ``impacts``, in the order of the data file."""
+    return [
+        EquivalentValue(e, e.convert(getattr(impacts, e.impact))) for e in load_equivalents()
+    ]
+
+
+def human_scale(impacts: Impacts, count: int = 2) -> list[EquivalentValue]:
+    """The ``count`` equivalents whose values are easiest to picture, best first.
+
+    At most one per everyday object (two units of the same phone or car say the
+    same thing twice); ties keep the order of the data file.
+    """
+    ranked = sorted(
+        enumerate(all_equivalents(impacts)),
+        key=lambda item: (_distance_from_human_scale(item[1].value.mean), item[0]),
+    )
+    chosen: list[EquivalentValue] = []
+    claims: set[str] = set()
+    for _, candidate in ranked:
+        if candidate.equivalent.claim in claims:
+            continue
+        chosen.append(candidate)
+        claims.add(candidate.equivalent.claim)
+        if len(chosen) == count:
+            break
+    return chosen

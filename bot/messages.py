@@ -1,0 +1,83 @@
+"""The neutral types adapters and the core exchange: :class:`Request` in, :class:`Reply` out.
+
+Adapters fill a :class:`Request` from a platform event (Discord interaction,
+Telegram update, console line) and render the :class:`Reply`; the core never
+sees a platform object. Neither type carries anything to be stored: message
+text lives only as long as the request.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class UserRef(BaseModel):
+    """Who sent a request, as the platform identifies them."""
+
+    model_config = ConfigDict(frozen=True)
+
+    platform: str = Field(min_length=1, description="console, discord, telegram…")
+    id: str = Field(min_length=1)
+    name: str | None = None
+
+
+class ChatRef(BaseModel):
+    """Where a request was sent: a channel, group, or private chat."""
+
+    model_config = ConfigDict(frozen=True)
+
+    platform: str = Field(min_length=1)
+    id: str = Field(min_length=1)
+
+
+class Request(BaseModel):
+    """A command for the core: ``/cost hello`` is ``command="cost"``, ``args="hello"``."""
+
+    model_config = ConfigDict(frozen=True)
+
+    command: str
+    args: str = ""
+    user: UserRef
+    chat: ChatRef
+    locale: str | None = Field(default=None, description="platform locale tag, e.g. fr or en-US")
+    reply_to_text: str | None = Field(
+        default=None, description="text of the message this one replies to, if any"
+    )
+    is_moderator: bool = False
+
+    @classmethod
+    def from_text(cls, text: str, **fields: Any) -> Request | None:
+        """Parse ``/command args`` typed in a chat; ``None`` if the text is no command.
+
+        A Telegram-style ``/command@BotName`` suffix is dropped.
+        """
+        stripped = text.strip()
+        if not stripped.startswith("/") or len(stripped) == 1:
+            return None
+        parts = stripped[1:].split(maxsplit=1)
+        head = parts[0] if parts else ""
+        args = parts[1] if len(parts) > 1 else ""
+        command = head.split("@", 1)[0].casefold()
+        if not command:
+            return None
+        return cls(command=command, args=args.strip(), **fields)
+
+
+class Reply(BaseModel):
+    """What the core answers. ``text`` is plain text; adapters add platform markup.
+
+    ``data`` holds the structured result (an estimate, a list of models) for
+    adapters that render richer messages; ``error`` marks refusals and mistakes,
+    which platforms may show only to the author.
+    """
+
+    model_config = ConfigDict(frozen=True, arbitrary_types_allowed=True)
+
+    text: str
+    error: bool = False
+    data: Any = None
+    links: tuple[tuple[str, str], ...] = Field(
+        default=(), description="(label, url) pairs of the sources the text cites"
+    )

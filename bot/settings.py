@@ -1,0 +1,210 @@
+"""Settings: a TOML file for what a community chooses, the environment for secrets.
+
+``config.example.toml`` documents every key. The file comes from ``--config PATH``
+or ``WATTSON_CONFIG``; any key can be overridden from the environment as
+``WATTSON_<SECTION>__<KEY>`` (``WATTSON_COST__ZONE=FRA``). Platform tokens are
+read only from ``DISCORD_TOKEN`` and ``TELEGRAM_TOKEN``, never from the file.
+Unknown keys are errors, so a typo is caught at start-up, not ignored.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import (
+    AnyHttpUrl,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from bot.errors import ConfigError, WattsonError
+
+CONFIG_ENV = "WATTSON_CONFIG"
+DEFAULT_COMPARE_MODELS = [
+    "huggingface_hub:google/gemma-2-2b-it",
+    "huggingface_hub:meta-llama/Meta-Llama-3.1-8B-Instruct",
+    "huggingface_hub:meta-llama/Meta-Llama-3.1-70B-Instruct",
+    "huggingface_hub:mistralai/Mixtral-8x7B-Instruct-v0.1",
+]
+
+_config_file: ContextVar[Path | None] = ContextVar("wattson_config_file", default=None)
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CostSettings(Section):
+    default_model: str = "openai:gpt-4o"
+    zone: str | None = None
+    compare_models: list[str] = Field(default=DEFAULT_COMPARE_MODELS, min_length=2, max_length=8)
+
+    @field_validator("default_model")
+    @classmethod
+    def _known_model(cls, value: str) -> str:
+        return _resolve_model(value)
+
+    @field_validator("compare_models")
+    @classmethod
+    def _known_models(cls, values: list[str]) -> list[str]:
+        return [_resolve_model(value) for value in values]
+
+    @field_validator("zone")
+    @classmethod
+    def _known_zone(cls, value: str | None) -> str | None:
+        if value is None or value.strip() == "":
+            return None
+        from bot.energy import check_zone
+
+        try:
+            return check_zone(value)
+        except WattsonError as error:
+            raise ValueError(str(error)) from None
+
+
+def _resolve_model(value: str) -> str:
+    from bot.catalog import default_catalog
+
+    try:
+        return default_catalog().resolve(value).key
+    except WattsonError as error:
+        raise ValueError(f"{error} (expected provider:name, as /models lists them)") from None
+
+
+class LanguageSettings(Section):
+    default: Literal["en", "fr"] = "en"
+
+
+class StorageSettings(Section):
+    database: Path = Path("wattson.db")
+
+
+class LimitSettings(Section):
+    max_input_chars: int = Field(default=200_000, ge=1_000, le=10_000_000)
+    max_reply_chars: int = Field(default=4_000, ge=500, le=100_000)
+    models_per_page: int = Field(default=15, ge=1, le=100)
+    tokens_shown: int = Field(default=200, ge=10, le=10_000)
+
+
+class PlatformSettings(Section):
+    api_base_url: AnyHttpUrl | None = None
+
+
+class DiscordSettings(PlatformSettings):
+    pass
+
+
+class TelegramSettings(PlatformSettings):
+    pass
+
+
+class Settings(BaseSettings):
+    """Everything configurable, validated at start-up."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="WATTSON_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        frozen=True,
+    )
+
+    cost: CostSettings = CostSettings()
+    language: LanguageSettings = LanguageSettings()
+    storage: StorageSettings = StorageSettings()
+    limits: LimitSettings = LimitSettings()
+    discord: DiscordSettings = DiscordSettings()
+    telegram: TelegramSettings = TelegramSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        path = _config_file.get()
+        if path is not None:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=path))
+        return tuple(sources)
+
+
+class Secrets(BaseSettings):
+    """Platform tokens, from the environment only."""
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    discord_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_TOKEN")
+    telegram_token: SecretStr | None = Field(default=None, validation_alias="TELEGRAM_TOKEN")
+
+    @field_validator("discord_token", "telegram_token", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+
+def config_path(explicit: str | os.PathLike[str] | None) -> Path | None:
+    """The config file to read: ``--config``, else ``WATTSON_CONFIG``, else none."""
+    chosen = explicit or os.environ.get(CONFIG_ENV) or None
+    return Path(chosen) if chosen else None
+
+
+def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
+    """Read and validate the settings; raise :class:`ConfigError` naming each bad key."""
+    if path is not None and not path.is_file():
+        raise ConfigError(f"config file {path} does not exist")
+    token = _config_file.set(path)
+    try:
+        return Settings(**overrides)
+    except ValidationError as error:
+        raise ConfigError(describe_validation_error(error, path)) from None
+    except (OSError, ValueError) as error:  # TOML syntax errors are ValueErrors
+        raise ConfigError(f"{path}: {error}") from None
+    finally:
+        _config_file.reset(token)
+
+
+def _known_keys(model: type[BaseModel], location: tuple[str, ...]) -> list[str]:
+    for part in location:
+        field = model.model_fields.get(part)
+        annotation = field.annotation if field else None
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return []
+        model = annotation
+    return list(model.model_fields)
+
+
+def describe_validation_error(error: ValidationError, path: Path | None) -> str:
+    """Turn pydantic's errors into lines that name the key and the expected form."""
+    origin = str(path) if path else "settings"
+    lines = [f"invalid configuration in {origin}:"]
+    for item in error.errors():
+        location = tuple(str(part) for part in item["loc"])
+        key = ".".join(location)
+        if item["type"] == "extra_forbidden":
+            known = _known_keys(Settings, location[:-1])
+            close = difflib.get_close_matches(location[-1], known, n=1)
+            hint = f"; did you mean {'.'.join((*location[:-1], close[0]))}?" if close else ""
+            if location[-1].endswith("token"):
+                hint += " (platform tokens come from DISCORD_TOKEN / TELEGRAM_TOKEN only)"
+            lines.append(f"  {key}: unknown setting{hint}")
+        else:
+            message = item["msg"].removeprefix("Value error, ")
+            lines.append(f"  {key}: {message} (got {item.get('input')!r})")
+    return "\n".join(lines)
