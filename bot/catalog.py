@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from bot.errors import AmbiguousModelError, UnknownModelError
@@ -38,10 +38,10 @@ class ModelInfo:
     active_parameters: ParameterCount
     warnings: tuple[str, ...]
 
-    @property
-    def key(self) -> str:
-        """The unambiguous ``provider:name`` form."""
-        return f"{self.provider}:{self.name}"
+    key: str = field(init=False, compare=False)  # provider:name, the unambiguous form
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", f"{self.provider}:{self.name}")
 
     @property
     def is_moe(self) -> bool:
@@ -75,6 +75,7 @@ class ModelCatalog:
                 by_name[model.short_name.casefold()].append(model)
         self._by_name = dict(by_name)
         self._resolved: dict[str, ModelInfo] = {}
+        self.providers = frozenset(model.provider for model in self._by_key.values())
 
     @classmethod
     def from_ecologits(cls) -> ModelCatalog:
@@ -117,11 +118,13 @@ class ModelCatalog:
         return model
 
     def find(self, query: str) -> ModelInfo | None:
-        """Return the model ``query`` names exactly, or ``None`` (no suggestions)."""
-        try:
-            return self.resolve(query)
-        except (UnknownModelError, AmbiguousModelError):
-            return None
+        """Return the one model ``query`` names, or ``None``; cheap, for probing words."""
+        folded = query.strip().casefold()
+        model = self._by_key.get(folded)
+        if model is not None:
+            return model
+        candidates = self._by_name.get(folded)
+        return candidates[0] if candidates and len(candidates) == 1 else None
 
     def _lookup(self, query: str) -> ModelInfo:
         folded = query.casefold()

@@ -197,7 +197,10 @@ async def command_run(settings: Settings) -> int:
     secrets = Secrets()
     platforms = [
         name
-        for name, token in (("discord", secrets.discord_token), ("telegram", secrets.telegram_token))
+        for name, token in (
+            ("discord", secrets.discord_token),
+            ("telegram", secrets.telegram_token),
+        )
         if token is not None
     ]
     if platforms:

@@ -117,7 +117,9 @@ class Core:
         except Exception:
             log.exception("unexpected error while answering /%s", request.command)
             return Reply(
-                text=_("Sorry, something went wrong on my side. Nothing was saved; please try again."),
+                text=_(
+                    "Sorry, something went wrong on my side. Nothing was saved; please try again."
+                ),
                 error=True,
             )
 

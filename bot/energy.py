@@ -17,6 +17,7 @@ import logging
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from bot.catalog import ModelInfo
 from bot.errors import UnknownZoneError
@@ -28,10 +29,12 @@ WORLD_ZONE = "WOR"
 _CALIBRATION_TOKENS = 1_000_000
 
 
+class Range(NamedTuple):
+    """An interval ``[low, high]``: EcoLogits' honest uncertainty.
 
-@dataclass(frozen=True, slots=True)
-class Range:
-    """An interval ``[low, high]``: EcoLogits' honest uncertainty."""
+    Range and Impacts are named tuples, not frozen dataclasses: they are built
+    for every message, and a tuple is built several times faster.
+    """
 
     low: float
     high: float
@@ -41,8 +44,7 @@ class Range:
         return (self.low + self.high) / 2
 
 
-@dataclass(frozen=True, slots=True)
-class Impacts:
+class Impacts(NamedTuple):
     """Impacts of one generation, in the units users read."""
 
     energy_wh: Range

@@ -10,11 +10,11 @@ from __future__ import annotations
 import math
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
 from bot.energy import Impacts, Range
 from bot.sources import Source
@@ -53,8 +53,8 @@ class Equivalent(BaseModel):
     claim: str
     publisher: str
     title: str
-    url: str
-    date: str | None = None
+    url: HttpUrl
+    date: str | None = Field(default=None, pattern=r"^\d{4}(-\d{2}){0,2}$")
     label: Labels
 
     @model_validator(mode="after")
@@ -65,13 +65,7 @@ class Equivalent(BaseModel):
 
     @property
     def source(self) -> Source:
-        return Source(
-            publisher=self.publisher,
-            title=self.title,
-            url=self.url,  # type: ignore[arg-type]
-            date=self.date,
-            claim=self.claim,
-        )
+        return _sources()[self.id]
 
     def convert(self, impact: Range) -> Range:
         """Express an impact range in this unit (wider when the factor is a range)."""
@@ -79,6 +73,10 @@ class Equivalent(BaseModel):
             impact.low * self.units / self.amount_high,
             impact.high * self.units / self.amount_low,
         )
+
+    def mean_of(self, impact: Range) -> float:
+        """The middle of :meth:`convert`'s range, without building it (for ranking)."""
+        return (impact.low / self.amount_high + impact.high / self.amount_low) * self.units / 2
 
     def label_for(self, language: str, plural_category: str) -> str:
         plural: PluralLabel = getattr(self.label, language, self.label.en)
@@ -91,7 +89,16 @@ class EquivalentFile(BaseModel):
     equivalent: list[Equivalent] = Field(min_length=1)
 
 
-@lru_cache(maxsize=None)
+@cache
+def _sources() -> dict[str, Source]:
+    """Each equivalent's source, validated once."""
+    return {
+        e.id: Source(publisher=e.publisher, title=e.title, url=e.url, date=e.date, claim=e.claim)
+        for e in load_equivalents()
+    }
+
+
+@cache
 def load_equivalents(path: Path = DATA_FILE) -> tuple[Equivalent, ...]:
     """Read and validate the factors once per process."""
     with path.open("rb") as handle:
@@ -122,9 +129,7 @@ def _distance_from_human_scale(value: float) -> float:
 
 def all_equivalents(impacts: Impacts) -> list[EquivalentValue]:
     """Every equivalent of ``impacts``, in the order of the data file."""
-    return [
-        EquivalentValue(e, e.convert(getattr(impacts, e.impact))) for e in load_equivalents()
-    ]
+    return [EquivalentValue(e, e.convert(getattr(impacts, e.impact))) for e in load_equivalents()]
 
 
 def human_scale(impacts: Impacts, count: int = 2) -> list[EquivalentValue]:
@@ -134,16 +139,20 @@ def human_scale(impacts: Impacts, count: int = 2) -> list[EquivalentValue]:
     same thing twice); ties keep the order of the data file.
     """
     ranked = sorted(
-        enumerate(all_equivalents(impacts)),
-        key=lambda item: (_distance_from_human_scale(item[1].value.mean), item[0]),
+        (
+            (_distance_from_human_scale(e.mean_of(getattr(impacts, e.impact))), index, e)
+            for index, e in enumerate(load_equivalents())
+        ),
+        key=lambda item: (item[0], item[1]),
     )
     chosen: list[EquivalentValue] = []
     claims: set[str] = set()
-    for _, candidate in ranked:
-        if candidate.equivalent.claim in claims:
+    for _distance, _index, equivalent in ranked:
+        if equivalent.claim in claims:
             continue
-        chosen.append(candidate)
-        claims.add(candidate.equivalent.claim)
+        value = equivalent.convert(getattr(impacts, equivalent.impact))
+        chosen.append(EquivalentValue(equivalent, value))
+        claims.add(equivalent.claim)
         if len(chosen) == count:
             break
     return chosen

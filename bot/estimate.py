@@ -7,15 +7,14 @@ count an estimate is a handful of multiplications.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from bot.catalog import ModelInfo
 from bot.energy import Estimator, Impacts
 from bot.tokens import Tokenizer, count_tokens, tokenizer_for
 
 
-@dataclass(frozen=True, slots=True)
-class CostEstimate:
+class CostEstimate(NamedTuple):
     """The tokens of a text and the impacts of a model generating it."""
 
     model: ModelInfo

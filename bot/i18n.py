@@ -12,7 +12,7 @@ import gettext
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 LOCALE_DIR = Path(__file__).parent / "locales"
@@ -23,7 +23,7 @@ DEFAULT_LANGUAGE = "en"
 _current_language: ContextVar[str] = ContextVar("wattson_language", default=DEFAULT_LANGUAGE)
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(language: str) -> gettext.NullTranslations:
     """Load the catalog of one language once; unknown languages fall back to English."""
     return gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
@@ -45,7 +45,10 @@ class MachineClass(BaseModel):
     @property
     def source(self) -> Source:
         return Source(
-            publisher=self.publisher, title=self.title, url=self.url, date=self.date,
+            publisher=self.publisher,
+            title=self.title,
+            url=self.url,
+            date=self.date,
             claim=self.claim,
         )
 
@@ -59,7 +62,7 @@ class MachineFile(BaseModel):
     machine: list[MachineClass] = Field(min_length=1)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_machines(path: Path = DATA_FILE) -> tuple[MachineClass, ...]:
     """Read the machine classes once, smallest memory first."""
     with path.open("rb") as handle:

@@ -18,7 +18,11 @@ from bot.sources import Source
 # (threshold, divisor, unit): above 1,000 Wh say kWh, and so on.
 _UNITS = {
     "energy_wh": ((1_000_000.0, 1_000_000.0, "MWh"), (1_000.0, 1_000.0, "kWh"), (0.0, 1.0, "Wh")),
-    "gwp_g": ((1_000_000.0, 1_000_000.0, "tCO₂e"), (1_000.0, 1_000.0, "kgCO₂e"), (0.0, 1.0, "gCO₂e")),
+    "gwp_g": (
+        (1_000_000.0, 1_000_000.0, "tCO₂e"),
+        (1_000.0, 1_000.0, "kgCO₂e"),
+        (0.0, 1.0, "gCO₂e"),
+    ),
     "water_ml": ((1_000_000.0, 1_000_000.0, "m³"), (1_000.0, 1_000.0, "L"), (0.0, 1.0, "mL")),
 }
 
@@ -60,8 +64,22 @@ def billions(count: ParameterCount, fmt: NumberFormat) -> str:
     return f"{fmt.decimal(count.low)}–{fmt.decimal(count.high)}"
 
 
+_descriptions: dict[tuple[str, str], str] = {}
+
+
 def describe_model(model: ModelInfo) -> str:
-    """Architecture and size as EcoLogits records them, in plain words."""
+    """Architecture and size as EcoLogits records them, in plain words.
+
+    Cached per model and language: the description never changes.
+    """
+    key = (model.key, current_language())
+    text = _descriptions.get(key)
+    if text is None:
+        text = _descriptions[key] = _describe_model(model)
+    return text
+
+
+def _describe_model(model: ModelInfo) -> str:
     fmt = number_format()
     if model.is_moe:
         text = _(
@@ -127,13 +145,11 @@ def source_line(sources: list[Source]) -> str | None:
 def token_count_phrase(tokens: int, exact: bool, encoding: str, short: bool = False) -> str:
     fmt = number_format()
     if exact:
-        return ngettext("{count} token", "{count} tokens", tokens).format(
-            count=fmt.integer(tokens)
-        )
+        return ngettext("{count} token", "{count} tokens", tokens).format(count=fmt.integer(tokens))
     if short:
-        return ngettext("≈{count} token, approximate", "≈{count} tokens, approximate", tokens).format(
-            count=fmt.integer(tokens)
-        )
+        return ngettext(
+            "≈{count} token, approximate", "≈{count} tokens, approximate", tokens
+        ).format(count=fmt.integer(tokens))
     return ngettext(
         "≈{count} token (approximate: counted with {encoding}, this model’s own "
         "tokenizer is not available offline)",

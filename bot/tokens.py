@@ -15,7 +15,7 @@ import hashlib
 import os
 import threading
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -80,7 +80,7 @@ def verify_encoding_file(spec: EncodingFile) -> None:
         )
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_encoding(name: str) -> tiktoken.Encoding:
     """Return the tiktoken encoding ``name`` from the verified offline files."""
     spec = OFFLINE_ENCODINGS.get(name)

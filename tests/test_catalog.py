@@ -18,7 +18,10 @@ from bot.errors import AmbiguousModelError, UnknownModelError
             "huggingface_hub:mistralai/Mixtral-8x7B-v0.1",
             "huggingface_hub:mistralai/Mixtral-8x7B-v0.1",
         ),
-        ("mistralai/Mixtral-8x7B-Instruct-v0.1", "huggingface_hub:mistralai/Mixtral-8x7B-Instruct-v0.1"),
+        (
+            "mistralai/Mixtral-8x7B-Instruct-v0.1",
+            "huggingface_hub:mistralai/Mixtral-8x7B-Instruct-v0.1",
+        ),
         ("claude-sonnet-4-5", "anthropic:claude-sonnet-4-5"),
     ],
 )

@@ -47,8 +47,9 @@ def split_model(context: Context, args: str) -> tuple[ModelInfo, str]:
 
 
 def looks_like_model_name(word: str, catalog: ModelCatalog) -> bool:
-    """``provider:name``, or a word with a digit very close to a known model name."""
-    if ":" in word:
+    """``provider:name`` of a known provider, or a word with a digit close to a model name."""
+    provider, colon, name = word.partition(":")
+    if colon and name and provider.casefold() in catalog.providers:
         return True
     return any(char.isdigit() for char in word) and bool(
         catalog.suggest(word, cutoff=MODEL_LIKE_CUTOFF)

@@ -35,9 +35,9 @@ async def lang(context: Context) -> Reply:
         scope = "chat"
     if not first:
         return Reply(
-            text=_("Replies are in {language}. Change with /lang en or /lang fr (/lang chat fr for the whole chat).").format(
-                language=LANGUAGE_NAMES[context.language]
-            )
+            text=_(
+                "Replies are in {language}. Change with /lang en or /lang fr (/lang chat fr for the whole chat)."
+            ).format(language=LANGUAGE_NAMES[context.language])
         )
     reset = first.casefold() in RESET_WORDS
     language = None if reset else negotiate_language(first)

@@ -53,9 +53,7 @@ async def tokens(context: Context) -> Reply:
         shown,
     ]
     if len(pieces) > shown_limit:
-        lines.append(
-            _("… and {count} more.").format(count=len(pieces) - shown_limit)
-        )
+        lines.append(_("… and {count} more.").format(count=len(pieces) - shown_limit))
     lines.append(
         _(
             "A model writes one token at a time, and each token costs a full pass through "

@@ -1,0 +1,224 @@
+"""``wattson bench``: the hot paths as ratios against baselines measured in the same run.
+
+Absolute times depend on the machine; ratios against a baseline timed in the
+same process on the same texts do not (much), so ratios are the figures of record:
+
+(a) count-and-estimate per message ÷ bare ``tiktoken`` encoding   (target ≤ 1.5×)
+(b) the full /cost reply, localized, ÷ the same baseline          (kept ≤ 10×)
+(c) a direct EcoLogits call ÷ the cached estimate                 (target ≥ 100×)
+(d) peak memory of this process
+(e) ``wattson cost --json`` as a whole process ÷ a bare script that imports
+    tiktoken and EcoLogits, encodes the text and calls EcoLogits once (≤ 1.5×)
+
+Each timing is the best of several rounds (the least disturbed by the rest of
+the machine); the start-up runs alternate between the two commands.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.settings import Settings
+
+CORPUS_FILE = Path(__file__).parent / "data" / "bench_corpus.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    name: str
+    ratio: float
+    target: str
+    met: bool
+    detail: str
+
+
+def load_corpus() -> list[tuple[str, str]]:
+    """The benchmark's messages as (language, text)."""
+    with CORPUS_FILE.open("rb") as handle:
+        data = tomllib.load(handle)
+    return [(m["lang"], m["text"]) for m in data["message"]]
+
+
+def best_time(run: Callable[[], object], rounds: int) -> float:
+    """Seconds of the fastest of ``rounds`` runs."""
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+async def best_time_async(run: Callable[[], object], rounds: int) -> float:
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.perf_counter()
+        await run()  # type: ignore[misc]
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def run_benchmarks(settings: Settings, quick: bool = False) -> int:
+    """Measure and print every ratio; return 0 (targets are reported, not enforced)."""
+    return asyncio.run(_run(settings, quick))
+
+
+async def _run(settings: Settings, quick: bool) -> int:
+    from adapters.console import PLATFORM
+    from bot.app import open_core
+    from bot.catalog import default_catalog
+    from bot.energy import Estimator, ecologits_impacts
+    from bot.estimate import estimate_text
+    from bot.messages import ChatRef, Request, UserRef
+    from bot.tokens import load_encoding, tokenizer_for
+
+    rounds = 3 if quick else 15
+    repeat = 2 if quick else 20
+    corpus = load_corpus()
+    texts = [text for _, text in corpus] * repeat
+    catalog = default_catalog()
+    model = catalog.resolve(settings.cost.default_model)
+    encoding = load_encoding(tokenizer_for(model.provider, model.name).encoding_name)
+    estimator = Estimator(settings.cost.zone)
+    estimate_text(texts[0], model, estimator)  # calibrate the model once, outside the timing
+
+    def bare_encode() -> None:
+        for text in texts:
+            encoding.encode_ordinary(text)
+
+    def count_and_estimate() -> None:
+        for text in texts:
+            estimate_text(text, model, estimator)
+
+    baseline = best_time(bare_encode, rounds)
+    core_path = best_time(count_and_estimate, rounds)
+
+    memory_settings = settings.model_copy(
+        update={"storage": settings.storage.model_copy(update={"database": Path(":memory:")})}
+    )
+    requests = [
+        Request(
+            command="cost",
+            args=text,
+            user=UserRef(platform=PLATFORM, id=f"bench-{language}"),
+            chat=ChatRef(platform=PLATFORM, id=f"bench-{language}"),
+            locale=language,
+        )
+        for language, text in corpus
+    ] * repeat
+    async with open_core(memory_settings) as core:
+        for request in requests[: len(corpus)]:
+            reply = await core.handle(request)  # warm caches (locale data, preferences)
+            if reply.error:
+                raise RuntimeError(f"/cost failed during the benchmark: {reply.text}")
+
+        async def full_cost() -> None:
+            for request in requests:
+                await core.handle(request)
+
+        full_path = await best_time_async(full_cost, rounds)
+
+    token_counts = [len(encoding.encode_ordinary(text)) for _, text in corpus]
+    calls = 20 if quick else 200
+
+    def direct() -> None:
+        for i in range(calls):
+            ecologits_impacts(model, token_counts[i % len(token_counts)], settings.cost.zone)
+
+    def cached() -> None:
+        for i in range(calls):
+            estimator.estimate(model, token_counts[i % len(token_counts)])
+
+    direct_time = best_time(direct, max(2, rounds // 3))
+    cached_time = best_time(cached, rounds)
+
+    startup = measure_startup(settings, corpus[2][1], 3 if quick else 9)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    per_message = len(texts)
+    results = [
+        Result(
+            "(a) count and estimate ÷ bare tiktoken encode",
+            core_path / baseline,
+            "≤ 1.5",
+            core_path / baseline <= 1.5,
+            f"{core_path / per_message * 1e6:.1f} µs vs {baseline / per_message * 1e6:.1f} µs per message",
+        ),
+        Result(
+            "(b) full /cost reply (localized) ÷ bare tiktoken encode",
+            full_path / baseline,
+            "≤ 10",
+            full_path / baseline <= 10,
+            f"{full_path / per_message * 1e6:.1f} µs per message",
+        ),
+        Result(
+            "(c) direct EcoLogits call ÷ cached estimate",
+            direct_time / cached_time,
+            "≥ 100",
+            direct_time / cached_time >= 100,
+            f"{direct_time / calls * 1e6:.1f} µs vs {cached_time / calls * 1e6:.2f} µs per estimate",
+        ),
+        Result(
+            "(e) `wattson cost --json` process ÷ bare tiktoken+EcoLogits script",
+            startup[0] / startup[1],
+            "≤ 1.5",
+            startup[0] / startup[1] <= 1.5,
+            f"median {startup[0] * 1e3:.0f} ms vs {startup[1] * 1e3:.0f} ms",
+        ),
+    ]
+    print(f"Wattson benchmark: {len(corpus)} messages × {repeat}, best of {rounds} rounds")
+    for result in results:
+        mark = "ok" if result.met else "MISSED"
+        print(
+            f"{result.name:<66} {result.ratio:8.2f}×  (target {result.target}, {mark})  {result.detail}"
+        )
+    print(f"{'(d) peak memory of this process':<66} {peak_mb:8.1f} MB")
+    return 0
+
+
+def measure_startup(settings: Settings, text: str, runs: int) -> tuple[float, float]:
+    """Median wall time of ``wattson cost --json`` and of the bare script, alternating."""
+    from bot.tokens import ENCODINGS_DIR
+
+    script = textwrap.dedent(
+        """
+        import math, sys
+        import tiktoken
+        from ecologits.tracers.utils import llm_impacts
+        encoding = tiktoken.get_encoding("o200k_base")
+        tokens = len(encoding.encode_ordinary(sys.argv[1]))
+        impacts = llm_impacts("openai", "gpt-4o", tokens, math.inf)
+        print(tokens, impacts.energy.value)
+        """
+    )
+    wattson = shutil.which("wattson", path=str(Path(sys.executable).parent))
+    ours = [wattson] if wattson else [sys.executable, "-m", "bot"]
+    ours += ["cost", "--json", "--model", "openai:gpt-4o", text]
+    with tempfile.TemporaryDirectory() as folder:
+        bare_script = Path(folder) / "bare.py"
+        bare_script.write_text(script)
+        env = {**os.environ, "TIKTOKEN_CACHE_DIR": str(ENCODINGS_DIR)}  # offline for both
+        ours_times, bare_times = [], []
+        for _ in range(runs):
+            ours_times.append(_timed([*ours], env))
+            bare_times.append(_timed([sys.executable, str(bare_script), text], env))
+    return statistics.median(ours_times), statistics.median(bare_times)
+
+
+def _timed(command: list[str], env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, env=env, check=True, capture_output=True)
+    return time.perf_counter() - start
