@@ -124,7 +124,14 @@ class Core:
             )
 
     def _suggest(self, name: str) -> list[str]:
-        return difflib.get_close_matches(name, list(self._routes), n=2, cutoff=0.6)
+        """Canonical names of the commands closest to ``name`` (aliases count too)."""
+        close = difflib.get_close_matches(name, list(self._routes), n=4, cutoff=0.6)
+        names: list[str] = []
+        for match in close:
+            canonical = self._routes[match].name
+            if canonical not in names:
+                names.append(canonical)
+        return names[:2]
 
     def _fit(self, reply: Reply) -> Reply:
         """Cut a reply that is too long at a line break, and say so."""

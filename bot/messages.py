@@ -60,7 +60,7 @@ class Request(BaseModel):
         head = parts[0] if parts else ""
         args = parts[1] if len(parts) > 1 else ""
         command = head.split("@", 1)[0].casefold()
-        if not command:
+        if not command.replace("_", "").isalnum():
             return None
         return cls(command=command, args=args.strip(), **fields)
 
