@@ -7,6 +7,8 @@ one ``0.25–0.41 Wh``.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from bot.catalog import ModelInfo, ParameterCount
 from bot.energy import Impacts, Range
 from bot.equivalents import EquivalentValue
@@ -83,14 +85,14 @@ def _describe_model(model: ModelInfo) -> str:
     fmt = number_format()
     if model.is_moe:
         text = _(
-            "mixture of experts: {total} billion parameters in memory, "
+            "mixture of experts, {total} billion parameters in memory, "
             "{active} billion active for each token"
         ).format(
             total=billions(model.total_parameters, fmt),
             active=billions(model.active_parameters, fmt),
         )
     else:
-        text = _("dense: {total} billion parameters, all active for each token").format(
+        text = _("dense, {total} billion parameters, all active for each token").format(
             total=billions(model.total_parameters, fmt)
         )
     if "model-arch-not-released" in model.warnings:
@@ -138,7 +140,7 @@ def source_line(sources: list[Source]) -> str | None:
         date = source.date or _("date not checked")
         parts.append(f"{source.publisher} ({date}) {url}")
     return ngettext("Source: {sources}", "Sources: {sources}", len(parts)).format(
-        sources="; ".join(parts)
+        sources=_("; ").join(parts)
     )
 
 
@@ -160,13 +162,23 @@ def token_count_phrase(tokens: int, exact: bool, encoding: str, short: bool = Fa
 
 
 WARNING_TEXTS = {
-    "model-arch-not-released": N_("the architecture is not published, so precision is lower"),
-    "model-arch-multimodal": N_("the model is multimodal, so precision is lower"),
+    "model-arch-not-released": N_("architecture not published"),
+    "model-arch-multimodal": N_("multimodal model"),
 }
 
 
 def warnings_line(codes: tuple[str, ...]) -> str | None:
+    """EcoLogits' warnings about a model, as one localized sentence."""
+    return _warnings_line(codes, current_language())
+
+
+@lru_cache(maxsize=256)
+def _warnings_line(codes: tuple[str, ...], language: str) -> str | None:
+    from babel.lists import format_list
+
     texts = [_(WARNING_TEXTS[code]) for code in codes if code in WARNING_TEXTS]
     if not texts:
         return None
-    return _("EcoLogits warns: {warnings}.").format(warnings="; ".join(texts))
+    return _("EcoLogits warns of lower precision: {warnings}.").format(
+        warnings=format_list(texts, locale=language)
+    )

@@ -82,7 +82,7 @@ async def test_compare_shows_size_architecture_and_machine(wattson: ConsoleAdapt
     [reply] = await wattson.send(f"/cost compare {EMAIL}")
     for name in ("gemma-2-2b-it", "Meta-Llama-3.1-8B-Instruct", "Mixtral-8x7B-Instruct-v0.1"):
         assert name in reply
-    assert "mixture of experts: 46.7 billion parameters in memory, 12.9 billion active" in reply
+    assert "mixture of experts, 46.7 billion parameters in memory, 12.9 billion active" in reply
     assert "fits a laptop" in reply and "fits a server with eight data-centre GPUs" in reply
     assert "10× this text" in reply
 
@@ -131,7 +131,9 @@ async def test_tokens_shows_invisible_characters_visibly(core: Core) -> None:
 
 
 async def test_text_over_the_limit_is_refused_clearly() -> None:
-    settings = load_settings(None, storage={"database": ":memory:"}, limits={"max_input_chars": 1000})
+    settings = load_settings(
+        None, storage={"database": ":memory:"}, limits={"max_input_chars": 1000}
+    )
     async with open_core(settings) as core:
         reply = await core.handle(request("cost", "x" * 1001))
     assert reply.error and "1,001 characters" in reply.text and "1,000" in reply.text
@@ -139,7 +141,9 @@ async def test_text_over_the_limit_is_refused_clearly() -> None:
 
 async def test_long_replies_are_cut_at_a_line_break_within_the_limit() -> None:
     settings = load_settings(
-        None, storage={"database": ":memory:"}, limits={"max_reply_chars": 500, "models_per_page": 100}
+        None,
+        storage={"database": ":memory:"},
+        limits={"max_reply_chars": 500, "models_per_page": 100},
     )
     async with open_core(settings) as core:
         reply = await core.handle(request("models"))
@@ -245,13 +249,17 @@ async def test_preferences_survive_a_restart(tmp_path: Path) -> None:
     ],
 )
 def test_typed_lines_become_requests(line: str, command: str, args: str) -> None:
-    parsed = Request.from_text(line, user=UserRef(platform="t", id="1"), chat=ChatRef(platform="t", id="1"))
+    parsed = Request.from_text(
+        line, user=UserRef(platform="t", id="1"), chat=ChatRef(platform="t", id="1")
+    )
     assert parsed is not None and (parsed.command, parsed.args) == (command, args)
 
 
 @pytest.mark.parametrize("line", ["hello", "", "/", "/ ", "//"])
 def test_lines_that_are_no_command_are_not_requests(line: str) -> None:
-    parsed = Request.from_text(line, user=UserRef(platform="t", id="1"), chat=ChatRef(platform="t", id="1"))
+    parsed = Request.from_text(
+        line, user=UserRef(platform="t", id="1"), chat=ChatRef(platform="t", id="1")
+    )
     assert parsed is None
 
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from bot.catalog import default_catalog
 from bot.energy import Impacts, Range
 from bot.equivalents import DATA_FILE, human_scale, load_equivalents
 from bot.machines import load_machines, required_memory_gb, smallest_machine
-from bot.catalog import default_catalog
 
 FIGURES = Path(__file__).resolve().parents[2] / "shared" / "reference" / "figures.md"
 
@@ -65,7 +65,9 @@ def test_broken_data_file_is_rejected_with_the_field_named(tmp_path: Path) -> No
     from pydantic import ValidationError
 
     broken = tmp_path / "equivalents.toml"
-    broken.write_text(DATA_FILE.read_text().replace('url = "https://arxiv.org', 'url = "ftp://arxiv.org', 1))
+    broken.write_text(
+        DATA_FILE.read_text().replace('url = "https://arxiv.org', 'url = "ftp://arxiv.org', 1)
+    )
     with pytest.raises(ValidationError, match="url"):
         load_equivalents(broken)
 
@@ -79,7 +81,9 @@ def test_broken_data_file_is_rejected_with_the_field_named(tmp_path: Path) -> No
         ("huggingface_hub:mistralai/Mixtral-8x7B-Instruct-v0.1", "server-eight-gpus"),
     ],
 )
-def test_smallest_machine_holds_the_weights_as_ecologits_sizes_them(model: str, machine: str) -> None:
+def test_smallest_machine_holds_the_weights_as_ecologits_sizes_them(
+    model: str, machine: str
+) -> None:
     info = default_catalog().resolve(model)
     fit = smallest_machine(info)
     assert fit.machine is not None and fit.machine.id == machine

@@ -1,0 +1,165 @@
+"""End to end: the ``wattson`` command as a real subprocess, as a newcomer runs it."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from ecologits.tracers.utils import llm_impacts
+
+from bot.energy import ecologits_version
+from bot.tokens import count_tokens
+
+pytestmark = pytest.mark.slow
+
+BIN = Path(sys.executable).parent
+WATTSON = str(BIN / "wattson")
+TEXT = "Bonjour, voici un court message pour mesurer son coût."
+
+
+def run(
+    *args: str, stdin: str | None = None, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("WATTSON_")}
+    clean.pop("DISCORD_TOKEN", None)
+    clean.pop("TELEGRAM_TOKEN", None)
+    return subprocess.run(
+        [*args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**clean, **(env or {})},
+        timeout=120,
+        check=False,
+    )
+
+
+def test_piped_console_answers_each_line_and_exits_at_end_of_input(tmp_path: Path) -> None:
+    result = run(WATTSON, "console", stdin=f"/cost {TEXT}\n/help\n", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "tokens" in result.stdout and "Wh" in result.stdout and "/models" in result.stdout
+    assert "Traceback" not in result.stderr
+    assert (tmp_path / "wattson.db").exists(), "the console runs on the embedded SQLite store"
+
+
+def test_run_without_tokens_starts_the_console(tmp_path: Path) -> None:
+    result = run(WATTSON, "run", stdin="/cost Bonjour\n", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Wh" in result.stdout
+    assert "console" in result.stderr
+
+
+def test_python_dash_m_bot_is_the_same_command(tmp_path: Path) -> None:
+    result = run(
+        sys.executable, "-m", "bot", "console", stdin="/tokens hello world\n", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert "2 tokens" in result.stdout
+
+
+def test_cost_json_holds_the_contract_and_ecologits_numbers() -> None:
+    result = run(WATTSON, "cost", "--json", "--model", "openai:gpt-4o", TEXT)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    tokens = count_tokens(TEXT, "o200k_base")
+    reference = llm_impacts("openai", "gpt-4o", tokens, math.inf)
+    assert data["tokens"] == tokens
+    assert (data["encoding"], data["tokens_exact"]) == ("o200k_base", True)
+    assert (data["provider"], data["model"], data["zone"]) == ("openai", "gpt-4o", "USA")
+    assert data["ecologits_version"] == ecologits_version()
+    for field, impact in (
+        ("energy_wh", reference.energy),
+        ("gwp_g", reference.gwp),
+        ("water_ml", reference.wcf),
+    ):
+        assert impact is not None
+        assert data[field]["min"] == pytest.approx(impact.value.min * 1000, rel=1e-9)  # type: ignore[union-attr]
+        assert data[field]["max"] == pytest.approx(impact.value.max * 1000, rel=1e-9)  # type: ignore[union-attr]
+    assert data["equivalents"]
+    for item in data["equivalents"]:
+        assert {"id", "value", "source_url"} <= set(item)
+        assert item["source_url"].startswith("https://")
+        assert item["min"] <= item["value"] <= item["max"]
+
+
+def test_cost_json_takes_a_zone_and_a_hugging_face_model() -> None:
+    result = run(
+        WATTSON,
+        "cost",
+        "--json",
+        "--zone",
+        "FRA",
+        "--model",
+        "huggingface_hub:mistralai/Mixtral-8x7B-v0.1",
+        TEXT,
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["zone"] == "FRA" and data["tokens_exact"] is False
+    assert data["architecture"] == "moe"
+    assert data["parameters_billion"]["active"]["min"] == 12.9
+
+
+def test_cost_reads_the_text_from_stdin() -> None:
+    result = run(WATTSON, "cost", "--json", stdin=TEXT)
+    assert json.loads(result.stdout)["tokens"] == count_tokens(TEXT, "o200k_base")
+
+
+def test_unknown_model_exits_2_naming_the_closest() -> None:
+    result = run(WATTSON, "cost", "--json", "--model", "gpt-4p", TEXT)
+    assert result.returncode == 2
+    assert "openai:gpt-4o" in result.stderr and result.stdout == ""
+
+
+def test_unknown_zone_exits_2() -> None:
+    result = run(WATTSON, "cost", "--json", "--zone", "XXZ", TEXT)
+    assert result.returncode == 2 and "ISO 3166-1" in result.stderr
+
+
+def test_empty_text_exits_2_in_the_chosen_language() -> None:
+    result = run(WATTSON, "cost", "--lang", "fr", stdin="")
+    assert result.returncode == 2 and "pas de texte" in result.stderr
+
+
+def test_text_output_is_the_localized_chat_reply() -> None:
+    result = run(WATTSON, "cost", "--lang", "fr", TEXT)
+    assert result.returncode == 0, result.stderr
+    assert "Énergie" in result.stdout and " Wh" in result.stdout
+
+
+def test_config_flag_and_environment_are_read(tmp_path: Path) -> None:
+    config = tmp_path / "wattson.toml"
+    config.write_text('[cost]\ndefault_model = "gpt-4o-mini"\nzone = "SWE"\n')
+    by_flag = json.loads(run(WATTSON, "cost", "--json", "--config", str(config), TEXT).stdout)
+    by_env = json.loads(
+        run(WATTSON, "cost", "--json", TEXT, env={"WATTSON_CONFIG": str(config)}).stdout
+    )
+    assert by_flag["model"] == by_env["model"] == "gpt-4o-mini"
+    assert by_flag["zone"] == by_env["zone"] == "SWE"
+
+
+def test_invalid_config_exits_2_naming_the_key(tmp_path: Path) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_text("[limits]\nmax_reply_char = 900\n")
+    for command in (["cost", "hello"], ["console"], ["run"]):
+        result = run(WATTSON, *command, "--config", str(config), stdin="")
+        assert result.returncode == 2, command
+        assert "limits.max_reply_char" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_platform_token_without_its_adapter_is_refused_clearly(tmp_path: Path) -> None:
+    result = run(WATTSON, "run", stdin="", cwd=tmp_path, env={"DISCORD_TOKEN": "x"})
+    assert result.returncode == 2 and "discord" in result.stderr
+
+
+def test_bench_prints_every_ratio() -> None:
+    result = run(WATTSON, "bench", "--quick")
+    assert result.returncode == 0, result.stderr
+    for label in ("(a)", "(b)", "(c)", "(d)", "(e)"):
+        assert label in result.stdout
