@@ -7,7 +7,9 @@ person would type it and returns the reply texts.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
+import threading
 from typing import TextIO
 
 from bot.dispatch import Core
@@ -59,16 +61,37 @@ class ConsoleAdapter:
         interactive = stdin.isatty()
         if interactive:
             stdout.write(_("Wattson console. /help lists the commands; Ctrl-D quits.") + "\n")
+        lines = read_lines(stdin)
         while True:
             if interactive:
                 stdout.write(PROMPT)
                 stdout.flush()
-            line = await asyncio.to_thread(stdin.readline)
-            if not line:
+            line = await lines.get()
+            if line is None:
                 break
             for text in await self.send(line.rstrip("\n")):
                 stdout.write(text + "\n")
             stdout.flush()
+
+
+def read_lines(stdin: TextIO) -> asyncio.Queue[str | None]:
+    """Feed lines of ``stdin`` into a queue from a daemon thread; ``None`` ends input.
+
+    A daemon thread, not the event loop's executor: a thread blocked in
+    ``readline`` would otherwise keep Ctrl-C from ending the program.
+    """
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue[str | None] = asyncio.Queue()
+
+    def pump() -> None:
+        # OSError/ValueError: stdin closed; RuntimeError: the event loop is gone.
+        with contextlib.suppress(OSError, ValueError, RuntimeError):
+            for line in iter(stdin.readline, ""):
+                loop.call_soon_threadsafe(queue.put_nowait, line)
+            loop.call_soon_threadsafe(queue.put_nowait, None)
+
+    threading.Thread(target=pump, name="console-stdin", daemon=True).start()
+    return queue
 
 
 def render_reply(reply: Reply) -> str:

@@ -138,8 +138,9 @@ class Core:
         limit = self.services.settings.limits.max_reply_chars
         if len(reply.text) <= limit:
             return reply
-        cut = reply.text[: limit - len(ELLIPSIS)]
+        marker = "\n" + ELLIPSIS
+        cut = reply.text[: limit - len(marker)]
         line_break = cut.rfind("\n")
         if line_break > limit // 2:
             cut = cut[:line_break]
-        return reply.model_copy(update={"text": cut.rstrip() + "\n" + ELLIPSIS})
+        return reply.model_copy(update={"text": cut.rstrip() + marker})

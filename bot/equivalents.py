@@ -14,10 +14,10 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from bot.energy import Impacts, Range
-from bot.sources import Source
+from bot.sources import Sourced
 
 DATA_FILE = Path(__file__).parent / "data" / "equivalents.toml"
 ImpactName = Literal["energy_wh", "gwp_g", "water_ml"]
@@ -40,21 +40,14 @@ class Labels(BaseModel):
     fr: PluralLabel
 
 
-class Equivalent(BaseModel):
+class Equivalent(Sourced):
     """One everyday unit: how much of an impact it takes, and who says so."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str = Field(pattern=r"^[a-z0-9-]+$")
     impact: ImpactName
     amount_low: float = Field(gt=0)
     amount_high: float = Field(gt=0)
     units: float = Field(gt=0)
-    claim: str
-    publisher: str
-    title: str
-    url: HttpUrl
-    date: str | None = Field(default=None, pattern=r"^\d{4}(-\d{2}){0,2}$")
     label: Labels
 
     @model_validator(mode="after")
@@ -62,10 +55,6 @@ class Equivalent(BaseModel):
         if self.amount_low > self.amount_high:
             raise ValueError("amount_low must not exceed amount_high")
         return self
-
-    @property
-    def source(self) -> Source:
-        return _sources()[self.id]
 
     def convert(self, impact: Range) -> Range:
         """Express an impact range in this unit (wider when the factor is a range)."""
@@ -87,15 +76,6 @@ class EquivalentFile(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     equivalent: list[Equivalent] = Field(min_length=1)
-
-
-@cache
-def _sources() -> dict[str, Source]:
-    """Each equivalent's source, validated once."""
-    return {
-        e.id: Source(publisher=e.publisher, title=e.title, url=e.url, date=e.date, claim=e.claim)
-        for e in load_equivalents()
-    }
 
 
 @cache

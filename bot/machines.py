@@ -1,9 +1,10 @@
 """Which class of machine can hold a model: the "model size" factor made concrete.
 
 A model must sit whole in memory to answer, even when (mixture of experts) only
-part of it computes each token. The memory a model needs is EcoLogits' own
-``model_required_memory`` (16-bit weights plus 20 %), so the machine class shown
-next to an estimate rests on the same assumption as the estimate itself.
+part of it computes each token. The memory per parameter and the machine classes
+are sourced data (``bot/data/machines.toml``); the memory rule is EcoLogits' own
+(16-bit weights plus 20 %, checked by a test), so the machine class shown next to
+an estimate rests on the same assumption as the estimate itself.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+from pydantic import BaseModel, ConfigDict, Field
 
 from bot.catalog import ModelInfo
-from bot.sources import Source
+from bot.sources import Sourced
 
 DATA_FILE = Path(__file__).parent / "data" / "machines.toml"
 
@@ -28,46 +29,45 @@ class MachineLabels(BaseModel):
     fr: str
 
 
-class MachineClass(BaseModel):
+class MachineClass(Sourced):
     """A class of machine and the memory it offers a model, with its source."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str = Field(pattern=r"^[a-z0-9-]+$")
     memory_gb: float = Field(gt=0)
-    claim: str
-    publisher: str
-    title: str
-    url: HttpUrl
-    date: str | None = None
     label: MachineLabels
-
-    @property
-    def source(self) -> Source:
-        return Source(
-            publisher=self.publisher,
-            title=self.title,
-            url=self.url,
-            date=self.date,
-            claim=self.claim,
-        )
 
     def label_for(self, language: str) -> str:
         return str(getattr(self.label, language, self.label.en))
 
 
+class MemoryRule(Sourced):
+    """How much memory a model needs per parameter, with its source."""
+
+    bytes_per_parameter: float = Field(gt=0)
+    working_memory_factor: float = Field(ge=1)
+
+
 class MachineFile(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    memory: MemoryRule
     machine: list[MachineClass] = Field(min_length=1)
 
 
 @cache
-def load_machines(path: Path = DATA_FILE) -> tuple[MachineClass, ...]:
-    """Read the machine classes once, smallest memory first."""
+def load_machine_file(path: Path = DATA_FILE) -> MachineFile:
+    """Read and validate the machine data once."""
     with path.open("rb") as handle:
-        data = MachineFile.model_validate(tomllib.load(handle))
-    return tuple(sorted(data.machine, key=lambda m: m.memory_gb))
+        return MachineFile.model_validate(tomllib.load(handle))
+
+
+def load_machines(path: Path = DATA_FILE) -> tuple[MachineClass, ...]:
+    """The machine classes, smallest memory first."""
+    return tuple(sorted(load_machine_file(path).machine, key=lambda m: m.memory_gb))
+
+
+def memory_rule(path: Path = DATA_FILE) -> MemoryRule:
+    return load_machine_file(path).memory
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,15 +79,9 @@ class MachineFit:
 
 
 def required_memory_gb(total_parameters_billion: float) -> float:
-    """Memory to hold a model, exactly as EcoLogits computes it."""
-    from ecologits.impacts.llm import MODEL_QUANTIZATION_BITS, model_required_memory
-
-    return float(
-        model_required_memory(
-            model_total_parameter_count=total_parameters_billion,
-            model_quantization_bits=MODEL_QUANTIZATION_BITS,
-        )
-    )
+    """Memory to hold a model: weights plus working memory, in GB."""
+    rule = memory_rule()
+    return rule.working_memory_factor * total_parameters_billion * rule.bytes_per_parameter
 
 
 def smallest_machine(model: ModelInfo) -> MachineFit:

@@ -6,7 +6,11 @@ base), so every number Wattson prints carries the same kind of reference.
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+
+DATE_PATTERN = r"^\d{4}(-\d{2}){0,2}$"
 
 
 class Source(BaseModel):
@@ -17,5 +21,28 @@ class Source(BaseModel):
     publisher: str = Field(min_length=1)
     title: str = Field(min_length=1)
     url: HttpUrl
-    date: str | None = Field(default=None, pattern=r"^\d{4}(-\d{2}){0,2}$")
+    date: str | None = Field(default=None, pattern=DATE_PATTERN)
     claim: str = Field(min_length=1, description="id of the figure in the reference list")
+
+
+class Sourced(BaseModel):
+    """A data record that names its source inline, as the flat TOML data files do."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    claim: str = Field(min_length=1, description="id of the figure in the reference list")
+    publisher: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    url: HttpUrl
+    date: str | None = Field(default=None, pattern=DATE_PATTERN)
+
+    @cached_property
+    def source(self) -> Source:
+        """The record's source, built once."""
+        return Source(
+            publisher=self.publisher,
+            title=self.title,
+            url=self.url,
+            date=self.date,
+            claim=self.claim,
+        )

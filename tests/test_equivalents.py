@@ -10,7 +10,7 @@ import pytest
 from bot.catalog import default_catalog
 from bot.energy import Impacts, Range
 from bot.equivalents import DATA_FILE, human_scale, load_equivalents
-from bot.machines import load_machines, required_memory_gb, smallest_machine
+from bot.machines import load_machines, memory_rule, required_memory_gb, smallest_machine
 
 FIGURES = Path(__file__).resolve().parents[2] / "shared" / "reference" / "figures.md"
 
@@ -31,6 +31,7 @@ def test_equivalent_ids_are_unique() -> None:
 def test_every_factor_points_to_a_figure_of_the_reference_list() -> None:
     known = set(re.findall(r"^### ([a-z0-9-]+)$", FIGURES.read_text(), flags=re.MULTILINE))
     claims = {e.claim for e in load_equivalents()} | {m.claim for m in load_machines()}
+    claims.add(memory_rule().claim)
     assert claims <= known, claims - known
 
 
@@ -88,6 +89,16 @@ def test_smallest_machine_holds_the_weights_as_ecologits_sizes_them(
     fit = smallest_machine(info)
     assert fit.machine is not None and fit.machine.id == machine
     assert fit.required_gb == pytest.approx(1.2 * info.total_parameters.high * 2)
+
+
+@pytest.mark.parametrize("billions", [0.5, 8.03, 46.7, 70.55, 671.0, 1760.0])
+def test_memory_rule_is_the_one_ecologits_uses(billions: float) -> None:
+    from ecologits.impacts.llm import MODEL_QUANTIZATION_BITS, model_required_memory
+
+    expected = model_required_memory(
+        model_total_parameter_count=billions, model_quantization_bits=MODEL_QUANTIZATION_BITS
+    )
+    assert required_memory_gb(billions) == pytest.approx(expected, rel=1e-12)
 
 
 def test_models_larger_than_one_server_need_several() -> None:
