@@ -17,7 +17,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from bot.energy import Impacts, Range
-from bot.sources import Sourced
+from bot.sources import Bilingual, Sourced
 
 DATA_FILE = Path(__file__).parent / "data" / "equivalents.toml"
 ImpactName = Literal["energy_wh", "gwp_g", "water_ml"]
@@ -33,13 +33,6 @@ class PluralLabel(BaseModel):
     other: str = Field(pattern=r"\{value\}")
 
 
-class Labels(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    en: PluralLabel
-    fr: PluralLabel
-
-
 class Equivalent(Sourced):
     """One everyday unit: how much of an impact it takes, and who says so."""
 
@@ -48,7 +41,7 @@ class Equivalent(Sourced):
     amount_low: float = Field(gt=0)
     amount_high: float = Field(gt=0)
     units: float = Field(gt=0)
-    label: Labels
+    label: Bilingual[PluralLabel]
 
     @model_validator(mode="after")
     def _ordered(self) -> Equivalent:
@@ -68,7 +61,7 @@ class Equivalent(Sourced):
         return (impact.low / self.amount_high + impact.high / self.amount_low) * self.units / 2
 
     def label_for(self, language: str, plural_category: str) -> str:
-        plural: PluralLabel = getattr(self.label, language, self.label.en)
+        plural = self.label.pick(language)
         return plural.one if plural_category == "one" else plural.other
 
 

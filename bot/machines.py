@@ -17,16 +17,9 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.catalog import ModelInfo
-from bot.sources import Sourced
+from bot.sources import Bilingual, Sourced
 
 DATA_FILE = Path(__file__).parent / "data" / "machines.toml"
-
-
-class MachineLabels(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    en: str
-    fr: str
 
 
 class MachineClass(Sourced):
@@ -34,10 +27,10 @@ class MachineClass(Sourced):
 
     id: str = Field(pattern=r"^[a-z0-9-]+$")
     memory_gb: float = Field(gt=0)
-    label: MachineLabels
+    label: Bilingual[str]
 
     def label_for(self, language: str) -> str:
-        return str(getattr(self.label, language, self.label.en))
+        return self.label.pick(language)
 
 
 class MemoryRule(Sourced):

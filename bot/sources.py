@@ -7,8 +7,11 @@ base), so every number Wattson prints carries the same kind of reference.
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+
+T = TypeVar("T")
 
 DATE_PATTERN = r"^\d{4}(-\d{2}){0,2}$"
 
@@ -46,3 +49,16 @@ class Sourced(BaseModel):
             date=self.date,
             claim=self.claim,
         )
+
+
+class Bilingual(BaseModel, Generic[T]):
+    """A value written in each language users read (labels in the data files)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    en: T
+    fr: T
+
+    def pick(self, language: str) -> T:
+        """The value in ``language``, English for any other."""
+        return self.fr if language == "fr" else self.en
