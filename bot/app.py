@@ -12,6 +12,7 @@ from bot.dispatch import Core, Services
 from bot.energy import Estimator
 from bot.preferences import PreferenceStore
 from bot.settings import Settings
+from facts.store import ClaimStore
 
 
 @asynccontextmanager
@@ -20,10 +21,13 @@ async def open_core(settings: Settings) -> AsyncIterator[Core]:
     async with Database(settings.storage.database) as database:
         preferences = PreferenceStore(database)
         await preferences.setup()
+        claims = ClaimStore(database)
+        await claims.setup()
         services = Services(
             settings=settings,
             catalog=default_catalog(),
             estimator=Estimator(settings.cost.zone),
             preferences=preferences,
+            claims=claims,
         )
         yield Core(services, COMMANDS)

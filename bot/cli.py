@@ -56,6 +56,25 @@ def build_parser() -> argparse.ArgumentParser:
     cost.add_argument("--lang", choices=["en", "fr"], help="language of the text output")
     cost.add_argument("text", nargs="*", help="the text (read from stdin when absent)")
 
+    check = commands.add_parser(
+        "check", parents=[common], help="check a circulating figure against the claim base"
+    )
+    check.add_argument("--json", action="store_true", help="print one JSON object")
+    check.add_argument("--lang", choices=["en", "fr"], help="language of the statement and output")
+    check.add_argument("text", nargs="*", help="the statement (read from stdin when absent)")
+
+    facts = commands.add_parser("facts", help="export or import the claim base")
+    facts_commands = facts.add_subparsers(dest="facts_command", required=True, metavar="ACTION")
+    export = facts_commands.add_parser("export", parents=[common], help="write every claim")
+    export.add_argument("--format", choices=["toml", "json", "claimreview"], default="json")
+    export.add_argument("--output", metavar="FILE", help="file to write (default: stdout)")
+    importing = facts_commands.add_parser(
+        "import", parents=[common], help="add or update claims from a file"
+    )
+    importing.add_argument("file", help="a toml, json or claimreview export")
+    importing.add_argument("--format", choices=["toml", "json", "claimreview"])
+    importing.add_argument("--dry-run", action="store_true", help="report, change nothing")
+
     bench = commands.add_parser("bench", parents=[common], help="measure the hot paths")
     bench.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run)")
     return parser
@@ -78,6 +97,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(command_console(load(args), args.lang))
         if args.command == "run":
             return asyncio.run(command_run(load(args)))
+        if args.command == "check":
+            return asyncio.run(command_check(args))
+        if args.command == "facts":
+            return asyncio.run(command_facts(args))
         if args.command == "bench":
             from bot.bench import run_benchmarks
 
@@ -218,3 +241,77 @@ async def command_run(settings: Settings) -> int:
         file=sys.stderr,
     )
     return await command_console(settings)
+
+
+async def open_claims(settings: Settings) -> tuple[Any, Any]:
+    """The configured database and its claim store, set up (seeded on first use)."""
+    from bot.database import Database
+    from facts.store import ClaimStore
+
+    database = await Database(settings.storage.database).open()
+    store = ClaimStore(database)
+    await store.setup()
+    return database, store
+
+
+async def command_check(args: argparse.Namespace) -> int:
+    """``wattson check``: the /check verdict, as text or JSON."""
+    from bot.commands.check import check_json, render_check
+    from bot.i18n import use_language
+    from facts.check import check_statement
+
+    settings = load(args)
+    language = args.lang or settings.language.default
+    text = read_text(args.text)
+    with use_language(language):
+        if not text.strip():
+            from bot.errors import EmptyTextError
+
+            print(f"wattson: {EmptyTextError('check').localized()}", file=sys.stderr)
+            return EXIT_USAGE
+        database, store = await open_claims(settings)
+        try:
+            result = await check_statement(store, text, args.lang)
+        finally:
+            await database.close()
+        if args.json:
+            json.dump(check_json(result), sys.stdout, ensure_ascii=False, indent=2)
+            sys.stdout.write("\n")
+        else:
+            print(render_check(result, language))
+    return 0
+
+
+async def command_facts(args: argparse.Namespace) -> int:
+    """``wattson facts export|import``."""
+    from pathlib import Path
+
+    from facts.exchange import ImportFileError, export_claims, read_claims
+
+    settings = load(args)
+    database, store = await open_claims(settings)
+    try:
+        if args.facts_command == "export":
+            text = export_claims(await store.all_claims(include_retracted=True), args.format)
+            if args.output:
+                Path(args.output).write_text(text, encoding="utf-8")
+            else:
+                sys.stdout.write(text)
+            return 0
+        path = Path(args.file)
+        try:
+            entries = read_claims(path, args.format)
+        except ImportFileError as error:
+            print(f"wattson: {path} was not imported:", file=sys.stderr)
+            for problem in error.problems:
+                print(f"  {problem}", file=sys.stderr)
+            return EXIT_USAGE
+        report = await store.import_claims(entries, f"import:{path.name}", args.dry_run)
+        verb = "would add" if report.dry_run else "added"
+        print(f"{verb} {len(report.added)}: {', '.join(report.added) or '-'}")
+        verb = "would change" if report.dry_run else "changed"
+        print(f"{verb} {len(report.changed)}: {', '.join(report.changed) or '-'}")
+        print(f"unchanged {len(report.unchanged)}")
+        return 0
+    finally:
+        await database.close()

@@ -13,6 +13,7 @@ import difflib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bot.catalog import ModelCatalog
 from bot.energy import Estimator
@@ -21,6 +22,9 @@ from bot.i18n import _, negotiate_language, use_language
 from bot.messages import Reply, Request
 from bot.preferences import PreferenceStore
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from facts.store import ClaimStore
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +39,9 @@ class Services:
     catalog: ModelCatalog
     estimator: Estimator
     preferences: PreferenceStore | None = None
+    claims: ClaimStore | None = None
+    # the last fact shown in each chat, so /fact does not repeat itself (memory only)
+    recent_facts: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +55,19 @@ class Context:
     @property
     def settings(self) -> Settings:
         return self.services.settings
+
+    @property
+    def is_moderator(self) -> bool:
+        """The platform says so (roles, admins), or the configured allow-list does."""
+        user = self.request.user
+        return self.request.is_moderator or (
+            f"{user.platform}:{user.id}" in self.settings.moderation.allow
+        )
+
+    @property
+    def actor(self) -> str:
+        """How the audit log names the author: ``platform:id``."""
+        return f"{self.request.user.platform}:{self.request.user.id}"
 
 
 Handler = Callable[[Context], Awaitable[Reply]]
@@ -106,7 +126,7 @@ class Core:
             command = self._routes.get(request.command)
             if command is None:
                 raise UnknownCommandError(request.command, self._suggest(request.command))
-            if command.moderator_only and not request.is_moderator:
+            if command.moderator_only and not context.is_moderator:
                 raise PermissionDeniedError(command.name)
             return await command.handler(context)
         except UserInputError as error:

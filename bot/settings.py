@@ -100,6 +100,23 @@ class LimitSettings(Section):
     tokens_shown: int = Field(default=200, ge=10, le=10_000)
 
 
+class ModerationSettings(Section):
+    allow: list[str] = Field(default_factory=list, max_length=1000)
+
+    @field_validator("allow")
+    @classmethod
+    def _platform_ids(cls, values: list[str]) -> list[str]:
+        for value in values:
+            platform, colon, user = value.partition(":")
+            if not (colon and platform.isalpha() and platform.islower() and user.strip()):
+                raise ValueError(f"{value!r} is not platform:user_id (e.g. discord:1234)")
+        return values
+
+
+class FactSettings(Section):
+    search_results: int = Field(default=5, ge=1, le=25)
+
+
 class PlatformSettings(Section):
     api_base_url: AnyHttpUrl | None = None
 
@@ -126,6 +143,8 @@ class Settings(BaseSettings):
     language: LanguageSettings = LanguageSettings()
     storage: StorageSettings = StorageSettings()
     limits: LimitSettings = LimitSettings()
+    moderation: ModerationSettings = ModerationSettings()
+    facts: FactSettings = FactSettings()
     discord: DiscordSettings = DiscordSettings()
     telegram: TelegramSettings = TelegramSettings()
 

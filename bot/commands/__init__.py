@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from bot.commands import cost, how, language, models, tokenize
+from bot.commands import check, cost, fact, how, language, models, tokenize
 from bot.commands import help as help_command
 from bot.dispatch import Command
 
 COMMANDS: tuple[Command, ...] = (
     cost.COMMAND,
+    fact.COMMAND,
+    check.COMMAND,
     tokenize.COMMAND,
     models.COMMAND,
     how.COMMAND,

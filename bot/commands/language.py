@@ -43,7 +43,7 @@ async def lang(context: Context) -> Reply:
     language = None if reset else negotiate_language(first)
     if not reset and language is None:
         raise UnknownLanguageError(first)
-    if scope == "chat" and not request.is_moderator:
+    if scope == "chat" and not context.is_moderator:
         raise PermissionDeniedError("set the chat language")
     store = context.services.preferences
     if store is None:

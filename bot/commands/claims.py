@@ -1,0 +1,87 @@
+"""Plain-text rendering of claims for /fact and /check, in the reader's language."""
+
+from __future__ import annotations
+
+from bot.formatting import number_format
+from bot.i18n import N_, _, current_language
+from facts.models import Claim, ClaimSource, Figure, Per, Status
+
+STATUS_LABELS = {
+    Status.verified: N_("verified"),
+    Status.secondary: N_("secondary source"),
+    Status.disputed: N_("disputed"),
+    Status.outdated: N_("outdated"),
+    Status.false: N_("false"),
+}
+PER_LABELS = {
+    Per.request: N_("per request"),
+    Per.day: N_("per day"),
+    Per.year: N_("per year"),
+    Per.training: N_("per training run"),
+    Per.hour: N_("per hour"),
+    Per.total: "",
+}
+
+
+def status_label(status: Status) -> str:
+    return _(STATUS_LABELS[status])
+
+
+def figure_text(figure: Figure) -> str:
+    """``0.25–0.41 Wh per request``, numbers as the reader writes them."""
+    fmt = number_format()
+    low, high = figure.bounds
+    digits = 4
+    if low == high:
+        number = fmt.decimal(figure.value, digits)
+    else:
+        number = f"{fmt.decimal(low, digits)}–{fmt.decimal(high, digits)}"
+    per = _(PER_LABELS[figure.per]) if PER_LABELS[figure.per] else ""
+    return " ".join(part for part in (number, figure.unit, per) if part)
+
+
+def source_text(source: ClaimSource) -> str:
+    date = source.date or _("date not checked")
+    text = f"{source.publisher}, “{source.title}”, {date}"
+    if source.url is not None:
+        text += f" — {source.url}"
+    elif source.note:
+        text += f" ({source.note})"
+    return text
+
+
+def claim_line(claim: Claim) -> str:
+    """One line for lists: id, status, figure."""
+    return f"• {claim.id} [{status_label(claim.status)}] — {figure_text(claim.figure)}"
+
+
+def claim_text(claim: Claim, with_all_sources: bool = False) -> str:
+    """A claim as a reply: status, statement, figure, explanation, source(s)."""
+    language = current_language()
+    lines = [
+        f"[{status_label(claim.status)}] {claim.statement.pick(language)}",
+        _("Figure: {figure}").format(figure=figure_text(claim.figure)),
+    ]
+    if claim.explanation is not None:
+        lines.append(
+            _("Why {status}: {explanation}").format(
+                status=status_label(claim.status), explanation=claim.explanation.pick(language)
+            )
+        )
+    if claim.corrected_by:
+        lines.append(_("Current figure: /fact {id}").format(id=claim.corrected_by))
+    sources = claim.sources if with_all_sources else claim.sources[:1]
+    for source in sources:
+        lines.append(_("Source: {source}").format(source=source_text(source)))
+    if len(claim.sources) > len(sources):
+        lines.append(
+            _("{count} more sources: /fact sources {id}").format(
+                count=len(claim.sources) - len(sources), id=claim.id
+            )
+        )
+    lines.append(f"id: {claim.id} · {claim.topic.value}")
+    return "\n".join(lines)
+
+
+def claim_links(claim: Claim) -> tuple[tuple[str, str], ...]:
+    return tuple((s.publisher, str(s.url)) for s in claim.sources if s.url is not None)

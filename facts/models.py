@@ -1,0 +1,231 @@
+"""The claim model: a sourced statement with its figure and status. No source, no claim.
+
+A claim says one thing, in French and English, with the figure it rests on
+(value, unit, optional range), the sources that published it, and a status:
+``verified`` (read in the primary source), ``secondary`` (consistent reputable
+coverage), ``disputed``, ``outdated`` or ``false``. Every status but
+``verified`` carries an explanation of what is uncertain or wrong and what the
+right figure is; ``corrected_by`` points to the claim that holds it.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import (
+    AnyUrl,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from bot.i18n import N_, _
+from bot.sources import DATE_PATTERN
+
+CLAIM_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$"
+SEED_AUTHOR = "seed"
+
+
+class Status(StrEnum):
+    verified = "verified"
+    secondary = "secondary"
+    disputed = "disputed"
+    outdated = "outdated"
+    false = "false"
+
+    @property
+    def trustworthy(self) -> bool:
+        """Whether a statement agreeing with this claim may be called consistent."""
+        return self in (Status.verified, Status.secondary)
+
+
+class Topic(StrEnum):
+    training = "training"
+    inference = "inference"
+    models = "models"
+    data_centres = "data-centres"
+    water = "water"
+    materials = "materials"
+    grid = "grid"
+    equivalents = "equivalents"
+    economics = "economics"
+
+
+class Per(StrEnum):
+    """What a figure is counted per, so /check compares like with like."""
+
+    request = "request"
+    day = "day"
+    year = "year"
+    training = "training"
+    hour = "hour"
+    total = "total"
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class LocalizedText(Strict):
+    """The same text in each language users read."""
+
+    en: str = Field(min_length=3, max_length=1000)
+    fr: str = Field(min_length=3, max_length=1000)
+
+    def pick(self, language: str) -> str:
+        return self.fr if language == "fr" else self.en
+
+
+class ClaimSource(Strict):
+    """One publication behind a claim."""
+
+    publisher: str = Field(min_length=2, max_length=200)
+    title: str = Field(min_length=2, max_length=300)
+    url: AnyUrl | None = None
+    date: str | None = Field(default=None, pattern=DATE_PATTERN)
+    quote: str | None = Field(default=None, max_length=500)
+    note: str | None = Field(
+        default=None,
+        max_length=300,
+        description="what was not checked, where the reference list has no URL or date",
+    )
+
+    @field_validator("url")
+    @classmethod
+    def _web_url(cls, value: AnyUrl | None) -> AnyUrl | None:
+        if value is not None and value.scheme not in ("http", "https"):
+            raise ValueError("url must start with http:// or https://")
+        return value
+
+    @model_validator(mode="after")
+    def _traceable(self) -> ClaimSource:
+        if (self.url is None or self.date is None) and not self.note:
+            raise ValueError("a source without url or date needs a note saying why")
+        return self
+
+
+class Figure(Strict):
+    """The number a claim rests on."""
+
+    value: float
+    unit: str = Field(min_length=1, max_length=40)
+    low: float | None = None
+    high: float | None = None
+    per: Per = Per.total
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Figure:
+        low = self.value if self.low is None else self.low
+        high = self.value if self.high is None else self.high
+        if not low <= self.value <= high:
+            raise ValueError("the figure must satisfy low ≤ value ≤ high")
+        return self
+
+    @property
+    def bounds(self) -> tuple[float, float]:
+        return (
+            self.value if self.low is None else self.low,
+            self.value if self.high is None else self.high,
+        )
+
+
+class ClaimContent(Strict):
+    """What a moderator writes: everything about a claim except its history."""
+
+    id: str = Field(pattern=CLAIM_ID_PATTERN)
+    topic: Topic
+    statement: LocalizedText
+    figure: Figure
+    sources: list[ClaimSource] = Field(min_length=1, max_length=10)
+    status: Status
+    explanation: LocalizedText | None = None
+    corrected_by: str | None = Field(default=None, pattern=CLAIM_ID_PATTERN)
+    keywords: list[str] = Field(default_factory=list, max_length=40)
+
+    @field_validator("keywords")
+    @classmethod
+    def _words(cls, values: list[str]) -> list[str]:
+        return [v for v in (value.strip() for value in values) if v]
+
+    @model_validator(mode="after")
+    def _explained(self) -> ClaimContent:
+        if self.status is not Status.verified and self.explanation is None:
+            raise ValueError(
+                "a claim that is not verified needs an explanation (what is wrong or uncertain)"
+            )
+        if self.corrected_by == self.id:
+            raise ValueError("a claim cannot be corrected by itself")
+        return self
+
+    def search_text(self) -> str:
+        """Words the search index holds besides the statements."""
+        publishers = " ".join(source.publisher for source in self.sources)
+        return " ".join([self.id.replace("-", " "), publishers, *self.keywords])
+
+
+class Claim(ClaimContent):
+    """A claim as stored: its content plus who made and last changed it, and when."""
+
+    created_by: str = SEED_AUTHOR
+    created_at: datetime | None = None
+    updated_by: str = SEED_AUTHOR
+    updated_at: datetime | None = None
+    retracted: bool = False
+
+    def content(self) -> ClaimContent:
+        return ClaimContent.model_validate(self.model_dump(include=set(ClaimContent.model_fields)))
+
+
+# Messages for pydantic error types, localized; {field} is the dotted field name.
+_ERROR_MESSAGES = {
+    "missing": N_("{field} is required"),
+    "string_too_short": N_("{field} is too short"),
+    "string_too_long": N_("{field} is too long"),
+    "string_pattern_mismatch": N_("{field} has the wrong form"),
+    "url_parsing": N_("{field} must be a web address (http:// or https://)"),
+    "url_scheme": N_("{field} must be a web address (http:// or https://)"),
+    "float_parsing": N_("{field} must be a number"),
+    "float_type": N_("{field} must be a number"),
+    "enum": N_("{field} must be one of: {expected}"),
+    "extra_forbidden": N_("{field} is not a known field"),
+    "too_short": N_("{field} needs at least one entry"),
+}
+_FIELD_HINTS = {
+    "id": N_("lower-case letters, digits and hyphens, 3 to 64 characters"),
+    "date": N_("a date as YYYY, YYYY-MM or YYYY-MM-DD"),
+    "corrected_by": N_("the id of another claim"),
+}
+
+
+def describe_validation_error(error: ValidationError) -> list[str]:
+    """One localized line per problem, naming the field and what it expects."""
+    lines = []
+    for item in error.errors():
+        location = [str(part) for part in item["loc"] if not isinstance(part, int)]
+        field = ".".join(location) or _("claim")
+        template = _ERROR_MESSAGES.get(item["type"])
+        if template is None:
+            message = str(item["msg"]).removeprefix("Value error, ")
+            lines.append(f"{field}: {message}")
+            continue
+        context: dict[str, Any] = item.get("ctx") or {}
+        text = _(template).format(field=field, expected=context.get("expected", ""))
+        hint = _FIELD_HINTS.get(location[-1] if location else "")
+        if hint and item["type"] == "string_pattern_mismatch":
+            text += f" ({_(hint)})"
+        lines.append(text)
+    return lines
+
+
+def slugify(text: str) -> str:
+    """A claim id suggestion from free text (``Gemini water`` → ``gemini-water``)."""
+    import unicodedata
+
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:64]

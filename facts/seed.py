@@ -1,0 +1,87 @@
+"""The curated claim base shipped in ``facts/data/``: one TOML file per topic.
+
+Every file is validated as a whole and every broken claim is reported at once
+(file, claim id, field, problem), so a bad edit is fixed in one pass.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from facts.models import ClaimContent, describe_validation_error
+
+DATA_DIR = Path(__file__).parent / "data"
+
+
+class SeedError(ValueError):
+    """One or more shipped claims are invalid; the message lists them all."""
+
+
+@dataclass(frozen=True, slots=True)
+class SeedProblem:
+    file: str
+    claim: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file} [{self.claim}]: {self.message}"
+
+
+def content_hash(content: ClaimContent) -> str:
+    """A stable fingerprint of a claim's content (to tell seed edits from moderator edits)."""
+    canonical = json.dumps(content.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def check_seed_files(folder: Path = DATA_DIR) -> tuple[list[ClaimContent], list[SeedProblem]]:
+    """Validate every claim of every file; return the good ones and all problems."""
+    claims: list[ClaimContent] = []
+    problems: list[SeedProblem] = []
+    for path in sorted(folder.glob("*.toml")):
+        try:
+            with path.open("rb") as handle:
+                entries = tomllib.load(handle).get("claim", [])
+        except (OSError, tomllib.TOMLDecodeError) as error:
+            problems.append(SeedProblem(path.name, "-", str(error)))
+            continue
+        for entry in entries:
+            claim_id = str(entry.get("id", "?"))
+            try:
+                claim = ClaimContent.model_validate(entry)
+            except ValidationError as error:
+                problems.extend(
+                    SeedProblem(path.name, claim_id, line)
+                    for line in describe_validation_error(error)
+                )
+                continue
+            if claim.topic.value != path.stem:
+                problems.append(
+                    SeedProblem(path.name, claim_id, f"topic {claim.topic} in file {path.name}")
+                )
+            claims.append(claim)
+    ids = [claim.id for claim in claims]
+    known = set(ids)
+    for claim_id in sorted({i for i in ids if ids.count(i) > 1}):
+        problems.append(SeedProblem("-", claim_id, "id used more than once"))
+    for claim in claims:
+        if claim.corrected_by and claim.corrected_by not in known:
+            problems.append(
+                SeedProblem("-", claim.id, f"corrected_by {claim.corrected_by} is no claim")
+            )
+    return claims, problems
+
+
+@cache
+def seed_claims(folder: Path = DATA_DIR) -> tuple[ClaimContent, ...]:
+    """The shipped claims, validated; raise :class:`SeedError` listing every problem."""
+    claims, problems = check_seed_files(folder)
+    if problems:
+        raise SeedError("invalid claim data:\n" + "\n".join(f"  {p}" for p in problems))
+    return tuple(claims)
