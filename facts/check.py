@@ -17,17 +17,19 @@ same physical dimension (pint converts the units) and, when both say, the same
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from facts.models import Claim, Per, Status
+from facts.models import Claim, Per
 from facts.search import SearchHit, search_claims
 from facts.store import ClaimStore
 from facts.units import convert, known_unit_words, unit_expression
 
 ROUNDING_TOLERANCE = 0.15  # "about 0.3 Wh" agrees with 0.34 Wh
 MIN_RELEVANCE = 0.3  # share of the best search score a claim needs to be "about" the text
+CLOSER_MARGIN = 0.005  # orders of magnitude: a bad figure must be clearly closer to win
 GOOGLE_SEARCH_CLAIM = "google-search-2009"
 
 
@@ -85,7 +87,7 @@ _SEARCH_UNITS = ("recherches google", "recherche google", "google searches", "go
 _PER_WORDS: dict[Per, tuple[str, ...]] = {
     Per.request: ("request", "requests", "query", "queries", "question", "questions", "prompt",
                   "prompts", "answer", "response", "reply", "e-mail", "email", "requête",
-                  "requêtes", "réponse", "réponses", "demande", "message", "courriel"),
+                  "requêtes", "réponse", "réponses", "message", "courriel"),
     Per.year: ("year", "yearly", "annual", "annually", "an", "année", "annuel", "annuelle", "par an"),
     Per.day: ("day", "daily", "jour", "quotidien", "quotidienne"),
     Per.hour: ("hour", "heure"),
@@ -106,6 +108,9 @@ def _figure_pattern() -> re.Pattern[str]:
 
 
 _FIGURE = _figure_pattern()
+_SINGLE = re.compile(
+    r"\b(?:un seul|une seule|only one|a single|just one|one single)\s+(?P<unit>[\w-]+)", re.I
+)
 _RATIO = re.compile(rf"×\s*(?P<b>{_NUMBER})", re.I)  # "×10"; "10×" and "10 fois" are units
 
 
@@ -180,6 +185,11 @@ def extract_figures(text: str, language: str | None = None) -> list[StatedFigure
             unit, per = "google searches", Per.request  # "10 fois une recherche Google"
         found.append(StatedFigure(value, unit, match.group(0), per))
         spans.append((match.start(), match.end()))
+    for match in _SINGLE.finditer(text):
+        unit = match["unit"].casefold()
+        if unit_expression(unit) is not None:
+            per = _per_of(text, match.start(), match.end())
+            found.append(StatedFigure(1.0, unit, match.group(0), per))
     for match in _RATIO.finditer(text):
         if any(match.start() < end and start < match.end() for start, end in spans):
             continue
@@ -193,6 +203,21 @@ def extract_figures(text: str, language: str | None = None) -> list[StatedFigure
 
 
 # ---- comparing ------------------------------------------------------------------------
+
+
+_YEAR = re.compile(r"\b(?:19[5-9]\d|20\d\d)\b")
+
+
+def years_in(text: str) -> set[str]:
+    return set(_YEAR.findall(text))
+
+
+def _same_period(stated_years: set[str], claim: Claim) -> bool:
+    """A figure for 2024 is not compared with a claim about 2030 (or 2020)."""
+    if not stated_years:
+        return True
+    claim_years = years_in(claim.statement.en)
+    return not claim_years or bool(stated_years & claim_years)
 
 
 def _comparable_per(stated: Per | None, claimed: Per) -> bool:
@@ -225,9 +250,12 @@ async def check_statement(
         (hit.claim, hit.score / best) for hit in hits if best and hit.score >= best * MIN_RELEVANCE
     ]
     comparisons: list[Comparison] = []
+    stated_years = years_in(text)
     for figure in stated:
         for claim, relevance in relevant:
             if not _comparable_per(figure.per, claim.figure.per):
+                continue
+            if not _same_period(stated_years, claim):
                 continue
             value = await _in_claim_unit(store, figure, claim)
             if value is None:
@@ -235,49 +263,73 @@ async def check_statement(
             comparisons.append(Comparison(claim, relevance, figure, value, _agrees(value, claim)))
     if not stated or not comparisons:
         return CheckResult(Verdict.unknown, stated, relevant, comparisons=comparisons)
+    comparisons.sort(key=_rank, reverse=True)
+    verdicts = []
+    for figure in stated:
+        mine = [c for c in comparisons if c.stated is figure]
+        if mine:
+            verdicts.append(await _judge(store, stated, relevant, mine, comparisons))
+    # One wrong figure makes the statement wrong; otherwise the best-supported verdict.
+    for verdict in (Verdict.inconsistent, Verdict.consistent):
+        for result in verdicts:
+            if result.verdict is verdict:
+                return result
+    return verdicts[0]
 
-    def rank(item: Comparison) -> tuple[bool, float]:
-        per_match = item.stated.per is not None and item.stated.per == item.claim.figure.per
-        return (per_match, item.relevance)
 
-    comparisons.sort(key=rank, reverse=True)
-    current = [c for c in comparisons if c.claim.figure and c.claim.status.trustworthy]
+def _rank(item: Comparison) -> tuple[bool, float]:
+    per_match = item.stated.per is not None and item.stated.per == item.claim.figure.per
+    return (per_match, item.relevance)
+
+
+def _distance(item: Comparison) -> float:
+    """How far the stated figure is from the claim's range, in orders of magnitude."""
+    low, high = item.claim.figure.bounds
+    value = item.stated_in_claim_unit
+    if value <= 0 or low <= 0:
+        return math.inf
+    if low <= value <= high:
+        return 0.0
+    return abs(math.log10(value / (low if value < low else high)))
+
+
+async def _judge(
+    store: ClaimStore,
+    stated: list[StatedFigure],
+    relevant: list[tuple[Claim, float]],
+    mine: list[Comparison],
+    comparisons: list[Comparison],
+) -> CheckResult:
+    """The verdict for one stated figure, from its comparisons (best ranked first)."""
+    current = [c for c in mine if c.claim.status.trustworthy]
     agreeing_current = [c for c in current if c.agrees]
-    agreeing_other = next(
-        (c for c in comparisons if c.agrees and not c.claim.status.trustworthy), None
-    )
+    agreeing_other = next((c for c in mine if c.agrees and not c.claim.status.trustworthy), None)
     if agreeing_current:
-        return CheckResult(
-            Verdict.consistent, stated, relevant, agreeing_current[0], agreeing_other, comparisons
+        best = agreeing_current[0]
+        repeats_bad_figure = (
+            agreeing_other is not None
+            and _distance(agreeing_other) + CLOSER_MARGIN < _distance(best)
+            and agreeing_other.relevance >= best.relevance * 0.8
         )
-    reference = current[0] if current else None
-    if reference is None and agreeing_other and agreeing_other.claim.corrected_by:
-        corrected = await store.get(agreeing_other.claim.corrected_by)
-        value = (
-            None
-            if corrected is None
-            else await _in_claim_unit(store, agreeing_other.stated, corrected)
-        )
-        if corrected is not None and value is not None:
-            reference = Comparison(
-                corrected,
-                agreeing_other.relevance,
-                agreeing_other.stated,
-                value,
-                _agrees(value, corrected),
+        if not repeats_bad_figure:
+            return CheckResult(
+                Verdict.consistent, stated, relevant, best, agreeing_other, comparisons
             )
-    if reference is None:
-        untrusted = comparisons[0]
-        return CheckResult(
-            Verdict.inconsistent
-            if untrusted.claim.status in (Status.false, Status.outdated)
-            else Verdict.unknown,
-            stated,
-            relevant,
-            None,
-            agreeing_other,
-            comparisons,
-        )
+        current = [c for c in current if c.claim.id != agreeing_other.claim.id]
+    reference = current[0] if current else None
+    if agreeing_other is not None and agreeing_other.claim.corrected_by:
+        corrected = await store.get(agreeing_other.claim.corrected_by)
+        if corrected is not None and _comparable_per(
+            agreeing_other.stated.per, corrected.figure.per
+        ):
+            value = await _in_claim_unit(store, agreeing_other.stated, corrected)
+            if value is not None:
+                reference = Comparison(
+                    corrected, agreeing_other.relevance, agreeing_other.stated, value,
+                    _agrees(value, corrected),
+                )  # fmt: skip
+    if reference is None and agreeing_other is None:
+        return CheckResult(Verdict.unknown, stated, relevant, None, None, comparisons)
     return CheckResult(
         Verdict.inconsistent, stated, relevant, reference, agreeing_other, comparisons
     )

@@ -11,7 +11,7 @@ from bot.dispatch import Command, Context
 from bot.formatting import number_format
 from bot.i18n import N_, _
 from bot.messages import Reply
-from facts.check import CheckResult, Verdict, check_statement
+from facts.check import CheckResult, Comparison, Verdict, check_statement
 
 
 def factor_text(ratio: float) -> str:
@@ -20,6 +20,15 @@ def factor_text(ratio: float) -> str:
     if ratio >= 1:
         return _("{factor} times higher").format(factor=fmt.significant(ratio))
     return _("{factor} times lower").format(factor=fmt.significant(1 / ratio))
+
+
+def stated_text(comparison: Comparison) -> str:
+    """The figure as the statement wrote it, with its value in the claim's unit if different."""
+    text = comparison.stated.text
+    converted = f"{number_format().significant(comparison.stated_in_claim_unit)} {comparison.claim.figure.unit}"
+    if converted.replace(" ", "").casefold() != text.replace(" ", "").casefold():
+        text += f" (≈ {converted})"
+    return text
 
 
 def render_check(result: CheckResult, language: str) -> str:
@@ -44,7 +53,7 @@ def render_check(result: CheckResult, language: str) -> str:
     if result.verdict is Verdict.consistent and reference is not None:
         lines.append(
             _("Consistent: {stated} agrees with the sourced figure {figure} ({status}).").format(
-                stated=reference.stated.text,
+                stated=stated_text(reference),
                 figure=figure_text(reference.claim.figure),
                 status=status_label(reference.claim.status),
             )
@@ -54,7 +63,7 @@ def render_check(result: CheckResult, language: str) -> str:
             _(
                 "Inconsistent: {stated} is {factor} than the sourced figure {figure} ({status})."
             ).format(
-                stated=reference.stated.text,
+                stated=stated_text(reference),
                 factor=factor_text(reference.ratio),
                 figure=figure_text(reference.claim.figure),
                 status=status_label(reference.claim.status),
