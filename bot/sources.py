@@ -7,13 +7,29 @@ base), so every number Wattson prints carries the same kind of reference.
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Generic, TypeVar
+from typing import Annotated, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+from pydantic import AfterValidator, AnyUrl, BaseModel, ConfigDict, Field
 
 T = TypeVar("T")
 
 DATE_PATTERN = r"^\d{4}(-\d{2}){0,2}$"
+
+
+def check_web_url(value: str) -> str:
+    """Accept an http(s) address with a host, and keep it exactly as written.
+
+    (pydantic's URL types normalise, adding a trailing slash to a bare host;
+    a fact-checker's URLs must stay as published.)
+    """
+    value = value.strip()
+    parsed = AnyUrl(value)
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise ValueError("url must start with http:// or https:// and name a host")
+    return value
+
+
+WebUrl = Annotated[str, AfterValidator(check_web_url)]
 
 
 class Source(BaseModel):
@@ -23,7 +39,7 @@ class Source(BaseModel):
 
     publisher: str = Field(min_length=1)
     title: str = Field(min_length=1)
-    url: HttpUrl
+    url: WebUrl
     date: str | None = Field(default=None, pattern=DATE_PATTERN)
     claim: str = Field(min_length=1, description="id of the figure in the reference list")
 
@@ -36,7 +52,7 @@ class Sourced(BaseModel):
     claim: str = Field(min_length=1, description="id of the figure in the reference list")
     publisher: str = Field(min_length=1)
     title: str = Field(min_length=1)
-    url: HttpUrl
+    url: WebUrl
     date: str | None = Field(default=None, pattern=DATE_PATTERN)
 
     @cached_property

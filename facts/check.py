@@ -315,7 +315,6 @@ async def _judge(
             return CheckResult(
                 Verdict.consistent, stated, relevant, best, agreeing_other, comparisons
             )
-        current = [c for c in current if c.claim.id != agreeing_other.claim.id]
     reference = current[0] if current else None
     if agreeing_other is not None and agreeing_other.claim.corrected_by:
         corrected = await store.get(agreeing_other.claim.corrected_by)

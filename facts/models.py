@@ -16,7 +16,6 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import (
-    AnyUrl,
     BaseModel,
     ConfigDict,
     Field,
@@ -26,7 +25,7 @@ from pydantic import (
 )
 
 from bot.i18n import N_, _
-from bot.sources import DATE_PATTERN
+from bot.sources import DATE_PATTERN, WebUrl
 
 CLAIM_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$"
 SEED_AUTHOR = "seed"
@@ -87,7 +86,7 @@ class ClaimSource(Strict):
 
     publisher: str = Field(min_length=2, max_length=200)
     title: str = Field(min_length=2, max_length=300)
-    url: AnyUrl | None = None
+    url: WebUrl | None = None
     date: str | None = Field(default=None, pattern=DATE_PATTERN)
     quote: str | None = Field(default=None, max_length=500)
     note: str | None = Field(
@@ -95,13 +94,6 @@ class ClaimSource(Strict):
         max_length=300,
         description="what was not checked, where the reference list has no URL or date",
     )
-
-    @field_validator("url")
-    @classmethod
-    def _web_url(cls, value: AnyUrl | None) -> AnyUrl | None:
-        if value is not None and value.scheme not in ("http", "https"):
-            raise ValueError("url must start with http:// or https://")
-        return value
 
     @model_validator(mode="after")
     def _traceable(self) -> ClaimSource:
