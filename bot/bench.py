@@ -30,6 +30,7 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bot.settings import Settings
 
@@ -146,6 +147,7 @@ async def _run(settings: Settings, quick: bool) -> int:
     cached_time = best_time(cached, rounds)
 
     startup = measure_startup(settings, corpus[2][1], 3 if quick else 9)
+    search = await measure_search(10_000 if quick else 100_000, 100 if quick else 500)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
     per_message = len(texts)
@@ -186,6 +188,12 @@ async def _run(settings: Settings, quick: bool) -> int:
             f"{result.name:<66} {result.ratio:8.2f}×  (target {result.target}, {mark})  {result.detail}"
         )
     print(f"{'(d) peak memory of this process':<66} {peak_mb:8.1f} MB")
+    count, p50, p99 = search
+    mark = "ok" if p99 <= 0.005 else "MISSED"
+    print(
+        f"{f'(f) /fact search over {count:,} claims, p99 (target ≤ 5 ms, {mark})':<66} "
+        f"{p99 * 1e3:8.2f} ms  (p50 {p50 * 1e3:.2f} ms)"
+    )
     return 0
 
 
@@ -222,3 +230,49 @@ def _timed(command: list[str], env: dict[str, str]) -> float:
     start = time.perf_counter()
     subprocess.run(command, env=env, check=True, capture_output=True)
     return time.perf_counter() - start
+
+
+async def measure_search(count: int, queries: int) -> tuple[int, float, float]:
+    """p50 and p99 of full-text searches over ``count`` claims in a real SQLite file."""
+    import random
+
+    from bot.database import Database
+    from facts.search import query_terms, search_claims
+    from facts.seed import seed_claims
+    from facts.store import ClaimStore
+
+    seed = list(seed_claims())
+    vocabulary = sorted(
+        {t for c in seed for t in query_terms(c.statement.en + " " + c.statement.fr)}
+    )
+    rng = random.Random(42)
+
+    def synthetic(number: int) -> Any:
+        template = seed[number % len(seed)]
+        words = " ".join(rng.sample(vocabulary, 6))
+        return template.model_copy(
+            update={
+                "id": f"bench-{number:06d}",
+                "statement": template.statement.model_copy(
+                    update={
+                        "en": f"{template.statement.en} {words}",
+                        "fr": f"{template.statement.fr} {words}",
+                    }  # fmt: skip
+                ),
+                "corrected_by": None,
+            }
+        )
+
+    with tempfile.TemporaryDirectory() as folder:
+        async with Database(Path(folder) / "search.db") as database:
+            store = ClaimStore(database)
+            await store.setup(seed=[])
+            await store.bulk_insert((synthetic(n) for n in range(count)), "bench")
+            timings = []
+            for _ in range(queries):
+                words = " ".join(rng.sample(vocabulary, rng.randint(1, 3)))
+                start = time.perf_counter()
+                await search_claims(store, words, limit=5)
+                timings.append(time.perf_counter() - start)
+    timings.sort()
+    return count, timings[len(timings) // 2], timings[int(len(timings) * 0.99) - 1]

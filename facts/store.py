@@ -48,6 +48,7 @@ MIGRATIONS = (
             id UNINDEXED, statement_en, statement_fr, extra,
             tokenize = 'unicode61 remove_diacritics 2'
         );
+        CREATE VIRTUAL TABLE claims_vocab USING fts5vocab (claims_fts, 'row');
         CREATE TABLE claim_audit (
             seq INTEGER PRIMARY KEY AUTOINCREMENT,
             claim_id TEXT NOT NULL,
@@ -411,11 +412,34 @@ class ClaimStore:
                 )
         return SeedReport(added, upgraded, kept)
 
-    async def bulk_insert(self, claims: Iterable[ClaimContent], actor: str) -> None:
-        """Insert many new claims in one transaction (imports of large bases, benchmarks)."""
+    async def bulk_insert(self, claims: Iterable[ClaimContent], actor: str) -> int:
+        """Insert many new claims in one transaction, batched (large imports, benchmarks)."""
+        now = _now()
+        rows, index, audit = [], [], []
+        for content in claims:
+            dumped = _dump(content)
+            rows.append((content.id, content.topic.value, content.status.value, dumped,
+                         None, actor, now, actor, now))  # fmt: skip
+            index.append((content.id, content.statement.en, content.statement.fr,
+                          content.search_text()))  # fmt: skip
+            audit.append((content.id, "import", actor, now, None, dumped, None))
         async with self.transaction() as connection:
-            for content in claims:
-                await self._insert(connection, content, actor, "import")
+            await connection.executemany(
+                "INSERT INTO claims (id, topic, status, content, seed_hash, created_by,"
+                " created_at, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            await connection.executemany(
+                "INSERT INTO claims_fts (id, statement_en, statement_fr, extra)"
+                " VALUES (?, ?, ?, ?)",
+                index,
+            )
+            await connection.executemany(
+                "INSERT INTO claim_audit (claim_id, action, actor, at, before, after, reason)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                audit,
+            )
+        return len(rows)
 
     # ---- internals (run inside a transaction) -----------------------------------
 

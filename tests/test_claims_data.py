@@ -38,7 +38,11 @@ def test_every_broken_entry_is_reported_at_once(tmp_path: Path) -> None:
     text = text.replace('status = "secondary"', 'status = "probably"', 1)
     water.write_text(text)
     grid = tmp_path / "grid.toml"
-    grid.write_text(grid.read_text().replace('corrected_by = "tmi-unit1-capacity"', 'corrected_by = "nope-nope"'))
+    grid.write_text(
+        grid.read_text().replace(
+            'corrected_by = "tmi-unit1-capacity"', 'corrected_by = "nope-nope"'
+        )
+    )
     _claims, problems = check_seed_files(tmp_path)
     messages = [str(p) for p in problems]
     assert any("li-water-bottle-per-conversation" in m and "url" in m for m in messages)

@@ -163,3 +163,66 @@ def test_bench_prints_every_ratio() -> None:
     assert result.returncode == 0, result.stderr
     for label in ("(a)", "(b)", "(c)", "(d)", "(e)"):
         assert label in result.stdout
+
+
+def test_check_json_holds_the_contract(tmp_path: Path) -> None:
+    env = {"WATTSON_STORAGE__DATABASE": str(tmp_path / "w.db")}
+    result = run(WATTSON, "check", "--json", "ChatGPT uses 500 mL of water per question", env=env)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["verdict"] == "inconsistent"
+    assert data["stated"] == [{"value": 500.0, "unit": "ml", "text": "500 mL", "per": "request"}]
+    assert data["ratio"] > 100
+    assert data["agrees_only_with"] == "li-water-bottle-per-conversation"
+    for match in data["matches"]:
+        assert {"id", "score", "status", "figure", "unit", "source_url"} <= set(match)
+
+
+def test_check_text_output_in_french(tmp_path: Path) -> None:
+    env = {"WATTSON_STORAGE__DATABASE": str(tmp_path / "w.db")}
+    result = run(WATTSON, "check", "--lang", "fr", "Une requête ChatGPT consomme 2,9 Wh", env=env)
+    assert result.returncode == 0 and result.stdout.startswith("Incohérent")
+
+
+@pytest.mark.parametrize("fmt", ["toml", "json", "claimreview"])
+def test_facts_export_import_round_trip_through_the_cli(tmp_path: Path, fmt: str) -> None:
+    source = {"WATTSON_STORAGE__DATABASE": str(tmp_path / "source.db")}
+    moderated = tmp_path / "moderated.json"
+    moderated.write_text(json.dumps([{
+        "id": "cli-added-claim", "topic": "grid", "status": "verified",
+        "statement": {"en": "A claim added through an import.", "fr": "Une affirmation importée."},
+        "figure": {"value": 12.5, "unit": "MW"},
+        "sources": [{"publisher": "Grid Lab", "title": "Report", "url": "https://example.org/r",
+                     "date": "2024-03"}],
+    }]))  # fmt: skip
+    assert run(WATTSON, "facts", "import", str(moderated), env=source).returncode == 0
+    export = tmp_path / f"claims.{fmt}"
+    result = run(WATTSON, "facts", "export", "--format", fmt, "--output", str(export), env=source)
+    assert result.returncode == 0, result.stderr
+
+    target = {"WATTSON_STORAGE__DATABASE": str(tmp_path / "target.db")}
+    dry = run(WATTSON, "facts", "import", str(export), "--dry-run", env=target)
+    assert dry.returncode == 0, dry.stderr
+    assert "would add 1: cli-added-claim" in dry.stdout and "unchanged 75" in dry.stdout
+    assert (
+        "would add 1"
+        in run(WATTSON, "facts", "import", str(export), "--dry-run", env=target).stdout
+    )
+    assert run(WATTSON, "facts", "import", str(export), env=target).returncode == 0
+
+    def content(env: dict[str, str]) -> list[dict[str, object]]:
+        claims = json.loads(run(WATTSON, "facts", "export", "--format", "json", env=env).stdout)
+        drop = {"created_at", "updated_at", "created_by", "updated_by"}
+        return [{k: v for k, v in claim.items() if k not in drop} for claim in claims]
+
+    assert content(target) == content(source)
+
+
+def test_facts_import_refuses_an_invalid_file_and_writes_nothing(tmp_path: Path) -> None:
+    env = {"WATTSON_STORAGE__DATABASE": str(tmp_path / "w.db")}
+    bad = tmp_path / "bad.json"
+    bad.write_text('[{"id": "x"}]')
+    result = run(WATTSON, "facts", "import", str(bad), env=env)
+    assert result.returncode == 2 and "not imported" in result.stderr
+    export = run(WATTSON, "facts", "export", "--format", "json", env=env)
+    assert len(json.loads(export.stdout)) == 75
