@@ -17,10 +17,17 @@ from typing import TYPE_CHECKING
 
 from bot.catalog import ModelCatalog
 from bot.energy import Estimator
-from bot.errors import PermissionDeniedError, UnknownCommandError, UserInputError, WattsonError
+from bot.errors import (
+    PermissionDeniedError,
+    RateLimitedError,
+    UnknownCommandError,
+    UserInputError,
+    WattsonError,
+)
 from bot.i18n import _, negotiate_language, use_language
 from bot.messages import Reply, Request
 from bot.preferences import PreferenceStore
+from bot.ratelimit import SlidingWindow
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -29,6 +36,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 ELLIPSIS = "…"
+UNLIMITED_PLATFORMS = frozenset({"console"})  # the local user cannot flood anyone
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +99,9 @@ class Core:
 
     def __init__(self, services: Services, commands: Sequence[Command]) -> None:
         self.services = services
+        limits = services.settings.limits
+        self._per_user = SlidingWindow(limits.per_user_per_minute)
+        self._per_chat = SlidingWindow(limits.per_chat_per_minute)
         self.commands = tuple(commands)
         self._routes: dict[str, Command] = {}
         for command in self.commands:
@@ -123,6 +134,7 @@ class Core:
     async def _answer(self, context: Context) -> Reply:
         request = context.request
         try:
+            self._check_rate(request)
             command = self._routes.get(request.command)
             if command is None:
                 raise UnknownCommandError(request.command, self._suggest(request.command))
@@ -142,6 +154,17 @@ class Core:
                 ),
                 error=True,
             )
+
+    def _check_rate(self, request: Request) -> None:
+        """Refuse a request over the per-user or per-chat limit (the console is exempt)."""
+        if request.user.platform in UNLIMITED_PLATFORMS:
+            return
+        user = f"{request.user.platform}:{request.user.id}"
+        chat = f"{request.chat.platform}:{request.chat.id}"
+        if not self._per_user.allow(user):
+            raise RateLimitedError(self._per_user.retry_after(user))
+        if not self._per_chat.allow(chat):
+            raise RateLimitedError(self._per_chat.retry_after(chat))
 
     def _suggest(self, name: str) -> list[str]:
         """Canonical names of the commands closest to ``name`` (aliases count too)."""

@@ -10,7 +10,8 @@ The tree::
      │    ├── AmbiguousModelError carries the candidates
      │    ├── UnknownZoneError
      │    ├── UnknownCommandError
-     │    └── PermissionDeniedError
+     │    ├── PermissionDeniedError
+     │    └── RateLimitedError
      ├── ConfigError              a setting is invalid; names the key and the expected form
      └── DataIntegrityError       a shipped data file does not match its published hash
 
@@ -147,6 +148,18 @@ class PermissionDeniedError(UserInputError):
 
     def localized(self) -> str:
         return _("Only moderators of this chat can do that. Nothing was changed.")
+
+
+class RateLimitedError(UserInputError):
+    """Too many requests from this person or chat in the last minute."""
+
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"rate limited for {retry_after:.0f} s")
+        self.retry_after = retry_after
+
+    def localized(self) -> str:
+        seconds = max(1, round(self.retry_after))
+        return _("Easy there: too many requests. Try again in {seconds} s.").format(seconds=seconds)
 
 
 class ConfigError(WattsonError):

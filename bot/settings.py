@@ -98,6 +98,8 @@ class LimitSettings(Section):
     max_reply_chars: int = Field(default=4_000, ge=500, le=100_000)
     models_per_page: int = Field(default=15, ge=1, le=100)
     tokens_shown: int = Field(default=200, ge=10, le=10_000)
+    per_user_per_minute: int = Field(default=20, ge=1, le=10_000)
+    per_chat_per_minute: int = Field(default=60, ge=1, le=100_000)
 
 
 class ModerationSettings(Section):
@@ -122,11 +124,15 @@ class PlatformSettings(Section):
 
 
 class DiscordSettings(PlatformSettings):
-    pass
+    auto_channels: list[int] = Field(default_factory=list, max_length=1000)
+    auto_per_minute: int = Field(default=6, ge=1, le=600)
 
 
 class TelegramSettings(PlatformSettings):
-    pass
+    webhook_url: AnyHttpUrl | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    admin_cache_seconds: int = Field(default=120, ge=0, le=86_400)
 
 
 class Settings(BaseSettings):

@@ -31,7 +31,11 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def settings() -> Settings:
-    return load_settings(None, storage={"database": ":memory:"})
+    return load_settings(
+        None,
+        storage={"database": ":memory:"},
+        limits={"per_user_per_minute": 10_000, "per_chat_per_minute": 10_000},
+    )
 
 
 @pytest.fixture

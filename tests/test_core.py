@@ -267,3 +267,29 @@ async def test_console_hints_at_commands_for_plain_text(wattson: ConsoleAdapter)
     [reply] = await wattson.send("hello")
     assert "/help" in reply
     assert await wattson.send("   ") == []
+
+
+async def test_rate_limits_refuse_floods_per_user_and_per_chat() -> None:
+    settings = load_settings(
+        None,
+        storage={"database": ":memory:"},
+        limits={"per_user_per_minute": 3, "per_chat_per_minute": 5},
+    )
+    async with open_core(settings) as core:
+        replies = [await core.handle(request("help")) for _ in range(4)]
+        assert [r.error for r in replies] == [False, False, False, True]
+        assert "too many requests" in replies[-1].text
+        others = [
+            await core.handle(request("help", user=UserRef(platform="test", id=f"other{n}")))
+            for n in range(3)
+        ]
+        assert [r.error for r in others] == [False, False, True], "the chat's limit is 5"
+
+
+async def test_the_console_is_never_rate_limited() -> None:
+    settings = load_settings(None, storage={"database": ":memory:"}, limits={"per_user_per_minute": 1})
+    async with open_core(settings) as core:
+        console = ConsoleAdapter(core)
+        for _ in range(5):
+            [reply] = await console.send("/help")
+            assert "too many" not in reply
