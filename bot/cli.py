@@ -75,6 +75,13 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument("--format", choices=["toml", "json", "claimreview"])
     importing.add_argument("--dry-run", action="store_true", help="report, change nothing")
 
+    discord_parser = commands.add_parser("discord", help="Discord set-up")
+    discord_commands = discord_parser.add_subparsers(dest="discord_command", required=True)
+    sync = discord_commands.add_parser(
+        "sync", parents=[common], help="register the slash commands (needs DISCORD_TOKEN)"
+    )
+    sync.add_argument("--guild", type=int, help="one server's id, for instant testing")
+
     bench = commands.add_parser("bench", parents=[common], help="measure the hot paths")
     bench.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run)")
     return parser
@@ -101,6 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(command_check(args))
         if args.command == "facts":
             return asyncio.run(command_facts(args))
+        if args.command == "discord":
+            return asyncio.run(command_discord_sync(load(args), args.guild))
         if args.command == "bench":
             from bot.bench import run_benchmarks
 
@@ -218,29 +227,41 @@ async def command_run(settings: Settings) -> int:
     from bot.settings import Secrets
 
     secrets = Secrets()
-    platforms = [
-        name
-        for name, token in (
-            ("discord", secrets.discord_token),
-            ("telegram", secrets.telegram_token),
-        )
-        if token is not None
-    ]
-    if platforms:
+    if secrets.discord_token is None and secrets.telegram_token is None:
         print(
-            "wattson: a token is set for "
-            + ", ".join(platforms)
-            + ", but this version has only the console adapter; unset the token"
-            " to use the console.",
+            "wattson: no DISCORD_TOKEN or TELEGRAM_TOKEN set; starting the console "
+            f"(database: {settings.storage.database}).",
             file=sys.stderr,
         )
+        return await command_console(settings)
+    from adapters.runner import build_adapters, serve
+    from bot.app import open_core
+
+    async with open_core(settings) as core:
+        adapters = build_adapters(core, settings, secrets)
+        names = ", ".join(type(adapter).__name__ for adapter in adapters)
+        print(f"wattson: serving {names}; Ctrl-C or SIGTERM stops.", file=sys.stderr)
+        await serve(adapters)
+    return 0
+
+
+async def command_discord_sync(settings: Settings, guild: int | None) -> int:
+    """``wattson discord sync``: register the slash commands with Discord."""
+    from bot.settings import Secrets
+
+    token = Secrets().discord_token
+    if token is None:
+        print("wattson: set DISCORD_TOKEN to sync the commands.", file=sys.stderr)
         return EXIT_USAGE
-    print(
-        "wattson: no DISCORD_TOKEN or TELEGRAM_TOKEN set; starting the console "
-        f"(database: {settings.storage.database}).",
-        file=sys.stderr,
-    )
-    return await command_console(settings)
+    from adapters.discord import DiscordAdapter
+    from bot.app import open_core
+
+    async with open_core(settings) as core:
+        adapter = DiscordAdapter(core, token.get_secret_value(), settings.discord)
+        count = await adapter.sync_commands(guild)
+    where = f"guild {guild}" if guild else "every server (global commands take up to an hour)"
+    print(f"synced {count} commands for {where}")
+    return 0
 
 
 async def open_claims(settings: Settings) -> tuple[Any, Any]:

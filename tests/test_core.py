@@ -287,7 +287,9 @@ async def test_rate_limits_refuse_floods_per_user_and_per_chat() -> None:
 
 
 async def test_the_console_is_never_rate_limited() -> None:
-    settings = load_settings(None, storage={"database": ":memory:"}, limits={"per_user_per_minute": 1})
+    settings = load_settings(
+        None, storage={"database": ":memory:"}, limits={"per_user_per_minute": 1}
+    )
     async with open_core(settings) as core:
         console = ConsoleAdapter(core)
         for _ in range(5):

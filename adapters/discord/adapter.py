@@ -1,0 +1,139 @@
+"""Discord events in, core requests out; core replies back as Discord messages.
+
+Built on discord.py's auto-sharded client, so a bot in thousands of servers
+needs no code change. Slash commands and the "Energy cost" message context menu
+work without the privileged Message Content intent (Discord sends the chosen
+message with the interaction). Commands are synced on demand
+(``wattson discord sync``), never at every start.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+
+from adapters.discord.commands import WattsonTree, build_tree
+from adapters.discord.render import NO_MENTIONS, render_reply
+from bot.dispatch import Core
+from bot.i18n import negotiate_language
+from bot.messages import ChatRef, Reply, Request, UserRef
+from bot.ratelimit import SlidingWindow
+from bot.settings import DiscordSettings
+
+PLATFORM = "discord"
+DISCORD_API = "https://discord.com/api/v10"
+log = logging.getLogger(__name__)
+
+
+def use_api_base_url(url: str | None) -> None:
+    """Point discord.py's REST client (and so its gateway lookup) at ``url``."""
+    discord.http.Route.BASE = (url or DISCORD_API).rstrip("/")
+
+
+class DiscordAdapter:
+    """One Discord bot serving the core: translate, call, render."""
+
+    def __init__(self, core: Core, token: str, settings: DiscordSettings) -> None:
+        self.core = core
+        self.token = token
+        self.settings = settings
+        intents = discord.Intents.default()
+        intents.message_content = bool(settings.auto_channels)  # privileged: only if asked
+        self.client = discord.AutoShardedClient(intents=intents, allowed_mentions=NO_MENTIONS)
+        self.tree: WattsonTree = build_tree(self.client, self)
+        self._auto = SlidingWindow(settings.auto_per_minute)
+        self.client.event(self.on_message)
+        use_api_base_url(str(settings.api_base_url) if settings.api_base_url else None)
+
+    # ---- translation -------------------------------------------------------------
+
+    def to_request(
+        self,
+        interaction: discord.Interaction[Any],
+        command: str,
+        args: str = "",
+        reply_to_text: str | None = None,
+    ) -> Request:
+        """A core request from an interaction: who, where, in which language, with what rights."""
+        user = interaction.user
+        chat_id = interaction.channel_id or interaction.guild_id or user.id
+        permissions = interaction.permissions
+        return Request(
+            command=command,
+            args=args,
+            user=UserRef(platform=PLATFORM, id=str(user.id), name=None),
+            chat=ChatRef(platform=PLATFORM, id=str(chat_id)),
+            locale=str(interaction.locale.value),
+            reply_to_text=reply_to_text,
+            is_moderator=bool(interaction.guild_id) and permissions.manage_messages,
+        )
+
+    async def answer(
+        self,
+        interaction: discord.Interaction[Any],
+        command: str,
+        args: str = "",
+        reply_to_text: str | None = None,
+    ) -> Reply:
+        """Run one command for an interaction and send the reply (errors only to the author)."""
+        request = self.to_request(interaction, command, args, reply_to_text)
+        reply = await self.core.handle(request)
+        language = (
+            negotiate_language(request.locale) or self.core.services.settings.language.default
+        )
+        messages = render_reply(reply, language)
+        first, *rest = messages
+        await interaction.response.send_message(**first, ephemeral=reply.error)
+        for message in rest:
+            await interaction.followup.send(**message, ephemeral=reply.error)
+        return reply
+
+    # ---- optional auto mode --------------------------------------------------------
+
+    async def on_message(self, message: discord.Message) -> None:
+        """In configured channels, annotate each human message with its cost (rate limited)."""
+        if message.author.bot or message.channel.id not in self.settings.auto_channels:
+            return
+        if not message.content.strip() or not self._auto.allow(str(message.channel.id)):
+            return
+        request = Request(
+            command="cost",
+            args="",
+            reply_to_text=message.content,
+            user=UserRef(platform=PLATFORM, id=str(message.author.id)),
+            chat=ChatRef(platform=PLATFORM, id=str(message.channel.id)),
+            locale=str(message.guild.preferred_locale.value) if message.guild else None,
+        )
+        reply = await self.core.handle(request)
+        if reply.error:
+            return
+        first_line = reply.text.split("\n", 2)
+        compact = " · ".join(line for line in first_line[:2])
+        await message.reply(compact[:2000], allowed_mentions=NO_MENTIONS, mention_author=False)
+
+    # ---- lifecycle -------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Log in and serve until :meth:`stop`."""
+        await self.tree.set_translator_if_needed()
+        await self.client.start(self.token)
+
+    async def stop(self) -> None:
+        await self.client.close()
+
+    async def sync_commands(self, guild_id: int | None = None) -> int:
+        """Register the slash commands with Discord (``wattson discord sync``)."""
+        await self.tree.set_translator_if_needed()
+        await self.client.login(self.token)
+        try:
+            info = await self.client.application_info()
+            self.client._connection.application_id = info.id
+            guild = discord.Object(id=guild_id) if guild_id else None
+            if guild is not None:
+                self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            return len(synced)
+        finally:
+            await self.client.close()
