@@ -47,3 +47,30 @@ async def core(settings: Settings) -> AsyncIterator[Core]:
 @pytest.fixture
 async def wattson(core: Core) -> ConsoleAdapter:
     return ConsoleAdapter(core)
+
+
+LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+
+
+@pytest.fixture
+def loopback_only(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Fail any name lookup that is not loopback, and list the hosts looked up.
+
+    Every TCP connection aiohttp (discord.py) and httpx (python-telegram-bot) open
+    starts with ``socket.getaddrinfo``, so this proves no connection leaves
+    127.0.0.1 — a public gateway or API host would be refused and recorded.
+    """
+    import socket
+
+    hosts: list[str] = []
+    real = socket.getaddrinfo
+
+    def guarded(host: object, *args: object, **kwargs: object) -> object:
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        hosts.append(name)
+        if name not in LOOPBACK:
+            raise OSError(f"test refused a connection to {name}")
+        return real(host, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket, "getaddrinfo", guarded)
+    return hosts

@@ -12,22 +12,24 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALES = ROOT / "bot" / "locales"
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "NP_": ((1, "c"), 2)}
+Key = tuple[str | None, str | tuple[str, ...]]
 
 
-def source_messages() -> set[str | tuple[str, ...]]:
-    found: set[str | tuple[str, ...]] = set()
+def source_messages() -> set[Key]:
+    """(context, message) of every translatable string in the code."""
+    found: set[Key] = set()
     for folder in ("bot", "adapters", "facts"):
-        for _filename, _lineno, message, _comments, _context in extract_from_dir(
+        for _filename, _lineno, message, _comments, context in extract_from_dir(
             ROOT / folder, method_map=[("**.py", "python")], keywords=KEYWORDS
         ):
-            found.add(message)
+            found.add((context, message))
     return found
 
 
-def catalog(language: str) -> dict[str | tuple[str, ...], str | tuple[str, ...]]:
+def catalog(language: str) -> dict[Key, str | tuple[str, ...]]:
     with (LOCALES / language / "LC_MESSAGES" / "wattson.po").open("rb") as handle:
-        return {m.id: m.string for m in read_po(handle) if m.id}
+        return {(m.context, m.id): m.string for m in read_po(handle) if m.id}
 
 
 def as_key(value: object) -> str | tuple[str, ...]:
@@ -54,7 +56,7 @@ def test_translations_keep_every_placeholder(language: str) -> None:
     wrong = [
         (source, translated)
         for source, translated in catalog(language).items()
-        if placeholders(source) != placeholders(translated)
+        if placeholders(source[1]) != placeholders(translated)
     ]
     assert wrong == []
 
@@ -62,8 +64,15 @@ def test_translations_keep_every_placeholder(language: str) -> None:
 def test_compiled_catalog_matches_its_source() -> None:
     folder = LOCALES / "fr" / "LC_MESSAGES"
     with (folder / "wattson.mo").open("rb") as handle:
-        compiled = {as_key(m.id): as_key(m.string) for m in read_mo(handle) if m.id}
-    source = {as_key(k): as_key(v) for k, v in catalog("fr").items()}
+        compiled = {
+            (
+                m.context.decode() if isinstance(m.context, bytes) else m.context,
+                as_key(m.id),
+            ): as_key(m.string)
+            for m in read_mo(handle)
+            if m.id
+        }  # babel's read_mo returns contexts as bytes
+    source = {(k[0], as_key(k[1])): as_key(v) for k, v in catalog("fr").items()}
     assert compiled == source, "run `make i18n` to recompile the French catalog"
 
 

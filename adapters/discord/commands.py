@@ -7,6 +7,7 @@ what the command does lives in the core.
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any, Literal
 
 import discord
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from adapters.discord.adapter import DiscordAdapter
 
 MAX_CHOICES = 25
+log = logging.getLogger(__name__)
 
 # Command and option names, translated in the "command name" context.
 NAMES = {
@@ -265,6 +267,18 @@ def build_tree(client: discord.Client, adapter: DiscordAdapter) -> WattsonTree:
         await adapter.answer(interaction, "fact", f"reject {number} {reason}")
 
     tree.add_command(fact)
+
+    @tree.error
+    async def on_error(
+        interaction: discord.Interaction[Any], error: app_commands.AppCommandError
+    ) -> None:
+        """A command Discord sent in a shape this code does not know still gets an answer."""
+        log.error("Discord command failed: %s", error)
+        language = negotiate_language(str(interaction.locale.value)) or "en"
+        with use_language(language):
+            text = _("Sorry, something went wrong on my side. Nothing was saved; please try again.")
+        if not interaction.response.is_done():
+            await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
     @tree.context_menu(name=name(NAMES["energy-cost"]))
     async def energy_cost(interaction: discord.Interaction[Any], message: discord.Message) -> None:

@@ -1,0 +1,166 @@
+"""A fake Telegram Bot API on 127.0.0.1, for the real python-telegram-bot.
+
+Methods are ``POST /bot<token>/<method>`` with form or JSON parameters, as the
+Bot API takes them (python-telegram-bot sends form fields, complex ones
+JSON-encoded). ``getUpdates`` long-polls a queue tests fill with
+:meth:`FakeTelegram.send_text`; what the bot sends is recorded. ``fail_next``
+makes the next call of a method answer 429 with Telegram's ``retry_after``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+BOT_ID = 7000000001
+TOKEN = "7000000001:FAKE-token"
+JSON_FIELDS = {"reply_markup", "commands", "scope", "entities", "reply_parameters",
+               "link_preview_options", "allowed_updates"}  # fmt: skip
+
+
+@dataclass
+class FakeTelegram:
+    host: str = "127.0.0.1"
+    port: int = 0
+    admins: set[int] = field(default_factory=set)
+    calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    _updates: list[dict[str, Any]] = field(default_factory=list)
+    _new_update: asyncio.Event = field(default_factory=asyncio.Event)
+    _failures: dict[str, int] = field(default_factory=dict)
+    _update_ids: Any = field(default_factory=lambda: itertools.count(1))
+    _message_ids: Any = field(default_factory=lambda: itertools.count(100))
+    _polled: asyncio.Event = field(default_factory=asyncio.Event)
+
+    @property
+    def base_url(self) -> str:
+        """What ``[telegram] api_base_url`` takes; the library appends the token."""
+        return f"http://{self.host}:{self.port}/bot"
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/bot{token}/{method}", self._method)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        self._new_update.set()
+        await self._runner.cleanup()
+
+    async def wait_polling(self, timeout: float = 20.0) -> None:
+        await asyncio.wait_for(self._polled.wait(), timeout)
+
+    def fail_next(self, method: str, times: int = 1) -> None:
+        self._failures[method] = times
+
+    def sent(self, method: str = "sendMessage") -> list[dict[str, Any]]:
+        return [params for name, params in self.calls if name == method]
+
+    # ---- what a person does ---------------------------------------------------------------
+
+    def message(self, text: str, *, user_id: int = 42, chat_id: int = -1001, language: str = "en",
+                reply_to: str | None = None) -> dict[str, Any]:  # fmt: skip
+        chat = ({"id": chat_id, "type": "supergroup", "title": "Climate club"} if chat_id < 0
+                else {"id": chat_id, "type": "private", "first_name": "Alice"})  # fmt: skip
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids), "date": 1764115200, "chat": chat,
+            "from": {"id": user_id, "is_bot": False, "first_name": "Alice", "language_code": language},
+            "text": text,
+        }  # fmt: skip
+        if text.startswith("/"):
+            command = text.split()[0]
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(command)}]
+        if reply_to is not None:
+            message["reply_to_message"] = {
+                "message_id": next(self._message_ids), "date": 1764115100, "chat": chat,
+                "from": {"id": 43, "is_bot": False, "first_name": "Bob"}, "text": reply_to,
+            }  # fmt: skip
+        return message
+
+    async def send_text(
+        self, text: str, expect: int = 1, timeout: float = 20.0, **who: Any
+    ) -> list[dict[str, Any]]:
+        """Post a message to the bot; return the messages it sends back (at least ``expect``)."""
+        message = self.message(text, **who)
+        before = len(self.sent())
+        self._updates.append({"update_id": next(self._update_ids), "message": message})
+        self._new_update.set()
+
+        async def answered() -> list[dict[str, Any]]:
+            while len(self.sent()) - before < expect:
+                await asyncio.sleep(0.01)
+            await asyncio.sleep(0.05)
+            return self.sent()[before:]
+
+        return await asyncio.wait_for(answered(), timeout)
+
+    # ---- the Bot API ----------------------------------------------------------------------
+
+    async def _params(self, request: web.Request) -> dict[str, Any]:
+        if request.content_type == "application/json":
+            return dict(await request.json())
+        form = await request.post()
+        params: dict[str, Any] = {}
+        for key, value in form.items():
+            text = value if isinstance(value, str) else str(value)
+            params[key] = json.loads(text) if key in JSON_FIELDS else text
+        return params
+
+    async def _method(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        params = await self._params(request)
+        if self._failures.get(method, 0) > 0:
+            self._failures[method] -= 1
+            self.calls.append((f"{method}:429", params))
+            return web.json_response(
+                {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
+                 "parameters": {"retry_after": 1}}, status=429)  # fmt: skip
+        if method != "getUpdates":
+            self.calls.append((method, params))
+        handler = getattr(self, f"_{method}", None)
+        result = await handler(params) if handler else True
+        return web.json_response({"ok": True, "result": result})
+
+    async def _getMe(self, params: dict[str, Any]) -> dict[str, Any]:
+        return {"id": BOT_ID, "is_bot": True, "first_name": "Wattson", "username": "WattsonBot",
+                "can_join_groups": True, "can_read_all_group_messages": False,
+                "supports_inline_queries": False}  # fmt: skip
+
+    async def _getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        self._polled.set()
+        offset = int(params.get("offset", 0) or 0)
+        timeout = float(params.get("timeout", 0) or 0)
+        self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        if not self._updates and timeout:
+            self._new_update.clear()
+            try:
+                await asyncio.wait_for(self._new_update.wait(), min(timeout, 1.0))
+            except TimeoutError:
+                pass
+        return [u for u in self._updates if u["update_id"] >= offset]
+
+    async def _sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        return {"message_id": next(self._message_ids), "date": 1764115300,
+                "chat": {"id": chat_id, "type": "supergroup" if chat_id < 0 else "private"},
+                "from": {"id": BOT_ID, "is_bot": True, "first_name": "Wattson"},
+                "text": params.get("text", "")}  # fmt: skip
+
+    async def _getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
+        user_id = int(params["user_id"])
+        user = {"id": user_id, "is_bot": False, "first_name": "Someone"}
+        if user_id in self.admins:
+            return {"status": "administrator", "user": user, "can_be_edited": False,
+                    "is_anonymous": False, "can_manage_chat": True, "can_delete_messages": True,
+                    "can_manage_video_chats": True, "can_restrict_members": True,
+                    "can_promote_members": False, "can_change_info": True,
+                    "can_invite_users": True, "can_post_stories": False,
+                    "can_edit_stories": False, "can_delete_stories": False}  # fmt: skip
+        return {"status": "member", "user": user}
