@@ -20,6 +20,8 @@ log = logging.getLogger(__name__)
 
 
 class Adapter(Protocol):
+    """What the runner needs: ``start`` serves until ``stop`` is called."""
+
     async def start(self) -> None: ...
 
     async def stop(self) -> None: ...
@@ -43,8 +45,12 @@ def build_adapters(core: Core, settings: Settings, secrets: Secrets) -> list[Ada
     return adapters
 
 
-async def serve(adapters: list[Adapter], stop: asyncio.Event | None = None) -> None:
-    """Start every adapter; stop them all cleanly on SIGINT/SIGTERM or when ``stop`` is set."""
+async def serve(adapters: list[Adapter], stop: asyncio.Event | None = None) -> list[str]:
+    """Start every adapter; stop them all cleanly on SIGINT/SIGTERM or when ``stop`` is set.
+
+    Returns what went wrong: one line per adapter that ended on its own.
+    """
+    failures: list[str] = []
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -57,8 +63,10 @@ async def serve(adapters: list[Adapter], stop: asyncio.Event | None = None) -> N
     try:
         done, _pending = await asyncio.wait([*tasks, waiter], return_when=asyncio.FIRST_COMPLETED)
         for task in done:
-            if task is not waiter and task.exception() is not None:
-                log.error("adapter %s stopped: %s", task.get_name(), task.exception())
+            if task is not waiter:  # an adapter ended on its own: stop them all
+                error = task.exception()
+                failures.append(f"{task.get_name()} stopped" + (f": {error}" if error else ""))
+                log.error("%s", failures[-1])
     finally:
         for adapter in adapters:
             try:
@@ -71,3 +79,4 @@ async def serve(adapters: list[Adapter], stop: asyncio.Event | None = None) -> N
         for signum in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.remove_signal_handler(signum)
+    return failures

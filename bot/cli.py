@@ -241,8 +241,10 @@ async def command_run(settings: Settings) -> int:
         adapters = build_adapters(core, settings, secrets)
         names = ", ".join(type(adapter).__name__ for adapter in adapters)
         print(f"wattson: serving {names}; Ctrl-C or SIGTERM stops.", file=sys.stderr)
-        await serve(adapters)
-    return 0
+        failures = await serve(adapters)
+    for failure in failures:
+        print(f"wattson: {failure}", file=sys.stderr)
+    return 1 if failures else 0
 
 
 async def command_discord_sync(settings: Settings, guild: int | None) -> int:

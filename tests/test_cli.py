@@ -153,9 +153,13 @@ def test_invalid_config_exits_2_naming_the_key(tmp_path: Path) -> None:
         assert "limits.max_reply_char" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_a_platform_token_without_its_adapter_is_refused_clearly(tmp_path: Path) -> None:
-    result = run(WATTSON, "run", stdin="", cwd=tmp_path, env={"DISCORD_TOKEN": "x"})
-    assert result.returncode == 2 and "discord" in result.stderr
+def test_an_unreachable_platform_ends_the_run_with_a_clear_error(tmp_path: Path) -> None:
+    config = tmp_path / "wattson.toml"
+    config.write_text('[discord]\napi_base_url = "http://127.0.0.1:9/api/v10"\n')
+    env = {"DISCORD_TOKEN": "x", "WATTSON_STORAGE__DATABASE": str(tmp_path / "w.db")}
+    result = run(WATTSON, "run", "--config", str(config), stdin="", cwd=tmp_path, env=env)
+    assert result.returncode == 1
+    assert "DiscordAdapter stopped" in result.stderr
 
 
 def test_bench_prints_every_ratio() -> None:

@@ -13,8 +13,9 @@ from typing import TYPE_CHECKING, Any, Literal
 import discord
 from discord import app_commands
 
+from adapters.discord.render import NO_MENTIONS
 from adapters.discord.translator import CatalogTranslator, name, text
-from bot.i18n import N_, NP_
+from bot.i18n import N_, NP_, _, negotiate_language, use_language
 from facts.models import Topic
 
 if TYPE_CHECKING:
@@ -278,7 +279,9 @@ def build_tree(client: discord.Client, adapter: DiscordAdapter) -> WattsonTree:
         with use_language(language):
             text = _("Sorry, something went wrong on my side. Nothing was saved; please try again.")
         if not interaction.response.is_done():
-            await interaction.response.send_message(text, ephemeral=True, allowed_mentions=NO_MENTIONS)
+            await interaction.response.send_message(
+                text, ephemeral=True, allowed_mentions=NO_MENTIONS
+            )
 
     @tree.context_menu(name=name(NAMES["energy-cost"]))
     async def energy_cost(interaction: discord.Interaction[Any], message: discord.Message) -> None:

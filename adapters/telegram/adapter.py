@@ -10,6 +10,7 @@ answers and retries, so a reply is delayed, not lost.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from typing import Any
@@ -46,6 +47,7 @@ class TelegramAdapter:
         telegram_names = [n for n in names if n.isascii() and n.replace("_", "").isalnum()]
         self.application.add_handler(CommandHandler(telegram_names, self.on_command))
         self._admins: dict[tuple[int, int], tuple[float, bool]] = {}
+        self._stopped = asyncio.Event()
 
     # ---- translation -------------------------------------------------------------
 
@@ -108,7 +110,7 @@ class TelegramAdapter:
             )
 
     async def start(self) -> None:
-        """Initialize, publish the command menus, and receive updates."""
+        """Initialize, publish the command menus, and receive updates until :meth:`stop`."""
         await self.application.initialize()
         await self.set_commands()
         await self.application.start()
@@ -122,8 +124,10 @@ class TelegramAdapter:
             )
         else:
             await updater.start_polling(poll_interval=0.0, timeout=10)
+        await self._stopped.wait()
 
     async def stop(self) -> None:
+        self._stopped.set()
         updater = self.application.updater
         if updater is not None and updater.running:
             await updater.stop()

@@ -10,6 +10,7 @@ makes the next call of a method answer 429 with Telegram's ``retry_after``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 from dataclasses import dataclass, field
@@ -140,10 +141,8 @@ class FakeTelegram:
         self._updates = [u for u in self._updates if u["update_id"] >= offset]
         if not self._updates and timeout:
             self._new_update.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._new_update.wait(), min(timeout, 1.0))
-            except TimeoutError:
-                pass
         return [u for u in self._updates if u["update_id"] >= offset]
 
     async def _sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
