@@ -162,3 +162,30 @@ async def test_no_connection_leaves_loopback(discord_bot: Any, loopback_only: li
     assert set(loopback_only) <= {"127.0.0.1"}
     assert "GET /gateway" in fake.requests, "the gateway came from /gateway/bot, not discord.gg"
     assert fake.identified and fake.identified[0]["token"] == "fake-discord-token"
+
+
+async def test_auto_mode_annotates_messages_in_chosen_channels_only(discord_bot: Any) -> None:
+    fake, _core, adapter = discord_bot
+    assert adapter.client.intents.message_content, "auto mode asks for the Message Content intent"
+    await fake.user_message("Can someone summarise the IEA report for me?")
+    await fake.user_message("Not in this channel", channel_id="1300000000000000002")
+    for _ in range(200):
+        posted = [s for s in fake.sent if s.kind.startswith("channel:")]
+        if posted:
+            break
+        await asyncio.sleep(0.02)
+    await asyncio.sleep(0.2)
+    posted = [s for s in fake.sent if s.kind.startswith("channel:")]
+    assert [s.kind for s in posted] == [f"channel:{CHANNEL_ID}"]
+    assert "Wh" in posted[0].data["content"]
+    assert posted[0].data["allowed_mentions"]["parse"] == []
+    assert str(posted[0].data["message_reference"]["channel_id"]) == CHANNEL_ID
+
+
+async def test_auto_mode_is_off_without_configuration(
+    tmp_path: Path, loopback_only: list[str]
+) -> None:
+    settings = load_settings(None, storage={"database": ":memory:"})
+    async with open_core(settings) as core:
+        adapter = DiscordAdapter(core, "token", settings.discord)
+        assert not adapter.client.intents.message_content

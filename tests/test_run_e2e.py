@@ -51,3 +51,27 @@ async def test_one_process_serves_both_platforms_and_stops_on_sigterm(tmp_path: 
             await process.wait()
         await discord.stop()
         await telegram.stop()
+
+
+async def test_discord_sync_registers_the_commands_on_demand(tmp_path: Path) -> None:
+    discord = FakeDiscord()
+    await discord.start()
+    config = tmp_path / "wattson.toml"
+    config.write_text(
+        f'[storage]\ndatabase = "{tmp_path / "sync.db"}"\n'
+        f'[discord]\napi_base_url = "{discord.base_url}"\n'
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WATTSON_")}
+    env["DISCORD_TOKEN"] = "fake-discord-token"
+    try:
+        process = await asyncio.create_subprocess_exec(
+            WATTSON, "discord", "sync", "--config", str(config),
+            env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=60)
+        assert process.returncode == 0, stderr.decode()
+        assert f"synced {len(discord.commands)} commands" in stdout.decode()
+        assert {c["name"] for c in discord.commands} >= {"cost", "fact", "check", "Energy cost"}
+        assert "GET /gateway" not in discord.requests, "syncing needs no gateway connection"
+    finally:
+        await discord.stop()

@@ -133,3 +133,33 @@ async def test_no_connection_leaves_loopback(telegram_bot: Any, loopback_only: l
     fake, _core, _adapter = telegram_bot
     await fake.send_text("/help")
     assert set(loopback_only) <= {"127.0.0.1"}
+
+
+async def test_webhook_mode_receives_updates_pushed_by_telegram(
+    tmp_path: Path, loopback_only: list[str]
+) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    fake = FakeTelegram()
+    await fake.start()
+    settings = load_settings(
+        None,
+        storage={"database": ":memory:"},
+        telegram={"api_base_url": fake.base_url, "webhook_url": f"http://127.0.0.1:{port}/hook",
+                  "webhook_listen": "127.0.0.1", "webhook_port": port},
+    )  # fmt: skip
+    async with open_core(settings) as core:
+        adapter = TelegramAdapter(core, TOKEN, settings.telegram)
+        task = asyncio.create_task(adapter.start())
+        await fake.wait_webhook()
+        assert fake.webhook is not None and len(fake.webhook["secret_token"]) >= 32
+        [sent] = await fake.send_text("/cost Hello by webhook")
+        assert "Wh" in sent["text"]
+        assert "webhook:200" in [name for name, _ in fake.calls]
+        assert not fake._polled.is_set(), "no long polling in webhook mode"
+        await adapter.stop()
+        await asyncio.wait_for(task, timeout=20)
+    await fake.stop()

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import time
 from typing import Any
+from urllib.parse import urlsplit
 
 from telegram import BotCommand, BotCommandScopeDefault, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
@@ -117,10 +119,14 @@ class TelegramAdapter:
         updater = self.application.updater
         assert updater is not None
         if self.settings.webhook_url is not None:
+            url = str(self.settings.webhook_url)
             await updater.start_webhook(
                 listen=self.settings.webhook_listen,
                 port=self.settings.webhook_port,
-                webhook_url=str(self.settings.webhook_url),
+                url_path=urlsplit(url).path.lstrip("/"),
+                webhook_url=url,
+                # Telegram sends it back with every update; anything else is refused.
+                secret_token=secrets.token_urlsafe(32),
             )
         else:
             await updater.start_polling(poll_interval=0.0, timeout=10)

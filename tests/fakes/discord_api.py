@@ -105,6 +105,7 @@ class FakeDiscord:
         )
         app.router.add_post(f"{api}/interactions/{{id}}/{{token}}/callback", self._callback)
         app.router.add_post(f"{api}/webhooks/{{app}}/{{token}}", self._followup)
+        app.router.add_post(f"{api}/channels/{{channel}}/messages", self._channel_message)
         app.router.add_get("/gateway", self._gateway)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
@@ -212,6 +213,20 @@ class FakeDiscord:
         body = await self._body(request)
         self.sent.append(Sent("followup", None, body))
         return _json(self._message(body))
+
+    async def _channel_message(self, request: web.Request) -> web.Response:
+        body = await self._body(request)
+        self.sent.append(Sent(f"channel:{request.match_info['channel']}", None, body))
+        return _json(self._message(body))
+
+    async def user_message(self, content: str, channel_id: str = CHANNEL_ID) -> dict[str, Any]:
+        """A member posts ``content`` in a channel (MESSAGE_CREATE)."""
+        message = {**self._message({"content": content}), "channel_id": channel_id,
+                   "guild_id": GUILD_ID, "author": user("1600000000000000001", "bob"),
+                   "member": {"roles": [], "joined_at": NOW, "deaf": False, "mute": False,
+                              "flags": 0}}  # fmt: skip
+        await self.dispatch("MESSAGE_CREATE", message)
+        return message
 
     async def _body(self, request: web.Request) -> dict[str, Any]:
         if request.content_type.startswith("multipart/"):

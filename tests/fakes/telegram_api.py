@@ -36,6 +36,7 @@ class FakeTelegram:
     _update_ids: Any = field(default_factory=lambda: itertools.count(1))
     _message_ids: Any = field(default_factory=lambda: itertools.count(100))
     _polled: asyncio.Event = field(default_factory=asyncio.Event)
+    webhook: dict[str, Any] | None = None
 
     @property
     def base_url(self) -> str:
@@ -91,8 +92,12 @@ class FakeTelegram:
         """Post a message to the bot; return the messages it sends back (at least ``expect``)."""
         message = self.message(text, **who)
         before = len(self.sent())
-        self._updates.append({"update_id": next(self._update_ids), "message": message})
-        self._new_update.set()
+        update = {"update_id": next(self._update_ids), "message": message}
+        if self.webhook is not None:
+            await self._deliver(update)
+        else:
+            self._updates.append(update)
+            self._new_update.set()
 
         async def answered() -> list[dict[str, Any]]:
             while len(self.sent()) - before < expect:
@@ -101,6 +106,33 @@ class FakeTelegram:
             return self.sent()[before:]
 
         return await asyncio.wait_for(answered(), timeout)
+
+    async def _deliver(self, update: dict[str, Any]) -> None:
+        """POST an update to the bot's webhook, as Telegram does, with its secret token."""
+        import aiohttp
+
+        assert self.webhook is not None
+        headers = {}
+        if self.webhook.get("secret_token"):
+            headers["X-Telegram-Bot-Api-Secret-Token"] = self.webhook["secret_token"]
+        async with aiohttp.ClientSession() as session:
+            async with session.post(self.webhook["url"], json=update, headers=headers) as response:
+                self.calls.append((f"webhook:{response.status}", update))
+
+    async def wait_webhook(self, timeout: float = 20.0) -> None:
+        async def registered() -> None:
+            while self.webhook is None:
+                await asyncio.sleep(0.01)
+
+        await asyncio.wait_for(registered(), timeout)
+
+    async def _setWebhook(self, params: dict[str, Any]) -> bool:
+        self.webhook = params
+        return True
+
+    async def _deleteWebhook(self, params: dict[str, Any]) -> bool:
+        self.webhook = None
+        return True
 
     # ---- the Bot API ----------------------------------------------------------------------
 
