@@ -18,6 +18,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.server import serve_locally
+
 BOT_ID = 7000000001
 TOKEN = "7000000001:FAKE-token"
 JSON_FIELDS = {"reply_markup", "commands", "scope", "entities", "reply_parameters",
@@ -46,11 +48,7 @@ class FakeTelegram:
     async def start(self) -> None:
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._method)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._runner, self.port = await serve_locally(app, self.host)
 
     async def stop(self) -> None:
         self._new_update.set()
@@ -115,9 +113,11 @@ class FakeTelegram:
         headers = {}
         if self.webhook.get("secret_token"):
             headers["X-Telegram-Bot-Api-Secret-Token"] = self.webhook["secret_token"]
-        async with aiohttp.ClientSession() as session:
-            async with session.post(self.webhook["url"], json=update, headers=headers) as response:
-                self.calls.append((f"webhook:{response.status}", update))
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(self.webhook["url"], json=update, headers=headers) as response,
+        ):
+            self.calls.append((f"webhook:{response.status}", update))
 
     async def wait_webhook(self, timeout: float = 20.0) -> None:
         async def registered() -> None:
