@@ -10,6 +10,8 @@ import asyncio
 import contextlib
 import sys
 import threading
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import TextIO
 
 from bot.dispatch import Core
@@ -47,7 +49,21 @@ class ConsoleAdapter:
                 return []
             return [await self._hint()]
         reply = await self.core.handle(request)
-        return [render_reply(reply)]
+        return [render_reply(reply, self.save_attachments(reply))]
+
+    def save_attachments(self, reply: Reply) -> list[Path]:
+        """Write a reply's charts to the configured folder; the console cannot show images."""
+        if not reply.attachments:
+            return []
+        folder = self.core.services.settings.console.charts_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
+        paths = []
+        for attachment in reply.attachments:
+            path = folder / f"{stamp}-{attachment.filename}"
+            path.write_bytes(attachment.content)
+            paths.append(path)
+        return paths
 
     async def _hint(self) -> str:
         language = await self.core.language_for(
@@ -94,6 +110,9 @@ def read_lines(stdin: TextIO) -> asyncio.Queue[str | None]:
     return queue
 
 
-def render_reply(reply: Reply) -> str:
-    """The console shows plain text as it is."""
-    return reply.text
+def render_reply(reply: Reply, saved: list[Path] | None = None) -> str:
+    """The console shows plain text as it is, and where it saved each chart."""
+    lines = [reply.text]
+    for path in saved or []:
+        lines.append(_("Chart saved: {path}").format(path=path))
+    return "\n".join(lines)

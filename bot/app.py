@@ -12,6 +12,7 @@ from bot.dispatch import Core, Services
 from bot.energy import Estimator
 from bot.preferences import PreferenceStore
 from bot.settings import Settings
+from bot.usage import UsageRecorder
 from facts.store import ClaimStore
 
 
@@ -23,11 +24,18 @@ async def open_core(settings: Settings) -> AsyncIterator[Core]:
         await preferences.setup()
         claims = ClaimStore(database)
         await claims.setup()
+        usage = UsageRecorder(database)
+        await usage.setup()
+        usage.start()
         services = Services(
             settings=settings,
             catalog=default_catalog(),
             estimator=Estimator(settings.cost.zone),
             preferences=preferences,
             claims=claims,
+            usage=usage,
         )
-        yield Core(services, COMMANDS)
+        try:
+            yield Core(services, COMMANDS)
+        finally:
+            await usage.close()

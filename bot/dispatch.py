@@ -29,6 +29,7 @@ from bot.messages import Reply, Request
 from bot.preferences import PreferenceStore
 from bot.ratelimit import SlidingWindow
 from bot.settings import Settings
+from bot.usage import UsageRecorder
 
 if TYPE_CHECKING:
     from facts.store import ClaimStore
@@ -48,6 +49,7 @@ class Services:
     estimator: Estimator
     preferences: PreferenceStore | None = None
     claims: ClaimStore | None = None
+    usage: UsageRecorder | None = None
     # the last fact shown in each chat, so /fact does not repeat itself (memory only)
     recent_facts: dict[str, str] = field(default_factory=dict)
 
@@ -129,7 +131,9 @@ class Core:
             language = self.services.settings.language.default
         with use_language(language):
             reply = await self._answer(Context(request, self.services, language))
-            return self._fit(reply)
+        if self.services.usage is not None:
+            self.services.usage.record(request, reply)
+        return self._fit(reply)
 
     async def _answer(self, context: Context) -> Reply:
         request = context.request

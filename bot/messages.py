@@ -65,6 +65,17 @@ class Request(BaseModel):
         return cls(command=command, args=args.strip(), **fields)
 
 
+class Attachment(BaseModel):
+    """A file that goes with a reply (a chart): name, bytes, and a text alternative."""
+
+    model_config = ConfigDict(frozen=True)
+
+    filename: str
+    content: bytes = Field(repr=False)
+    description: str = ""
+    media_type: str = "image/png"
+
+
 class Reply(BaseModel):
     """What the core answers. ``text`` is plain text; adapters add platform markup.
 
@@ -81,3 +92,4 @@ class Reply(BaseModel):
     links: tuple[tuple[str, str], ...] = Field(
         default=(), description="(label, url) pairs of the sources the text cites"
     )
+    attachments: tuple[Attachment, ...] = ()

@@ -102,6 +102,10 @@ class LimitSettings(Section):
     per_chat_per_minute: int = Field(default=60, ge=1, le=100_000)
 
 
+class ConsoleSettings(Section):
+    charts_dir: Path = Path("wattson-charts")
+
+
 class ModerationSettings(Section):
     allow: list[str] = Field(default_factory=list, max_length=1000)
 
@@ -150,6 +154,7 @@ class Settings(BaseSettings):
     storage: StorageSettings = StorageSettings()
     limits: LimitSettings = LimitSettings()
     moderation: ModerationSettings = ModerationSettings()
+    console: ConsoleSettings = ConsoleSettings()
     facts: FactSettings = FactSettings()
     discord: DiscordSettings = DiscordSettings()
     telegram: TelegramSettings = TelegramSettings()

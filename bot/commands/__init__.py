@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.commands import check, cost, fact, how, language, models, tokenize
+from bot.commands import check, cost, fact, how, language, models, stats, tokenize
 from bot.commands import help as help_command
 from bot.dispatch import Command
 
@@ -13,6 +13,7 @@ COMMANDS: tuple[Command, ...] = (
     tokenize.COMMAND,
     models.COMMAND,
     how.COMMAND,
+    stats.COMMAND,
     language.COMMAND,
     help_command.COMMAND,
 )

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from bot.catalog import ModelCatalog, ModelInfo
+from bot.charts import energy_by_model
 from bot.commands.text import first_word, target_text
 from bot.dispatch import Command, Context
 from bot.energy import ecologits_version
@@ -10,7 +13,7 @@ from bot.equivalents import human_scale
 from bot.estimate import CostEstimate, estimate_text, estimate_tokens
 from bot.i18n import N_, _
 from bot.machines import smallest_machine
-from bot.messages import Reply
+from bot.messages import Attachment, Reply
 from bot.render import (
     describe_machine,
     describe_model,
@@ -94,7 +97,7 @@ def render_estimate(estimate: CostEstimate) -> Reply:
     )
 
 
-def render_comparison(context: Context, text: str) -> Reply:
+async def render_comparison(context: Context, text: str) -> Reply:
     """Same text on a small, a medium, a large dense and a mixture-of-experts model."""
     services = context.services
     models = [services.catalog.resolve(key) for key in context.settings.cost.compare_models]
@@ -145,7 +148,19 @@ def render_comparison(context: Context, text: str) -> Reply:
     source_text = source_line(machine_sources[:1])
     if source_text:
         lines.append(source_text)
-    return Reply(text="\n".join(lines), data=estimates)
+    chart = await asyncio.to_thread(
+        energy_by_model,
+        [e.model.short_name for e in estimates],
+        [e.impacts.energy_wh.low for e in estimates],
+        [e.impacts.energy_wh.high for e in estimates],
+        first.tokens,
+    )
+    attachment = Attachment(
+        filename="wattson-compare.png",
+        content=chart,
+        description=_("Energy by model, with EcoLogits’ range"),
+    )
+    return Reply(text="\n".join(lines), data=estimates, attachments=(attachment,))
 
 
 async def cost(context: Context) -> Reply:
@@ -153,7 +168,7 @@ async def cost(context: Context) -> Reply:
     args = context.request.args
     first, rest = first_word(args)
     if first.casefold() in COMPARE_WORDS:
-        return render_comparison(context, target_text(context, rest, "cost compare"))
+        return await render_comparison(context, target_text(context, rest, "cost compare"))
     model, text = split_model(context, args)
     text = target_text(context, text, "cost")
     return render_estimate(estimate_text(text, model, context.services.estimator))

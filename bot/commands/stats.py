@@ -1,0 +1,104 @@
+"""/stats [period]: what the bot did in this chat, from counts (never message contents)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.charts import usage_over_time
+from bot.commands.text import first_word
+from bot.dispatch import Command, Context
+from bot.errors import UserInputError
+from bot.formatting import number_format
+from bot.i18n import N_, _
+from bot.messages import Attachment, Reply
+from bot.usage import totals
+
+PERIODS = {"today": 1, "aujourdhui": 1, "aujourd'hui": 1, "week": 7, "semaine": 7,
+           "month": 30, "mois": 30, "year": 365, "an": 365, "année": 365}  # fmt: skip
+DEFAULT_DAYS = 30
+ALL_TIME = ("all", "tout")
+
+
+class UnknownPeriodError(UserInputError):
+    def localized(self) -> str:
+        return _("Give a period: today, week, month, year, all, or a number of days.")
+
+
+def period_days(word: str) -> int | None:
+    """Days a period word covers (``week``, ``30``, ``30d``); ``None`` for all time."""
+    folded = word.casefold()
+    if not folded:
+        return DEFAULT_DAYS
+    if folded in ALL_TIME:
+        return None
+    number = folded.rstrip("dj")
+    if number.isdigit() and 0 < int(number) <= 3660:
+        return int(number)
+    if folded in PERIODS:
+        return PERIODS[folded]
+    raise UnknownPeriodError(word)
+
+
+async def stats(context: Context) -> Reply:
+    """Totals for this chat over a period, with a chart of use per day."""
+    usage = context.services.usage
+    if usage is None:
+        return Reply(text=_("Statistics are not available here."), error=True)
+    word, _rest = first_word(context.request.args)
+    days = period_days(word)
+    chat = context.request.chat
+    since = usage.since(days) if days is not None else None
+    entries = await usage.days(since, chat.platform, chat.id)
+    fmt = number_format()
+    total = totals(entries)
+    period = (
+        _("since the start")
+        if days is None
+        else _("over the last {days} days").format(days=fmt.integer(days))
+    )
+    lines = [
+        _("Wattson in this chat, {period}:").format(period=period),
+        _("/cost: {count} texts, {tokens} tokens, {low}–{high} Wh estimated").format(
+            count=fmt.integer(int(total["cost_requests"])),
+            tokens=fmt.integer(int(total["tokens"])),
+            low=fmt.significant(total["energy_wh_low"]),
+            high=fmt.significant(total["energy_wh_high"]),
+        ),
+        _("Facts shown: {count}; campaign posts: {posts}").format(
+            count=fmt.integer(int(total["facts_shown"])),
+            posts=fmt.integer(int(total["campaign_posts"])),
+        ),
+        _(
+            "Checks: {count} ({consistent} consistent, {inconsistent} inconsistent, {unknown} not covered)"
+        ).format(
+            count=fmt.integer(int(total["checks"])),
+            consistent=fmt.integer(int(total["checks_consistent"])),
+            inconsistent=fmt.integer(int(total["checks_inconsistent"])),
+            unknown=fmt.integer(int(total["checks_unknown"])),
+        ),
+        _("No message text is stored: only these counts, per day."),
+    ]
+    attachments: tuple[Attachment, ...] = ()
+    if len(entries) >= 2:
+        chart = await asyncio.to_thread(
+            usage_over_time,
+            [entry.day for entry in entries],
+            {
+                _("/cost requests"): [entry.values["cost_requests"] for entry in entries],
+                _("facts shown"): [entry.values["facts_shown"] for entry in entries],
+                _("checks"): [entry.values["checks"] for entry in entries],
+            },
+        )
+        attachments = (
+            Attachment(filename="wattson-stats.png", content=chart, description=lines[0]),
+        )
+    return Reply(text="\n".join(lines), data=total, attachments=attachments)
+
+
+COMMAND = Command(
+    name="stats",
+    aliases=("statistiques",),
+    handler=stats,
+    summary=N_("what Wattson did in this chat (counts only)"),
+    usage=N_("/stats [today|week|month|year|all|N]"),
+)

@@ -1,0 +1,189 @@
+"""Usage statistics per chat and per day, from what the bot answered: counts, never contents.
+
+For each chat (platform and id) and UTC day the store keeps a few numbers: how
+many /cost requests and how many tokens they counted, the energy estimated
+(sums of the low and high bounds), facts shown, checks and their verdicts, and
+campaign posts. They are derived from the structured reply, not the text.
+
+Counting happens in memory and is written in one transaction every few seconds
+(and at shutdown, and before any read), so statistics cost the hot path a dict
+update rather than a database round trip. A process killed outright loses at
+most the last few seconds of counts; never a claim or a preference.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from bot.database import Database, Migration
+from bot.messages import Reply, Request
+
+COMPONENT = "usage"
+MIGRATIONS = (
+    Migration(
+        1,
+        """
+        CREATE TABLE usage_daily (
+            day TEXT NOT NULL,
+            platform TEXT NOT NULL,
+            chat_id TEXT NOT NULL,
+            metric TEXT NOT NULL,
+            value REAL NOT NULL,
+            PRIMARY KEY (day, platform, chat_id, metric)
+        );
+        """,
+    ),
+)
+METRICS = (
+    "cost_requests",
+    "tokens",
+    "energy_wh_low",
+    "energy_wh_high",
+    "facts_shown",
+    "checks",
+    "checks_consistent",
+    "checks_inconsistent",
+    "checks_unknown",
+    "campaign_posts",
+)
+FLUSH_SECONDS = 5.0
+
+Key = tuple[str, str, str, str]  # day, platform, chat id, metric
+
+
+def events_of(request: Request, reply: Reply) -> list[tuple[str, float]]:
+    """The statistics one answered request adds: (metric, amount) pairs."""
+    from bot.estimate import CostEstimate
+    from facts.check import CheckResult
+    from facts.models import Claim
+
+    if reply.error:
+        return []
+    data = reply.data
+    estimates = data if isinstance(data, list) else [data]
+    costs = [e for e in estimates if isinstance(e, CostEstimate)]
+    if costs:
+        first = costs[0]  # a comparison counts the text once, on the first model
+        return [
+            ("cost_requests", 1),
+            ("tokens", first.tokens),
+            ("energy_wh_low", first.impacts.energy_wh.low),
+            ("energy_wh_high", first.impacts.energy_wh.high),
+        ]
+    if isinstance(data, Claim):
+        return [("facts_shown", 1)]
+    if isinstance(data, CheckResult):
+        return [("checks", 1), (f"checks_{data.verdict.value}", 1)]
+    return []
+
+
+@dataclass(frozen=True, slots=True)
+class DayUsage:
+    day: date
+    platform: str
+    chat_id: str
+    values: dict[str, float]
+
+
+class UsageRecorder:
+    """Count in memory, write in batches."""
+
+    def __init__(self, database: Database, clock: Callable[[], datetime] | None = None) -> None:
+        self.database = database
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self._pending: dict[Key, float] = defaultdict(float)
+        self._task: asyncio.Task[None] | None = None
+        self._lock = asyncio.Lock()
+
+    async def setup(self) -> None:
+        await self.database.migrate(COMPONENT, MIGRATIONS)
+
+    def add(self, platform: str, chat_id: str, metric: str, amount: float = 1.0) -> None:
+        day = self.clock().astimezone(UTC).date().isoformat()
+        self._pending[(day, platform, chat_id, metric)] += amount
+
+    def record(self, request: Request, reply: Reply) -> None:
+        """Count what answering ``request`` with ``reply`` adds (no text is kept)."""
+        for metric, amount in events_of(request, reply):
+            self.add(request.chat.platform, request.chat.id, metric, amount)
+
+    async def flush(self) -> None:
+        """Write the pending counts in one transaction."""
+        async with self._lock:
+            if not self._pending:
+                return
+            pending, self._pending = self._pending, defaultdict(float)
+            connection = self.database.connection
+            await connection.execute("BEGIN IMMEDIATE")
+            try:
+                await connection.executemany(
+                    "INSERT INTO usage_daily (day, platform, chat_id, metric, value)"
+                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (day, platform, chat_id, metric)"
+                    " DO UPDATE SET value = value + excluded.value",
+                    [(*key, value) for key, value in pending.items()],
+                )
+                await connection.execute("COMMIT")
+            except BaseException:
+                await connection.execute("ROLLBACK")
+                for key, value in pending.items():  # keep them for the next flush
+                    self._pending[key] += value
+                raise
+
+    def start(self, interval: float = FLUSH_SECONDS) -> None:
+        """Flush every ``interval`` seconds in the background."""
+
+        async def loop() -> None:
+            while True:
+                await asyncio.sleep(interval)
+                with contextlib.suppress(Exception):
+                    await self.flush()
+
+        self._task = asyncio.create_task(loop(), name="usage-flush")
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self.flush()
+
+    async def days(
+        self, since: date | None = None, platform: str | None = None, chat_id: str | None = None
+    ) -> list[DayUsage]:
+        """Stored usage, one entry per day and chat, oldest first (pending counts flushed)."""
+        await self.flush()
+        query = "SELECT day, platform, chat_id, metric, value FROM usage_daily WHERE 1 = 1"
+        params: list[Any] = []
+        if since is not None:
+            query += " AND day >= ?"
+            params.append(since.isoformat())
+        if platform is not None:
+            query += " AND platform = ? AND chat_id = ?"
+            params += [platform, chat_id]
+        query += " ORDER BY day, platform, chat_id"
+        grouped: dict[tuple[str, str, str], dict[str, float]] = {}
+        async with self.database.connection.execute(query, params) as cursor:
+            for row in await cursor.fetchall():
+                values = grouped.setdefault((row[0], row[1], row[2]), dict.fromkeys(METRICS, 0.0))
+                values[row[3]] = float(row[4])
+        return [
+            DayUsage(date.fromisoformat(day), platform_, chat, values)
+            for (day, platform_, chat), values in grouped.items()
+        ]
+
+    def since(self, days: int) -> date:
+        return (self.clock().astimezone(UTC) - timedelta(days=days - 1)).date()
+
+
+def totals(entries: Iterable[DayUsage]) -> dict[str, float]:
+    result = dict.fromkeys(METRICS, 0.0)
+    for entry in entries:
+        for metric, value in entry.values.items():
+            result[metric] = result.get(metric, 0.0) + value
+    return result
