@@ -25,11 +25,25 @@ PROMPT = "> "
 class ConsoleAdapter:
     """One local user, who moderates their own console."""
 
-    def __init__(self, core: Core, user_id: str = "local", locale: str | None = None) -> None:
+    def __init__(
+        self,
+        core: Core,
+        user_id: str = "local",
+        locale: str | None = None,
+        output: TextIO | None = None,
+    ) -> None:
         self.core = core
         self.user = UserRef(platform=PLATFORM, id=user_id)
         self.chat = ChatRef(platform=PLATFORM, id=user_id)
         self.locale = locale
+        self.output = output
+        core.services.outboxes[PLATFORM] = self.post
+
+    async def post(self, chat_id: str, reply: Reply) -> None:
+        """Print a message the bot posts on its own (a campaign's fact)."""
+        stream = self.output or sys.stdout
+        stream.write(render_reply(reply, self.save_attachments(reply)) + "\n")
+        stream.flush()
 
     def to_request(self, line: str) -> Request | None:
         """Translate a typed line into a request; ``None`` if it is no command."""

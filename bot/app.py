@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from bot.campaigns import CampaignStore
 from bot.catalog import default_catalog
 from bot.commands import COMMANDS
 from bot.database import Database
@@ -27,6 +28,8 @@ async def open_core(settings: Settings) -> AsyncIterator[Core]:
         usage = UsageRecorder(database)
         await usage.setup()
         usage.start()
+        campaigns = CampaignStore(database)
+        await campaigns.setup()
         services = Services(
             settings=settings,
             catalog=default_catalog(),
@@ -34,8 +37,25 @@ async def open_core(settings: Settings) -> AsyncIterator[Core]:
             preferences=preferences,
             claims=claims,
             usage=usage,
+            campaigns=campaigns,
         )
         try:
             yield Core(services, COMMANDS)
         finally:
             await usage.close()
+
+
+@asynccontextmanager
+async def running_campaigns(core: Core, interval: float) -> AsyncIterator[None]:
+    """Post due campaign facts in the background while the block runs."""
+    import asyncio
+
+    from bot.commands.campaign import make_scheduler
+
+    stop = asyncio.Event()
+    task = asyncio.create_task(make_scheduler(core.services).run(stop, interval))
+    try:
+        yield
+    finally:
+        stop.set()
+        await task

@@ -215,10 +215,12 @@ def estimate_json(estimate: Any) -> dict[str, Any]:
 async def command_console(settings: Settings, language: str | None = None) -> int:
     """``wattson console``: the real core on the embedded store, in this terminal."""
     from adapters.console import ConsoleAdapter
-    from bot.app import open_core
+    from bot.app import open_core, running_campaigns
 
     async with open_core(settings) as core:
-        await ConsoleAdapter(core, locale=language).repl()
+        console = ConsoleAdapter(core, locale=language)
+        async with running_campaigns(core, settings.campaigns.tick_seconds):
+            await console.repl()
     return 0
 
 
@@ -235,13 +237,14 @@ async def command_run(settings: Settings) -> int:
         )
         return await command_console(settings)
     from adapters.runner import build_adapters, serve
-    from bot.app import open_core
+    from bot.app import open_core, running_campaigns
 
     async with open_core(settings) as core:
         adapters = build_adapters(core, settings, secrets)
         names = ", ".join(type(adapter).__name__ for adapter in adapters)
         print(f"wattson: serving {names}; Ctrl-C or SIGTERM stops.", file=sys.stderr)
-        failures = await serve(adapters)
+        async with running_campaigns(core, settings.campaigns.tick_seconds):
+            failures = await serve(adapters)
     for failure in failures:
         print(f"wattson: {failure}", file=sys.stderr)
     return 1 if failures else 0

@@ -13,6 +13,7 @@ import difflib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from bot.catalog import ModelCatalog
@@ -32,12 +33,16 @@ from bot.settings import Settings
 from bot.usage import UsageRecorder
 
 if TYPE_CHECKING:
+    from bot.campaigns import CampaignStore
     from facts.store import ClaimStore
 
 log = logging.getLogger(__name__)
 
 ELLIPSIS = "…"
 UNLIMITED_PLATFORMS = frozenset({"console"})  # the local user cannot flood anyone
+
+
+Outbox = Callable[[str, Reply], Awaitable[None]]  # (chat id, reply): post unprompted
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +55,10 @@ class Services:
     preferences: PreferenceStore | None = None
     claims: ClaimStore | None = None
     usage: UsageRecorder | None = None
+    campaigns: CampaignStore | None = None
+    # how to post in a chat of each platform, registered by running adapters
+    outboxes: dict[str, Outbox] = field(default_factory=dict)
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     # the last fact shown in each chat, so /fact does not repeat itself (memory only)
     recent_facts: dict[str, str] = field(default_factory=dict)
 

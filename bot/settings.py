@@ -119,6 +119,10 @@ class ModerationSettings(Section):
         return values
 
 
+class CampaignSettings(Section):
+    tick_seconds: float = Field(default=30.0, ge=1.0, le=3600.0)
+
+
 class FactSettings(Section):
     search_results: int = Field(default=5, ge=1, le=25)
 
@@ -155,6 +159,7 @@ class Settings(BaseSettings):
     limits: LimitSettings = LimitSettings()
     moderation: ModerationSettings = ModerationSettings()
     console: ConsoleSettings = ConsoleSettings()
+    campaigns: CampaignSettings = CampaignSettings()
     facts: FactSettings = FactSettings()
     discord: DiscordSettings = DiscordSettings()
     telegram: TelegramSettings = TelegramSettings()

@@ -81,8 +81,12 @@ class ClaimValidationError(UserInputError):
         return _("The claim was not saved:") + "\n" + "\n".join(f"• {p}" for p in self.problems)
 
 
-def parse_fields(text: str) -> dict[str, str]:
-    """``key: value`` pairs, one per line or separated by ``;`` on a single line."""
+def parse_fields(text: str, aliases: dict[str, str] | None = None) -> dict[str, str]:
+    """``key: value`` pairs, one per line or separated by ``;`` on a single line.
+
+    Keys are mapped through ``aliases`` (the claim fields by default).
+    """
+    aliases = KEY_ALIASES if aliases is None else aliases
     lines = text.splitlines() if "\n" in text.strip() else text.split(";")
     fields: dict[str, str] = {}
     for raw in lines:
@@ -91,7 +95,7 @@ def parse_fields(text: str) -> dict[str, str]:
         match = KEY_LINE.match(raw)
         if match is None:
             raise FieldSyntaxError(_("“{line}” is not “key: value”").format(line=raw.strip()[:60]))
-        key = KEY_ALIASES.get(match.group(1).casefold())
+        key = aliases.get(match.group(1).casefold())
         if key is None:
             raise FieldSyntaxError(_("unknown key “{key}”").format(key=match.group(1)))
         fields[key] = match.group(2).strip()

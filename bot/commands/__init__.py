@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.commands import check, cost, fact, how, language, models, stats, tokenize
+from bot.commands import campaign, check, cost, fact, how, language, models, stats, tokenize
 from bot.commands import help as help_command
 from bot.dispatch import Command
 
@@ -14,6 +14,7 @@ COMMANDS: tuple[Command, ...] = (
     models.COMMAND,
     how.COMMAND,
     stats.COMMAND,
+    campaign.COMMAND,
     language.COMMAND,
     help_command.COMMAND,
 )

@@ -1,0 +1,395 @@
+"""Awareness campaigns: sourced facts posted on a schedule, exactly once per slot.
+
+A campaign posts facts of a topic (or a list of claims) in a chat, daily at a
+time in a time zone or every N hours, between two dates. Schedules live in the
+store and survive restarts. Each scheduled slot is written down *before* its
+post is sent, so a restart can never post it twice; a slot that came and went
+while the bot was down is either posted once, late (the most recent one), or
+reported in the chat (older ones), never skipped silently. A post whose sending
+was interrupted by a crash is reported as uncertain rather than sent again.
+Facts rotate without repetition until the pool is used up, then start over.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import sqlite3
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from bot.database import Database, Migration
+from facts.models import Claim, Status, Topic
+
+log = logging.getLogger(__name__)
+COMPONENT = "campaigns"
+MIGRATIONS = (
+    Migration(
+        1,
+        """
+        CREATE TABLE campaigns (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            platform TEXT NOT NULL,
+            chat_id TEXT NOT NULL,
+            spec TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('active', 'paused', 'stopped', 'finished')),
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX campaigns_by_state ON campaigns (state);
+        CREATE TABLE campaign_posts (
+            campaign_id INTEGER NOT NULL REFERENCES campaigns (id),
+            slot TEXT NOT NULL,
+            claim_id TEXT,
+            status TEXT NOT NULL
+                CHECK (status IN ('sending', 'posted', 'late', 'missed', 'uncertain')),
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (campaign_id, slot)
+        );
+        """,
+    ),
+)
+LATE_AFTER = timedelta(minutes=10)  # a post sent later than this after its slot is "late"
+State = Literal["active", "paused", "stopped", "finished"]
+
+
+class CampaignSpec(BaseModel):
+    """What a moderator asks for; validated, stored as JSON."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    topic: Topic | None = None
+    fact_ids: list[str] = Field(default_factory=list, max_length=200)
+    daily_at: time | None = None
+    every_hours: int | None = Field(default=None, ge=1, le=24 * 30)
+    timezone: str = "UTC"
+    start: date
+    end: date | None = None
+    include_disputed: bool = False
+    language: str = "en"
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (e.g. Europe/Paris, UTC)") from None
+        return value
+
+    @model_validator(mode="after")
+    def _coherent(self) -> CampaignSpec:
+        if (self.topic is None) == (not self.fact_ids):
+            raise ValueError("give a topic or a list of facts (one of the two)")
+        if (self.daily_at is None) == (self.every_hours is None):
+            raise ValueError("give a daily time (HH:MM) or a number of hours (one of the two)")
+        if self.end is not None and self.end < self.start:
+            raise ValueError("the end date comes before the start date")
+        return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True, slots=True)
+class Campaign:
+    id: int
+    platform: str
+    chat_id: str
+    spec: CampaignSpec
+    state: State
+    created_by: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PostRecord:
+    slot: datetime
+    claim_id: str | None
+    status: str
+
+
+def slots(campaign: Campaign, until: datetime) -> list[datetime]:
+    """Every scheduled post time (UTC) from the campaign's start up to ``until``.
+
+    Slots before the campaign was created do not count: a campaign created at
+    noon for "daily at 09:00 from today" starts tomorrow.
+    """
+    spec = campaign.spec
+    zone = spec.zone
+    first = max(datetime.combine(spec.start, time(0), zone).astimezone(UTC), campaign.created_at)
+    last_day = spec.end or until.astimezone(zone).date()
+    last = min(until, datetime.combine(last_day, time(23, 59, 59), zone).astimezone(UTC))
+    found: list[datetime] = []
+    if spec.daily_at is not None:
+        day = max(spec.start, first.astimezone(zone).date())
+        while day <= last_day:
+            moment = datetime.combine(day, spec.daily_at, zone).astimezone(UTC)
+            if first <= moment <= last:
+                found.append(moment)
+            day += timedelta(days=1)
+    else:
+        assert spec.every_hours is not None
+        step = timedelta(hours=spec.every_hours)
+        moment = first
+        while moment <= last:
+            found.append(moment)
+            moment += step
+    return found
+
+
+def is_over(campaign: Campaign, now: datetime) -> bool:
+    spec = campaign.spec
+    if spec.end is None:
+        return False
+    return now > datetime.combine(spec.end, time(23, 59, 59), spec.zone).astimezone(UTC)
+
+
+def pool(claims: Sequence[Claim], spec: CampaignSpec) -> list[Claim]:
+    """The claims a campaign draws from, alternating between publishers.
+
+    Disputed and false claims are left out unless the campaign asks for them
+    (they are then shown with their status and correction). Outdated ones are
+    left out too unless asked: a campaign spreads current figures.
+    """
+    wanted = [c for c in claims if not c.retracted]
+    if spec.fact_ids:
+        order = {claim_id: index for index, claim_id in enumerate(spec.fact_ids)}
+        return sorted((c for c in wanted if c.id in order), key=lambda c: order[c.id])
+    wanted = [c for c in wanted if c.topic == spec.topic]
+    if not spec.include_disputed:
+        wanted = [c for c in wanted if c.status.trustworthy]
+    return balanced(wanted)
+
+
+def balanced(claims: Sequence[Claim]) -> list[Claim]:
+    """Round-robin across first publishers, so no single source dominates a week."""
+    by_publisher: dict[str, list[Claim]] = {}
+    for claim in sorted(claims, key=lambda c: (c.status != Status.verified, c.id)):
+        by_publisher.setdefault(claim.sources[0].publisher, []).append(claim)
+    queues = sorted(by_publisher.values(), key=lambda group: (-len(group), group[0].id))
+    ordered: list[Claim] = []
+    while any(queues):
+        for queue in queues:
+            if queue:
+                ordered.append(queue.pop(0))
+    return ordered
+
+
+def next_claim(candidates: Sequence[Claim], posted: Sequence[str]) -> Claim | None:
+    """The first claim not yet posted in the current round of the pool."""
+    if not candidates:
+        return None
+    ids = {c.id for c in candidates}
+    history = [claim_id for claim_id in posted if claim_id in ids]
+    round_length = len(history) % len(candidates)
+    used = set(history[len(history) - round_length :]) if round_length else set()
+    return next(c for c in candidates if c.id not in used)
+
+
+class CampaignStore:
+    """Campaigns and their posts, in the embedded database."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+
+    async def setup(self) -> None:
+        await self.database.migrate(COMPONENT, MIGRATIONS)
+
+    async def create(
+        self, platform: str, chat_id: str, spec: CampaignSpec, actor: str, now: datetime
+    ) -> Campaign:
+        stamp = now.isoformat()
+        async with self.database.connection.execute(
+            "INSERT INTO campaigns (platform, chat_id, spec, state, created_by, created_at,"
+            " updated_at) VALUES (?, ?, ?, 'active', ?, ?, ?)",
+            (platform, chat_id, spec.model_dump_json(), actor, stamp, stamp),
+        ) as cursor:
+            campaign_id = int(cursor.lastrowid or 0)
+        campaign = await self.get(campaign_id)
+        assert campaign is not None
+        return campaign
+
+    async def get(self, campaign_id: int) -> Campaign | None:
+        async with self.database.connection.execute(
+            "SELECT * FROM campaigns WHERE id = ?", (campaign_id,)
+        ) as cursor:
+            row = await cursor.fetchone()
+        return _campaign(row) if row else None
+
+    async def in_chat(self, platform: str, chat_id: str) -> list[Campaign]:
+        async with self.database.connection.execute(
+            "SELECT * FROM campaigns WHERE platform = ? AND chat_id = ? ORDER BY id",
+            (platform, chat_id),
+        ) as cursor:
+            return [_campaign(row) for row in await cursor.fetchall()]
+
+    async def active(self) -> list[Campaign]:
+        async with self.database.connection.execute(
+            "SELECT * FROM campaigns WHERE state = 'active' ORDER BY id"
+        ) as cursor:
+            return [_campaign(row) for row in await cursor.fetchall()]
+
+    async def set_state(self, campaign_id: int, state: State, now: datetime) -> None:
+        await self.database.connection.execute(
+            "UPDATE campaigns SET state = ?, updated_at = ? WHERE id = ?",
+            (state, now.isoformat(), campaign_id),
+        )
+
+    async def posts(self, campaign_id: int) -> list[PostRecord]:
+        async with self.database.connection.execute(
+            "SELECT slot, claim_id, status FROM campaign_posts WHERE campaign_id = ? ORDER BY slot",
+            (campaign_id,),
+        ) as cursor:
+            rows = await cursor.fetchall()
+        return [PostRecord(datetime.fromisoformat(r[0]), r[1], r[2]) for r in rows]
+
+    async def mark(
+        self, campaign_id: int, slot: datetime, status: str, claim_id: str | None, now: datetime
+    ) -> None:
+        """Write a slot's status; committed before anything is sent for it."""
+        await self.database.connection.execute(
+            "INSERT INTO campaign_posts (campaign_id, slot, claim_id, status, updated_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (campaign_id, slot)"
+            " DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at",
+            (campaign_id, slot.isoformat(), claim_id, status, now.isoformat()),
+        )
+
+
+def _campaign(row: sqlite3.Row) -> Campaign:
+    return Campaign(
+        id=int(row["id"]),
+        platform=str(row["platform"]),
+        chat_id=str(row["chat_id"]),
+        spec=CampaignSpec.model_validate_json(row["spec"]),
+        state=row["state"],
+        created_by=str(row["created_by"]),
+        created_at=datetime.fromisoformat(row["created_at"]),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class TickReport:
+    posted: list[tuple[int, str]]  # (campaign id, claim id)
+    missed: int
+    uncertain: int
+
+
+class CampaignScheduler:
+    """Post due campaign facts; ``tick`` is idempotent and takes the time as an argument.
+
+    ``deliver(campaign, claim, info)`` sends a fact (``claim``) or, with ``claim``
+    ``None``, a notice of missed or uncertain posts (``info``). It returns True
+    when sent, False when nothing was attempted (the platform is not
+    connected), and raises when a send failed midway.
+    """
+
+    def __init__(
+        self,
+        campaigns: CampaignStore,
+        claims: Callable[[], Awaitable[Sequence[Claim]]],
+        deliver: Callable[[Campaign, Claim | None, dict[str, int]], Awaitable[bool]],
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.campaigns = campaigns
+        self.claims = claims
+        self.deliver = deliver
+        self.clock = clock
+
+    async def tick(self, now: datetime | None = None) -> TickReport:
+        """Post what is due at ``now`` (default: the clock); safe to call any number of times."""
+        now = now or self.clock()
+        report = TickReport([], 0, 0)
+        all_claims = await self.claims()
+        for campaign in await self.campaigns.active():
+            await self._tick_one(campaign, now, all_claims, report)
+        return report
+
+    async def _tick_one(
+        self, campaign: Campaign, now: datetime, all_claims: Sequence[Claim], report: TickReport
+    ) -> None:
+        records = {record.slot: record for record in await self.campaigns.posts(campaign.id)}
+        due = [slot for slot in slots(campaign, now) if slot not in records]
+        interrupted = [r for r in records.values() if r.status == "sending"]
+        if not due and not interrupted:
+            if is_over(campaign, now):
+                await self.campaigns.set_state(campaign.id, "finished", now)
+            return
+        notices = {"missed": len(due) - 1 if due else 0, "uncertain": len(interrupted)}
+        if notices["missed"] or notices["uncertain"]:
+            # Say so in the chat first; only then mark them, so nothing is skipped silently.
+            if not await self.deliver(campaign, None, notices):
+                return  # the platform is not reachable now: try again at the next tick
+            for record in interrupted:
+                await self.campaigns.mark(
+                    campaign.id, record.slot, "uncertain", record.claim_id, now
+                )
+            for slot in due[:-1]:
+                await self.campaigns.mark(campaign.id, slot, "missed", None, now)
+        if not due:
+            return
+        slot = due[-1]
+        posted_ids = [r.claim_id for r in sorted(records.values(), key=lambda r: r.slot)
+                      if r.claim_id and r.status in ("posted", "late", "uncertain")]  # fmt: skip
+        claim = next_claim(pool(all_claims, campaign.spec), posted_ids)
+        if claim is None:
+            log.warning("campaign %s has no fact left to post", campaign.id)
+            return
+        await self.campaigns.mark(campaign.id, slot, "sending", claim.id, now)
+        number = len(posted_ids) + 1
+        try:
+            sent = await self.deliver(campaign, claim, {"number": number})
+        except Exception:
+            # It may or may not have gone out: leave "sending"; the next tick reports it
+            # as uncertain instead of risking a second post.
+            log.exception("campaign %s: sending slot %s failed", campaign.id, slot)
+            return
+        if sent:
+            status = "late" if now - slot > LATE_AFTER else "posted"
+            await self.campaigns.mark(campaign.id, slot, status, claim.id, now)
+            report.posted.append((campaign.id, claim.id))
+        else:  # nothing was attempted (platform not connected): the slot stays due
+            await self.campaigns.database.connection.execute(
+                "DELETE FROM campaign_posts WHERE campaign_id = ? AND slot = ? AND status = 'sending'",
+                (campaign.id, slot.isoformat()),
+            )
+
+    async def run(self, stop: asyncio.Event, interval: float = 30.0) -> None:
+        """Tick every ``interval`` seconds until ``stop`` is set."""
+        while not stop.is_set():
+            try:
+                await self.tick()
+            except Exception:
+                log.exception("campaign tick failed; retrying at the next one")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), interval)
+
+
+def describe(campaign: Campaign) -> dict[str, object]:
+    """A campaign as plain data (for lists and JSON)."""
+    spec = campaign.spec
+    return {
+        "id": campaign.id,
+        "state": campaign.state,
+        "chat": f"{campaign.platform}:{campaign.chat_id}",
+        "topic": spec.topic.value if spec.topic else None,
+        "facts": spec.fact_ids,
+        "daily_at": spec.daily_at.strftime("%H:%M") if spec.daily_at else None,
+        "every_hours": spec.every_hours,
+        "timezone": spec.timezone,
+        "start": spec.start.isoformat(),
+        "end": spec.end.isoformat() if spec.end else None,
+    }
+
+
+def dumps(campaign: Campaign) -> str:
+    return json.dumps(describe(campaign), ensure_ascii=False)
