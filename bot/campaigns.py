@@ -176,7 +176,10 @@ def balanced(claims: Sequence[Claim]) -> list[Claim]:
     by_publisher: dict[str, list[Claim]] = {}
     for claim in sorted(claims, key=lambda c: (c.status != Status.verified, c.id)):
         by_publisher.setdefault(claim.sources[0].publisher, []).append(claim)
-    queues = sorted(by_publisher.values(), key=lambda group: (-len(group), group[0].id))
+    queues = sorted(
+        by_publisher.values(),
+        key=lambda group: (group[0].status != Status.verified, -len(group), group[0].id),
+    )
     ordered: list[Claim] = []
     while any(queues):
         for queue in queues:
@@ -393,3 +396,31 @@ def describe(campaign: Campaign) -> dict[str, object]:
 
 def dumps(campaign: Campaign) -> str:
     return json.dumps(describe(campaign), ensure_ascii=False)
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedDay:
+    day: int
+    claim: Claim
+
+
+def plan(
+    claims: Sequence[Claim], topic: Topic, days: int, include_disputed: bool = False
+) -> list[PlannedDay]:
+    """Which fact on which day for a campaign of ``days`` days on ``topic``.
+
+    The same pool and rotation as a running campaign: sources alternate, no
+    fact repeats before the pool is used up.
+    """
+    spec = CampaignSpec(topic=topic, daily_at=time(9), start=date(2000, 1, 1),
+                        include_disputed=include_disputed)  # fmt: skip
+    candidates = pool(claims, spec)
+    planned: list[PlannedDay] = []
+    posted: list[str] = []
+    for day in range(1, days + 1):
+        claim = next_claim(candidates, posted)
+        if claim is None:
+            break
+        planned.append(PlannedDay(day, claim))
+        posted.append(claim.id)
+    return planned

@@ -75,6 +75,26 @@ def build_parser() -> argparse.ArgumentParser:
     importing.add_argument("--format", choices=["toml", "json", "claimreview"])
     importing.add_argument("--dry-run", action="store_true", help="report, change nothing")
 
+    campaign_parser = commands.add_parser("campaign", help="campaign kit")
+    campaign_commands = campaign_parser.add_subparsers(dest="campaign_command", required=True)
+    planning = campaign_commands.add_parser(
+        "plan", parents=[common], help="which sourced fact to post on which day"
+    )
+    planning.add_argument("topic", help="training, inference, models, data-centres, water, …")
+    planning.add_argument("--days", type=int, default=7, help="length of the campaign (default 7)")
+    planning.add_argument("--json", action="store_true", help="print a JSON array")
+    planning.add_argument("--lang", choices=["en", "fr"], help="language of the text output")
+    planning.add_argument(
+        "--include-disputed", action="store_true",
+        help="also disputed, outdated and false claims, shown with their correction",
+    )  # fmt: skip
+
+    stats_parser = commands.add_parser("stats", help="usage statistics (counts only)")
+    stats_commands = stats_parser.add_subparsers(dest="stats_command", required=True)
+    stats_export = stats_commands.add_parser("export", parents=[common], help="write every count")
+    stats_export.add_argument("--format", choices=["csv", "json"], default="csv")
+    stats_export.add_argument("--output", metavar="FILE", help="file to write (default: stdout)")
+
     discord_parser = commands.add_parser("discord", help="Discord set-up")
     discord_commands = discord_parser.add_subparsers(dest="discord_command", required=True)
     sync = discord_commands.add_parser(
@@ -108,6 +128,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(command_check(args))
         if args.command == "facts":
             return asyncio.run(command_facts(args))
+        if args.command == "campaign":
+            return asyncio.run(command_campaign_plan(args))
+        if args.command == "stats":
+            return asyncio.run(command_stats_export(args))
         if args.command == "discord":
             return asyncio.run(command_discord_sync(load(args), args.guild))
         if args.command == "bench":
@@ -341,3 +365,89 @@ async def command_facts(args: argparse.Namespace) -> int:
         return 0
     finally:
         await database.close()
+
+
+async def command_campaign_plan(args: argparse.Namespace) -> int:
+    """``wattson campaign plan``: a ready plan of sourced facts, day by day."""
+    from bot.campaigns import plan
+    from bot.commands.claims import status_label
+    from bot.i18n import use_language
+    from facts.models import Topic
+
+    settings = load(args)
+    try:
+        topic = Topic(args.topic.casefold())
+    except ValueError:
+        print(
+            f"wattson: unknown topic {args.topic!r}; one of: {', '.join(t.value for t in Topic)}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    if not 1 <= args.days <= 366:
+        print("wattson: --days takes 1 to 366", file=sys.stderr)
+        return EXIT_USAGE
+    database, store = await open_claims(settings)
+    try:
+        claims = await store.all_claims()
+    finally:
+        await database.close()
+    days = plan(claims, topic, args.days, args.include_disputed)
+    if args.json:
+        rows = [
+            {
+                "day": entry.day,
+                "fact_id": entry.claim.id,
+                "status": entry.claim.status.value,
+                "source_url": next((s.url for s in entry.claim.sources if s.url), None),
+                "publisher": entry.claim.sources[0].publisher,
+                "correction": entry.claim.corrected_by,
+            }
+            for entry in days
+        ]
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    language = args.lang or settings.language.default
+    with use_language(language):
+        for entry in days:
+            claim = entry.claim
+            line = f"{entry.day:>3}. {claim.id} [{status_label(claim.status)}] {claim.statement.pick(language)}"
+            if claim.corrected_by:
+                line += f" → /fact {claim.corrected_by}"
+            print(line)
+            source = claim.sources[0]
+            print(f"     {source.publisher}, {source.date or '-'} {source.url or ''}".rstrip())
+    return 0
+
+
+async def command_stats_export(args: argparse.Namespace) -> int:
+    """``wattson stats export``: every daily count, per chat, as CSV or JSON."""
+    import csv
+    import io
+    from pathlib import Path
+
+    from bot.database import Database
+    from bot.usage import METRICS, UsageRecorder
+
+    settings = load(args)
+    async with Database(settings.storage.database) as database:
+        usage = UsageRecorder(database)
+        await usage.setup()
+        entries = await usage.days()
+    rows = [
+        {"day": e.day.isoformat(), "platform": e.platform, "chat_id": e.chat_id, **e.values}
+        for e in entries
+    ]
+    if args.format == "json":
+        text = json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    else:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=["day", "platform", "chat_id", *METRICS])
+        writer.writeheader()
+        writer.writerows(rows)
+        text = buffer.getvalue()
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0

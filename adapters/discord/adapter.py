@@ -45,6 +45,7 @@ class DiscordAdapter:
         self.tree: WattsonTree = build_tree(self.client, self)
         self._auto = SlidingWindow(settings.auto_per_minute)
         self.client.event(self.on_message)
+        core.services.outboxes[PLATFORM] = self.post
         use_api_base_url(str(settings.api_base_url) if settings.api_base_url else None)
 
     # ---- translation -------------------------------------------------------------
@@ -89,6 +90,16 @@ class DiscordAdapter:
         for message in rest:
             await interaction.followup.send(**message, ephemeral=reply.error)
         return reply
+
+    async def post(self, chat_id: str, reply: Reply) -> None:
+        """Post in a channel unprompted (campaigns), mentions inert as always."""
+        channel = self.client.get_channel(int(chat_id)) or await self.client.fetch_channel(
+            int(chat_id)
+        )
+        if not isinstance(channel, discord.abc.Messageable):
+            raise TypeError(f"Discord channel {chat_id} cannot receive messages")
+        for message in render_reply(reply, self.core.services.settings.language.default):
+            await channel.send(**message)
 
     # ---- optional auto mode --------------------------------------------------------
 

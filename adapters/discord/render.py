@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import discord
@@ -49,4 +50,15 @@ def render_reply(reply: Reply, language: str = "en") -> list[dict[str, Any]]:
             label = translations(language).gettext(N_("Sources"))
             embed.add_field(name=label, value=links[:FIELD_LIMIT], inline=False)
         messages.append({"embed": embed, "allowed_mentions": NO_MENTIONS})
+    if reply.attachments:
+        last = messages[-1]
+        last["files"] = [
+            discord.File(
+                io.BytesIO(a.content), filename=a.filename, description=a.description[:1024]
+            )
+            for a in reply.attachments
+        ]
+        image = last["embed"]
+        assert isinstance(image, discord.Embed)
+        image.set_image(url=f"attachment://{reply.attachments[0].filename}")
     return messages

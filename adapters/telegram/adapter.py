@@ -11,6 +11,7 @@ answers and retries, so a reply is delayed, not lost.
 from __future__ import annotations
 
 import asyncio
+import html
 import logging
 import secrets
 import time
@@ -24,7 +25,7 @@ from telegram.ext import AIORateLimiter, Application, CommandHandler, ContextTyp
 from adapters.telegram.render import render_reply
 from bot.dispatch import Core
 from bot.i18n import SUPPORTED_LANGUAGES, translations
-from bot.messages import ChatRef, Request, UserRef
+from bot.messages import ChatRef, Reply, Request, UserRef
 from bot.settings import TelegramSettings
 
 PLATFORM = "telegram"
@@ -50,6 +51,7 @@ class TelegramAdapter:
         self.application.add_handler(CommandHandler(telegram_names, self.on_command))
         self._admins: dict[tuple[int, int], tuple[float, bool]] = {}
         self._stopped = asyncio.Event()
+        core.services.outboxes[PLATFORM] = self.post
 
     # ---- translation -------------------------------------------------------------
 
@@ -94,6 +96,25 @@ class TelegramAdapter:
         assert isinstance(message, Message)
         for text in render_reply(reply):
             await message.reply_text(text, parse_mode=ParseMode.HTML, disable_web_page_preview=True)
+        for attachment in reply.attachments:
+            await message.reply_photo(
+                photo=attachment.content,
+                filename=attachment.filename,
+                caption=html.escape(attachment.description)[:1024] or None,
+                parse_mode=ParseMode.HTML,
+            )
+
+    async def post(self, chat_id: str, reply: Reply) -> None:
+        """Post in a chat unprompted (campaigns)."""
+        bot = self.application.bot
+        for text in render_reply(reply):
+            await bot.send_message(
+                int(chat_id), text, parse_mode=ParseMode.HTML, disable_web_page_preview=True
+            )
+        for attachment in reply.attachments:
+            await bot.send_photo(
+                int(chat_id), photo=attachment.content, filename=attachment.filename
+            )
 
     # ---- lifecycle -------------------------------------------------------------------
 

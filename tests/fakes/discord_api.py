@@ -227,9 +227,16 @@ class FakeDiscord:
         return message
 
     async def _body(self, request: web.Request) -> dict[str, Any]:
+        """The JSON payload; uploaded files are kept under ``_files`` (name → bytes)."""
         if request.content_type.startswith("multipart/"):
             form = await request.post()
-            return json.loads(str(form["payload_json"]))
+            body = json.loads(str(form["payload_json"]))
+            body["_files"] = {
+                value.filename: value.file.read()
+                for value in form.values()
+                if isinstance(value, web.FileField)
+            }
+            return dict(body)
         return dict(await request.json())
 
     # ---- gateway -----------------------------------------------------------------------

@@ -142,6 +142,9 @@ class FakeTelegram:
         form = await request.post()
         params: dict[str, Any] = {}
         for key, value in form.items():
+            if isinstance(value, web.FileField):  # an uploaded photo
+                params[key] = {"filename": value.filename, "content": value.file.read()}
+                continue
             text = value if isinstance(value, str) else str(value)
             params[key] = json.loads(text) if key in JSON_FIELDS else text
         return params
@@ -183,6 +186,12 @@ class FakeTelegram:
                 "chat": {"id": chat_id, "type": "supergroup" if chat_id < 0 else "private"},
                 "from": {"id": BOT_ID, "is_bot": True, "first_name": "Wattson"},
                 "text": params.get("text", "")}  # fmt: skip
+
+    async def _sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
+        message = await self._sendMessage({**params, "text": ""})
+        message["photo"] = [{"file_id": "photo-1", "file_unique_id": "p1", "width": 960,
+                             "height": 540, "file_size": len(params["photo"]["content"])}]  # fmt: skip
+        return message
 
     async def _getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
         user_id = int(params["user_id"])
