@@ -189,3 +189,38 @@ async def test_auto_mode_is_off_without_configuration(
     async with open_core(settings) as core:
         adapter = DiscordAdapter(core, "token", settings.discord)
         assert not adapter.client.intents.message_content
+
+
+async def test_a_campaign_posts_its_facts_in_the_channel(discord_bot: Any) -> None:
+    from datetime import timedelta
+
+    from bot.commands.campaign import make_scheduler
+
+    fake, core, _adapter = discord_bot
+    fields = "topic: water; every: 6; tz: Europe/Paris"
+    [refused] = await fake.slash("campaign", sub("start", option("fields", fields)))
+    assert refused.ephemeral and "moderators" in refused.text
+    [started] = await fake.slash("campaign", sub("start", option("fields", fields)), **MODERATOR)
+    assert "Campaign started: #1" in started.text
+    scheduler = make_scheduler(core.services)
+    now = core.services.clock()
+    await scheduler.tick(now + timedelta(minutes=1))
+    await scheduler.tick(now + timedelta(minutes=2))
+    await scheduler.tick(now + timedelta(hours=6, minutes=1))
+    posted = [s for s in fake.sent if s.kind == f"channel:{CHANNEL_ID}"]
+    assert len(posted) == 2
+    assert all(p.data["allowed_mentions"] == {"parse": []} for p in posted)
+    assert "Campaign #1, fact 1:" in posted[0].text and "fact 2:" in posted[1].text
+    [listing] = await fake.slash("campaign", sub("list"))
+    assert "#1 [active] water" in listing.text
+
+
+async def test_compare_and_stats_send_their_charts_as_images(discord_bot: Any) -> None:
+    fake, _core, _adapter = discord_bot
+    [compared] = await fake.slash("compare", [option("text", "Hello there")])
+    files = compared.body["_files"]
+    assert list(files) == ["wattson-compare.png"]
+    assert files["wattson-compare.png"].startswith(b"\x89PNG\r\n\x1a\n")
+    assert compared.data["embeds"][0]["image"]["url"] == "attachment://wattson-compare.png"
+    [stats] = await fake.slash("stats", [option("period", "week")])
+    assert "/cost: 1 texts" in stats.text

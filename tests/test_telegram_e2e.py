@@ -163,3 +163,35 @@ async def test_webhook_mode_receives_updates_pushed_by_telegram(
         await adapter.stop()
         await asyncio.wait_for(task, timeout=20)
     await fake.stop()
+
+
+async def test_a_campaign_posts_its_facts_in_the_group(telegram_bot: Any) -> None:
+    from datetime import timedelta
+
+    from bot.commands.campaign import make_scheduler
+
+    fake, core, _adapter = telegram_bot
+    [refused] = await fake.send_text("/campaign start topic: grid; daily: 09:00", user_id=42)
+    assert "moderators" in refused["text"]
+    [started] = await fake.send_text("/campaign start topic: grid; every: 12", user_id=ADMIN)
+    assert "Campaign started: #1" in started["text"]
+    before = len(fake.sent())
+    scheduler = make_scheduler(core.services)
+    now = core.services.clock()
+    await scheduler.tick(now + timedelta(minutes=1))
+    await scheduler.tick(now + timedelta(minutes=1))
+    posted = fake.sent()[before:]
+    assert len(posted) == 1 and int(posted[0]["chat_id"]) == -1001
+    assert "Campaign #1, fact 1:" in posted[0]["text"]
+
+
+async def test_compare_sends_its_chart_as_a_photo(telegram_bot: Any) -> None:
+    fake, _core, _adapter = telegram_bot
+    await fake.send_text("/cost compare Hello there", expect=1)
+    for _ in range(100):
+        if fake.sent("sendPhoto"):
+            break
+        await asyncio.sleep(0.05)
+    [photo] = fake.sent("sendPhoto")
+    assert photo["photo"]["content"].startswith(b"\x89PNG\r\n\x1a\n")
+    assert "reply_parameters" in photo

@@ -58,6 +58,14 @@ NAMES = {
     "language": NP_("command name", "language"),
     "scope": NP_("command name", "scope"),
     "energy-cost": NP_("command name", "Energy cost"),
+    "stats": NP_("command name", "stats"),
+    "period": NP_("command name", "period"),
+    "campaign": NP_("command name", "campaign"),
+    "start": NP_("command name", "start"),
+    "list": NP_("command name", "list"),
+    "pause": NP_("command name", "pause"),
+    "resume": NP_("command name", "resume"),
+    "stop": NP_("command name", "stop"),
 }
 
 
@@ -268,6 +276,48 @@ def build_tree(client: discord.Client, adapter: DiscordAdapter) -> WattsonTree:
         await adapter.answer(interaction, "fact", f"reject {number} {reason}")
 
     tree.add_command(fact)
+
+    @tree.command(
+        name=name(NAMES["stats"]),
+        description=text(N_("what Wattson did in this chat (counts only)")),
+    )
+    @app_commands.describe(period=text(N_("today, week, month, year, all, or a number of days")))
+    @app_commands.rename(period=name(NAMES["period"]))
+    async def stats(interaction: discord.Interaction[Any], period: str = "") -> None:
+        await adapter.answer(interaction, "stats", period)
+
+    campaign = app_commands.Group(
+        name=name(NAMES["campaign"]), description=text(N_("scheduled sourced facts in this chat"))
+    )
+
+    @campaign.command(
+        name=name(NAMES["start"]), description=text(N_("start a campaign (moderators)"))
+    )
+    @app_commands.describe(
+        fields=text(N_("topic: water; daily: 09:00; tz: Europe/Paris; from: …; to: …"))
+    )
+    @app_commands.rename(fields=name(NAMES["fields"]))
+    async def campaign_start(interaction: discord.Interaction[Any], fields: str) -> None:
+        await adapter.answer(interaction, "campaign", f"start {fields}")
+
+    @campaign.command(name=name(NAMES["list"]), description=text(N_("the campaigns of this chat")))
+    async def campaign_list(interaction: discord.Interaction[Any]) -> None:
+        await adapter.answer(interaction, "campaign", "list")
+
+    def campaign_change(action: str, summary: str) -> app_commands.Command[Any, Any, None]:
+        @campaign.command(name=name(NAMES[action]), description=text(summary))
+        @app_commands.rename(number=name(NAMES["number"]))
+        async def change(
+            interaction: discord.Interaction[Any], number: app_commands.Range[int, 1]
+        ) -> None:
+            await adapter.answer(interaction, "campaign", f"{action} {number}")
+
+        return change
+
+    campaign_change("pause", N_("pause a campaign (moderators)"))
+    campaign_change("resume", N_("resume a campaign (moderators)"))
+    campaign_change("stop", N_("stop a campaign (moderators)"))
+    tree.add_command(campaign)
 
     @tree.error
     async def on_error(
