@@ -251,3 +251,37 @@ def test_disputed_and_false_claims_only_when_asked() -> None:
     assert all(c.status.trustworthy for c in pool(stored, spec))
     with_disputed = pool(stored, spec.model_copy(update={"include_disputed": True}))
     assert "li-water-bottle-per-conversation" in [c.id for c in with_disputed]
+
+
+async def test_a_campaign_runs_through_the_console(tmp_path: Path, clock: Clock) -> None:
+    import io
+
+    from adapters.console import ConsoleAdapter
+
+    async for core, _outbox in open_test_core(tmp_path / "console.db", clock):
+        output = io.StringIO()
+        console = ConsoleAdapter(core, output=output)
+        [started] = await console.send("/campaign start topic: models; every: 24")
+        assert "Campaign started: #1" in started
+        await make_scheduler(core.services).tick(clock.advance(minutes=1))
+        assert "Campaign #1, fact 1:" in output.getvalue()
+        assert "Source:" in output.getvalue()
+
+
+def test_the_console_process_posts_due_campaign_facts_in_the_background(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    wattson = str(Path(sys.executable).parent / "wattson")
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("WATTSON_")},
+           "WATTSON_STORAGE__DATABASE": str(tmp_path / "bg.db"),
+           "WATTSON_CAMPAIGNS__TICK_SECONDS": "1"}  # fmt: skip
+    script = "printf '/campaign start topic: water; every: 24\\n'; sleep 3"
+    result = subprocess.run(
+        f"({script}) | {wattson} console", shell=True, capture_output=True, text=True,
+        env=env, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Campaign started: #1" in result.stdout
+    assert result.stdout.count("Campaign #1, fact 1:") == 1
