@@ -105,26 +105,36 @@ def all_equivalents(impacts: Impacts) -> list[EquivalentValue]:
     return [EquivalentValue(e, e.convert(getattr(impacts, e.impact))) for e in load_equivalents()]
 
 
+@cache
+def _ranking_table() -> tuple[tuple[int, str, float, float, Equivalent], ...]:
+    """Per equivalent: its order, impact, and the factors giving its range's middle."""
+    return tuple(
+        (index, e.impact, e.units / e.amount_high / 2, e.units / e.amount_low / 2, e)
+        for index, e in enumerate(load_equivalents())
+    )
+
+
 def human_scale(impacts: Impacts, count: int = 2) -> list[EquivalentValue]:
     """The ``count`` equivalents whose values are easiest to picture, best first.
 
     At most one per everyday object (two units of the same phone or car say the
-    same thing twice); ties keep the order of the data file.
+    same thing twice); ties keep the order of the data file. This runs for every
+    /cost reply, so it ranks from precomputed factors and builds only the winners.
     """
-    ranked = sorted(
-        (
-            (_distance_from_human_scale(e.mean_of(getattr(impacts, e.impact))), index, e)
-            for index, e in enumerate(load_equivalents())
-        ),
-        key=lambda item: (item[0], item[1]),
-    )
+    ranked = []
+    for index, impact, low_factor, high_factor, equivalent in _ranking_table():
+        value = getattr(impacts, impact)
+        middle = value.low * low_factor + value.high * high_factor
+        ranked.append((_distance_from_human_scale(middle), index, equivalent))
+    ranked.sort()
     chosen: list[EquivalentValue] = []
     claims: set[str] = set()
     for _distance, _index, equivalent in ranked:
         if equivalent.claim in claims:
             continue
-        value = equivalent.convert(getattr(impacts, equivalent.impact))
-        chosen.append(EquivalentValue(equivalent, value))
+        chosen.append(
+            EquivalentValue(equivalent, equivalent.convert(getattr(impacts, equivalent.impact)))
+        )
         claims.add(equivalent.claim)
         if len(chosen) == count:
             break

@@ -82,13 +82,16 @@ class NumberFormat:
 
 
 def plain_significant(value: float, digits: int, grouped: bool) -> str:
-    """``value`` rounded to ``digits`` significant digits, in Python's own notation."""
+    """``value`` rounded to ``digits`` significant digits, in Python's own notation.
+
+    The exponent comes from Python's correctly rounded scientific notation, so
+    a value that rounds up to the next power of ten (0.0996 → 0.10) gets the
+    right number of decimals.
+    """
     if value == 0 or not math.isfinite(value):
         return "0" if value == 0 else str(value)
-    exponent = math.floor(math.log10(abs(value)))
+    exponent = int(f"{value:.{digits - 1}e}".rpartition("e")[2])
     decimals = digits - 1 - exponent
-    if abs(round(value, decimals)) >= 10.0 ** (exponent + 1):  # 0.0996 rounds up to 0.10
-        decimals -= 1
     group = "," if grouped else ""
     if decimals >= 0:
         return f"{value:{group}.{decimals}f}"

@@ -22,7 +22,10 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from bot.database import Database, Migration
+from bot.estimate import CostEstimate
 from bot.messages import Reply, Request
+from facts.check import CheckResult
+from facts.models import Claim
 
 COMPONENT = "usage"
 MIGRATIONS = (
@@ -59,10 +62,6 @@ Key = tuple[str, str, str, str]  # day, platform, chat id, metric
 
 def events_of(request: Request, reply: Reply) -> list[tuple[str, float]]:
     """The statistics one answered request adds: (metric, amount) pairs."""
-    from bot.estimate import CostEstimate
-    from facts.check import CheckResult
-    from facts.models import Claim
-
     if reply.error:
         return []
     data = reply.data
@@ -100,18 +99,33 @@ class UsageRecorder:
         self._pending: dict[Key, float] = defaultdict(float)
         self._task: asyncio.Task[None] | None = None
         self._lock = asyncio.Lock()
+        self._day = ""
+        self._day_span: tuple[datetime, datetime] | None = None
 
     async def setup(self) -> None:
         await self.database.migrate(COMPONENT, MIGRATIONS)
 
     def add(self, platform: str, chat_id: str, metric: str, amount: float = 1.0) -> None:
-        day = self.clock().astimezone(UTC).date().isoformat()
-        self._pending[(day, platform, chat_id, metric)] += amount
+        self._pending[(self._today(), platform, chat_id, metric)] += amount
+
+    def _today(self) -> str:
+        """The UTC date as text, recomputed only when the day changes (this is per request)."""
+        now = self.clock()
+        if self._day_span is None or not self._day_span[0] <= now < self._day_span[1]:
+            day = now.astimezone(UTC).date()
+            start = datetime.combine(day, datetime.min.time(), UTC)
+            self._day = day.isoformat()
+            self._day_span = (start, start + timedelta(days=1))
+        return self._day
 
     def record(self, request: Request, reply: Reply) -> None:
         """Count what answering ``request`` with ``reply`` adds (no text is kept)."""
-        for metric, amount in events_of(request, reply):
-            self.add(request.chat.platform, request.chat.id, metric, amount)
+        events = events_of(request, reply)
+        if not events:
+            return
+        day, chat = self._today(), request.chat
+        for metric, amount in events:
+            self._pending[(day, chat.platform, chat.id, metric)] += amount
 
     async def flush(self) -> None:
         """Write the pending counts in one transaction."""
