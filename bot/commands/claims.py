@@ -51,8 +51,13 @@ def source_text(source: ClaimSource) -> str:
 
 
 def claim_line(claim: Claim) -> str:
-    """One line for lists: id, status, figure."""
-    return f"• {claim.id} [{status_label(claim.status)}] — {figure_text(claim.figure)}"
+    """One line for lists: id, status, figure, and who published it when."""
+    source = claim.sources[0]
+    date = source.date or _("date not checked")
+    return (
+        f"• {claim.id} [{status_label(claim.status)}] — {figure_text(claim.figure)}"
+        f" — {source.publisher} ({date})"
+    )
 
 
 def claim_text(claim: Claim, with_all_sources: bool = False) -> str:
