@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import sqlite3
 from collections.abc import Awaitable, Callable, Sequence
@@ -392,10 +391,6 @@ def describe(campaign: Campaign) -> dict[str, object]:
         "start": spec.start.isoformat(),
         "end": spec.end.isoformat() if spec.end else None,
     }
-
-
-def dumps(campaign: Campaign) -> str:
-    return json.dumps(describe(campaign), ensure_ascii=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -102,7 +102,6 @@ class Command:
     usage: str = ""
     aliases: tuple[str, ...] = ()
     moderator_only: bool = False
-    measures_text: bool = field(default=False)
 
 
 class Core:

@@ -100,11 +100,6 @@ def _distance_from_human_scale(value: float) -> float:
     return abs(math.log10(value / (low if value < low else high)))
 
 
-def all_equivalents(impacts: Impacts) -> list[EquivalentValue]:
-    """Every equivalent of ``impacts``, in the order of the data file."""
-    return [EquivalentValue(e, e.convert(getattr(impacts, e.impact))) for e in load_equivalents()]
-
-
 @cache
 def _ranking_table() -> tuple[tuple[int, str, float, float, Equivalent], ...]:
     """Per equivalent: its order, impact, and the factors giving its range's middle."""

@@ -27,7 +27,7 @@ from typing import Any
 
 from bot.errors import UserInputError
 from bot.i18n import _
-from facts.models import SEED_AUTHOR, ClaimContent, slugify
+from facts.models import ClaimContent, slugify
 
 # key as typed (folded) → canonical key
 KEY_ALIASES: dict[str, str] = {
@@ -163,11 +163,3 @@ def require_source(fields: Mapping[str, str]) -> None:
     missing = [key for key in ("url", "publisher", "date") if not fields.get(key)]
     if missing:
         raise FieldSyntaxError(_("a source needs {fields}").format(fields=", ".join(missing)))
-
-
-def actor_id(platform: str, user_id: str) -> str:
-    """How the audit log names a person: ``platform:id``, never a display name."""
-    actor = f"{platform}:{user_id}"
-    if actor == SEED_AUTHOR:
-        raise ValueError("reserved actor name")
-    return actor

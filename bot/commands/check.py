@@ -145,5 +145,4 @@ COMMAND = Command(
     handler=check,
     summary=N_("check a circulating figure against the sourced claims"),
     usage=N_("/check TEXT · or in reply to a message"),
-    measures_text=True,
 )

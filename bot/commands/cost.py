@@ -180,5 +180,4 @@ COMMAND = Command(
     handler=cost,
     summary=N_("energy, CO₂ and water of an AI generating this text"),
     usage=N_("/cost [model] text · /cost compare text · or in reply to a message"),
-    measures_text=True,
 )

@@ -69,5 +69,4 @@ COMMAND = Command(
     handler=tokens,
     summary=N_("how a text is cut into tokens"),
     usage=N_("/tokens [model] text"),
-    measures_text=True,
 )
