@@ -224,3 +224,22 @@ async def test_compare_and_stats_send_their_charts_as_images(discord_bot: Any) -
     assert compared.data["embeds"][0]["image"]["url"] == "attachment://wattson-compare.png"
     [stats] = await fake.slash("stats", [option("period", "week")])
     assert "/cost: 1 texts" in stats.text
+
+
+async def test_a_slow_answer_is_deferred_then_followed_up(
+    discord_bot: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import adapters.discord.adapter as discord_adapter
+
+    fake, core, _adapter = discord_bot
+    monkeypatch.setattr(discord_adapter, "DEFER_AFTER", 0.05)
+    real_handle = core.handle
+
+    async def slow_handle(request: Any) -> Any:
+        await asyncio.sleep(0.3)
+        return await real_handle(request)
+
+    monkeypatch.setattr(core, "handle", slow_handle)
+    sent = await fake.slash("how", [], expect=2)
+    assert sent[0].kind == "callback" and sent[0].body["type"] == 5, "deferred (thinking)"
+    assert sent[1].kind == "followup" and "EcoLogits" in sent[1].text

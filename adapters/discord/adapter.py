@@ -9,6 +9,7 @@ message with the interaction). Commands are synced on demand
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -23,6 +24,7 @@ from bot.ratelimit import SlidingWindow
 from bot.settings import DiscordSettings
 
 PLATFORM = "discord"
+DEFER_AFTER = 2.0  # seconds; Discord wants an answer to an interaction within 3
 DISCORD_API = "https://discord.com/api/v10"
 log = logging.getLogger(__name__)
 
@@ -80,15 +82,24 @@ class DiscordAdapter:
     ) -> Reply:
         """Run one command for an interaction and send the reply (errors only to the author)."""
         request = self.to_request(interaction, command, args, reply_to_text)
-        reply = await self.core.handle(request)
+        handling = asyncio.ensure_future(self.core.handle(request))
+        done, _pending = await asyncio.wait({handling}, timeout=DEFER_AFTER)
+        deferred = not done
+        if deferred:
+            # Discord drops an interaction not acknowledged within 3 s: say "thinking…" now.
+            await interaction.response.defer(thinking=True)
+        reply = await handling
         language = (
             negotiate_language(request.locale) or self.core.services.settings.language.default
         )
         messages = render_reply(reply, language)
         first, *rest = messages
-        await interaction.response.send_message(**first, ephemeral=reply.error)
+        if deferred:
+            await interaction.followup.send(**first)
+        else:
+            await interaction.response.send_message(**first, ephemeral=reply.error)
         for message in rest:
-            await interaction.followup.send(**message, ephemeral=reply.error)
+            await interaction.followup.send(**message, ephemeral=reply.error and not deferred)
         return reply
 
     async def post(self, chat_id: str, reply: Reply) -> None:
