@@ -1,0 +1,114 @@
+"""``wattson cost`` and ``wattson check``: one estimate or one verdict, as text or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from bot.cli.common import EXIT_USAGE, load, open_claims, read_text
+from bot.errors import UserInputError
+
+
+def command_cost(args: argparse.Namespace) -> int:
+    """``wattson cost``: one estimate, as JSON or as the localized /cost reply."""
+    from bot.catalog import default_catalog
+    from bot.energy import Estimator, check_zone
+    from bot.errors import EmptyTextError, TextTooLongError
+    from bot.estimate import estimate_text
+    from bot.i18n import use_language
+
+    settings = load(args)
+    language = args.lang or settings.language.default
+    with use_language(language):
+        try:
+            text = read_text(args.text)
+            if not text.strip():
+                raise EmptyTextError("cost")
+            if len(text) > settings.limits.max_input_chars:
+                raise TextTooLongError(len(text), settings.limits.max_input_chars)
+            model = default_catalog().resolve(args.model or settings.cost.default_model)
+            zone = check_zone(args.zone) if args.zone else settings.cost.zone
+            estimate = estimate_text(text, model, Estimator(zone))
+        except UserInputError as error:
+            print(f"wattson: {error.localized()}", file=sys.stderr)
+            return EXIT_USAGE
+        if args.json:
+            json.dump(estimate_json(estimate), sys.stdout, ensure_ascii=False, indent=2)
+            sys.stdout.write("\n")
+        else:
+            from bot.commands.cost import render_estimate
+
+            print(render_estimate(estimate).text)
+    return 0
+
+
+def estimate_json(estimate: Any) -> dict[str, Any]:
+    """The JSON contract of ``wattson cost --json`` (see README)."""
+    from bot.energy import Range, ecologits_version
+    from bot.equivalents import human_scale
+
+    def bounds(value: Range) -> dict[str, float]:
+        return {"min": value.low, "max": value.high}
+
+    model = estimate.model
+    return {
+        "tokens": estimate.tokens,
+        "encoding": estimate.tokenizer.encoding_name,
+        "tokens_exact": estimate.tokenizer.exact,
+        "provider": model.provider,
+        "model": model.name,
+        "architecture": model.architecture,
+        "parameters_billion": {
+            "total": {"min": model.total_parameters.low, "max": model.total_parameters.high},
+            "active": {"min": model.active_parameters.low, "max": model.active_parameters.high},
+        },
+        "zone": estimate.zone,
+        "energy_wh": bounds(estimate.impacts.energy_wh),
+        "gwp_g": bounds(estimate.impacts.gwp_g),
+        "water_ml": bounds(estimate.impacts.water_ml),
+        "ecologits_version": ecologits_version(),
+        "warnings": list(estimate.warnings),
+        "equivalents": [
+            {
+                "id": item.equivalent.id,
+                "value": item.value.mean,
+                "min": item.value.low,
+                "max": item.value.high,
+                "impact": item.equivalent.impact,
+                "source_url": str(item.equivalent.url),
+                "source_publisher": item.equivalent.publisher,
+                "claim": item.equivalent.claim,
+            }
+            for item in human_scale(estimate.impacts)
+        ],
+    }
+
+
+async def command_check(args: argparse.Namespace) -> int:
+    """``wattson check``: the /check verdict, as text or JSON."""
+    from bot.commands.check import check_json, render_check
+    from bot.i18n import use_language
+    from facts.check import check_statement
+
+    settings = load(args)
+    language = args.lang or settings.language.default
+    text = read_text(args.text)
+    with use_language(language):
+        if not text.strip():
+            from bot.errors import EmptyTextError
+
+            print(f"wattson: {EmptyTextError('check').localized()}", file=sys.stderr)
+            return EXIT_USAGE
+        database, store = await open_claims(settings)
+        try:
+            result = await check_statement(store, text, args.lang)
+        finally:
+            await database.close()
+        if args.json:
+            json.dump(check_json(result), sys.stdout, ensure_ascii=False, indent=2)
+            sys.stdout.write("\n")
+        else:
+            print(render_check(result, language))
+    return 0
