@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from bot.app import open_core
-from bot.campaigns import Campaign, CampaignSpec, pool, slots
+from bot.campaigns import Campaign, CampaignSpec, slots
 from bot.commands.campaign import make_scheduler
 from bot.dispatch import Core
 from bot.messages import ChatRef, Reply, Request, UserRef
+from bot.rotation import pool
 from bot.settings import load_settings
 from facts.models import Status, Topic
 from facts.seed import seed_claims

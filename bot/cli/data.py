@@ -46,9 +46,9 @@ async def command_facts(args: argparse.Namespace) -> int:
 
 async def command_campaign_plan(args: argparse.Namespace) -> int:
     """``wattson campaign plan``: a ready plan of sourced facts, day by day."""
-    from bot.campaigns import plan
     from bot.commands.claims import status_label
     from bot.i18n import use_language
+    from bot.rotation import plan
     from facts.models import Topic
 
     settings = load(args)
