@@ -56,10 +56,6 @@ class Equivalent(Sourced):
             impact.high * self.units / self.amount_low,
         )
 
-    def mean_of(self, impact: Range) -> float:
-        """The middle of :meth:`convert`'s range, without building it (for ranking)."""
-        return (impact.low / self.amount_high + impact.high / self.amount_low) * self.units / 2
-
     def label_for(self, language: str, plural_category: str) -> str:
         plural = self.label.pick(language)
         return plural.one if plural_category == "one" else plural.other

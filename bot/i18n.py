@@ -64,11 +64,6 @@ def NP_(context: str, message: str) -> str:
     return message
 
 
-def pgettext(context: str, message: str, language: str | None = None) -> str:
-    """Translate ``message`` in ``context`` (the current language by default)."""
-    return translations(language or _current_language.get()).pgettext(context, message)
-
-
 def negotiate_language(tag: str | None) -> str | None:
     """Map a platform locale tag (``fr``, ``en-US``, ``fr_CA``) to a supported language."""
     if not tag:

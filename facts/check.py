@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from facts.models import Claim, Per
+from facts.numbers import NUMBER as _NUMBER
+from facts.numbers import parse_number
 from facts.search import SearchHit, search_claims
 from facts.store import ClaimStore
 from facts.units import convert, known_unit_words, unit_expression
@@ -78,7 +80,6 @@ class CheckResult:
 
 # ---- finding figures ------------------------------------------------------------------
 
-_NUMBER = r"\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 _SCALES_EN = {"thousand": 1e3, "k": 1e3, "million": 1e6, "millions": 1e6, "m": 1e6,
               "billion": 1e9, "billions": 1e9, "bn": 1e9, "trillion": 1e12, "trillions": 1e12}  # fmt: skip
 _SCALES_FR = {"mille": 1e3, "k": 1e3, "million": 1e6, "millions": 1e6, "milliard": 1e9,
@@ -127,28 +128,6 @@ def guess_language(text: str) -> str:
     english = sum(w in {"the", "a", "an", "is", "per", "for", "and", "of", "uses", "to"}
                   for w in words)  # fmt: skip
     return "fr" if french > english else "en"
-
-
-def parse_number(text: str, language: str) -> float:
-    """Read ``7 832``, ``7,832``, ``2,9``, ``1.5`` as the language writes them."""
-    compact = re.sub(r"[ \u00a0\u202f]", "", text)
-    if "," in compact and "." in compact:
-        decimal = "," if compact.rfind(",") > compact.rfind(".") else "."
-    elif compact.count(",") > 1 or compact.count(".") > 1:
-        decimal = None  # only grouping separators
-    elif "," in compact or "." in compact:
-        separator = "," if "," in compact else "."
-        after = compact.split(separator)[1]
-        grouping = (separator == "," and language == "en") or (
-            separator == "." and language == "fr"
-        )
-        decimal = None if grouping and len(after) == 3 else separator
-    else:
-        decimal = None
-    if decimal is None:
-        return float(compact.replace(",", "").replace(".", ""))
-    group = "." if decimal == "," else ","
-    return float(compact.replace(group, "").replace(decimal, "."))
 
 
 def _per_of(text: str, start: int, end: int) -> Per | None:

@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from decimal import InvalidOperation
 from typing import Any
 
 from bot.errors import UserInputError
 from bot.i18n import _
 from facts.models import ClaimContent, slugify
+from facts.numbers import is_number
+from facts.numbers import parse_number as read_number
 
 # key as typed (folded) → canonical key
 KEY_ALIASES: dict[str, str] = {
@@ -103,16 +104,10 @@ def parse_fields(text: str, aliases: dict[str, str] | None = None) -> dict[str, 
 
 
 def parse_number(text: str, language: str) -> float:
-    """A number as people write it in ``language`` (``0,26``, ``7 832``, ``1.5``)."""
-    from babel.numbers import NumberFormatError, parse_decimal
-
-    cleaned = text.strip().replace("\u00a0", " ")
-    for locale in (language, "en" if language == "fr" else "fr"):
-        try:
-            return float(parse_decimal(cleaned, locale=locale, strict=True))
-        except (NumberFormatError, InvalidOperation, ValueError):
-            continue
-    raise FieldSyntaxError(_("“{text}” is not a number").format(text=text[:40]))
+    """A value typed by a moderator, read like the figures ``/check`` finds (``21 000``, ``0,26``)."""
+    if not is_number(text):
+        raise FieldSyntaxError(_("“{text}” is not a number").format(text=text[:40]))
+    return read_number(text.strip(), language)
 
 
 def build_content(

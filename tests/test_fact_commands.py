@@ -192,3 +192,13 @@ async def test_check_in_reply_to_a_message(core: Core) -> None:
     )  # fmt: skip
     reply = await core.handle(message)
     assert reply.text.startswith("Inconsistent")
+
+
+async def test_numbers_are_read_as_moderators_write_them(core: Core) -> None:
+    typed_values = [("21 000", 21000.0), ("0,5", 0.5), ("1,250.5", 1250.5), ("7\u202f832", 7832.0)]
+    for number, (typed, stored) in enumerate(typed_values):
+        claim_id = f"typed-number-{number}"
+        args = ADD.replace("value: 0,5", f"valeur: {typed}").replace("test-water-fact", claim_id)
+        reply = await core.handle(request(args, moderator=True, locale="fr"))
+        assert not reply.error, (typed, reply.text)
+        assert reply.data.figure.value == stored
