@@ -10,10 +10,33 @@ from functools import cached_property
 from typing import Annotated, Generic, TypeVar
 
 from pydantic import AfterValidator, AnyUrl, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 T = TypeVar("T")
 
 DATE_PATTERN = r"^\d{4}(-\d{2}){0,2}$"
+
+
+def check_date(value: str) -> str:
+    """Accept ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` only for a real, past calendar date.
+
+    A publication cannot be dated 2025-02-30 or next year: either is a typo, and
+    a fact-checker that stores it would print it as a source.
+    """
+    import datetime
+
+    parts = [int(part) for part in value.split("-")]
+    year, month, day = parts + [1] * (3 - len(parts))
+    try:
+        date = datetime.date(year, month, day)
+    except ValueError:
+        raise PydanticCustomError("date_invalid", "not a real calendar date") from None
+    if date > datetime.date.today():
+        raise PydanticCustomError("date_in_future", "a date in the future") from None
+    return value
+
+
+SourceDate = Annotated[str, Field(pattern=DATE_PATTERN), AfterValidator(check_date)]
 
 
 def check_web_url(value: str) -> str:
@@ -40,7 +63,7 @@ class Source(BaseModel):
     publisher: str = Field(min_length=1)
     title: str = Field(min_length=1)
     url: WebUrl
-    date: str | None = Field(default=None, pattern=DATE_PATTERN)
+    date: SourceDate | None = None
     claim: str = Field(min_length=1, description="id of the figure in the reference list")
 
 
@@ -53,7 +76,7 @@ class Sourced(BaseModel):
     publisher: str = Field(min_length=1)
     title: str = Field(min_length=1)
     url: WebUrl
-    date: str | None = Field(default=None, pattern=DATE_PATTERN)
+    date: SourceDate | None = None
 
     @cached_property
     def source(self) -> Source:

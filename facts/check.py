@@ -1,38 +1,61 @@
-"""Check a circulating statement against the claim base.
+"""Check a circulating statement against the claim base: verdicts only on the same quantity.
 
-``check_statement`` finds the figures a statement gives (``7 832 GWh``,
-``2,9 kWh``, ``50 gigawattheures``, ``500 mL par question``, ``10 recherches
-Google``), finds the claims it is about (full-text search over statements and
-keywords), and compares each figure with every claim it can be compared with:
-same physical dimension (pint converts the units) and, when both say, the same
-"per" (per request, per year…). The verdict:
+``check_statement`` reads the figures a statement gives (``facts.statements``),
+and compares each only with quantities of the base that measure the same thing
+about the same subjects, in the same period and per the same thing
+(``facts.matching``). For each figure:
 
-- ``consistent``: a current claim (verified or secondary) agrees, within its
-  range widened by a rounding tolerance;
-- ``inconsistent``: the figure disagrees with the current claims, or agrees
-  only with one marked outdated, false or disputed (the answer gives the
-  current figure and the ratio stated ÷ sourced);
-- ``unknown``: no figure, or no claim of the base it can be compared with.
+- ``consistent``: a current quantity (claim verified or secondary) agrees,
+  within its range widened by a rounding tolerance, and no outdated, false or
+  disputed quantity matches it more closely;
+- ``inconsistent``: it disagrees with the current quantities, or agrees only
+  with an outdated, false or disputed one (the answer gives the current
+  figure and the ratio stated ÷ sourced);
+- ``unknown``: no quantity of the base is about the same thing (the answer
+  says so and lists the nearest claims to read), or the figure is not a
+  finite number.
+
+The statement is inconsistent if any of its figures is, consistent if any is
+and none is inconsistent, unknown otherwise: a correct equivalent next to a
+wrong figure never makes the statement consistent.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from facts.models import Claim, Per
-from facts.numbers import NUMBER as _NUMBER
+from facts.matching import Mismatch, StatementContext, mismatch
+from facts.measures import Measure
+from facts.models import Claim, Quantity
 from facts.numbers import parse_number
-from facts.search import SearchHit, search_claims
+from facts.search import search_claims
+from facts.statements import Derivation, StatedFigure, extract_figures, guess_language
 from facts.store import ClaimStore
-from facts.units import convert, known_unit_words, unit_expression
+from facts.subjects import implied, split_tag
+from facts.units import convert
+
+__all__ = [
+    "CheckResult",
+    "Comparison",
+    "FigureCheck",
+    "Verdict",
+    "check_statement",
+    "extract_figures",
+    "guess_language",
+    "parse_number",
+]
 
 ROUNDING_TOLERANCE = 0.15  # "about 0.3 Wh" agrees with 0.34 Wh
-MIN_RELEVANCE = 0.3  # share of the best search score a claim needs to be "about" the text
 CLOSER_MARGIN = 0.005  # orders of magnitude: a bad figure must be clearly closer to win
+LOAD_ALL_UNDER = 2000  # claims: below this, every claim is a candidate; above, search narrows
 GOOGLE_SEARCH_CLAIM = "google-search-2009"
+PHONE_CHARGE_CLAIM = "smartphone-full-charge"
+DERIVATION_CLAIMS = {
+    Derivation.google_searches: GOOGLE_SEARCH_CLAIM,
+    Derivation.phone_charges: PHONE_CHARGE_CLAIM,
+}
 
 
 class Verdict(StrEnum):
@@ -42,272 +65,267 @@ class Verdict(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class StatedFigure:
-    """A figure found in the statement, with the unit as written and what it is per."""
-
-    value: float
-    unit: str
-    text: str
-    per: Per | None
-
-
-@dataclass(frozen=True, slots=True)
 class Comparison:
+    """A stated figure set against one quantity of one claim."""
+
     claim: Claim
-    relevance: float
+    index: int  # which quantity of the claim
     stated: StatedFigure
-    stated_in_claim_unit: float
+    low: float  # the stated figure in the quantity's unit
+    high: float
     agrees: bool
 
     @property
-    def ratio(self) -> float:
-        return self.stated_in_claim_unit / self.claim.figure.value
+    def quantity(self) -> Quantity:
+        return self.claim.quantities[self.index]
+
+    @property
+    def stated_in_claim_unit(self) -> float:
+        return (self.low + self.high) / 2
+
+    @property
+    def ratio(self) -> float | None:
+        """Stated ÷ sourced, or ``None`` where either is zero."""
+        sourced = self.quantity.value
+        stated = self.stated_in_claim_unit
+        if sourced == 0 or stated == 0 or not math.isfinite(stated):
+            return None
+        return stated / sourced
+
+    @property
+    def distance(self) -> float:
+        """How far the stated figure is from the quantity's range, in orders of magnitude."""
+        low, high = self.quantity.bounds
+        if self.high < low:
+            value, bound = self.high, low
+        elif self.low > high:
+            value, bound = self.low, high
+        else:
+            return 0.0
+        if value <= 0 or bound <= 0:
+            return math.inf
+        return abs(math.log10(value / bound))
+
+
+@dataclass(frozen=True, slots=True)
+class FigureCheck:
+    """The verdict on one stated figure, and what it rests on."""
+
+    figure: StatedFigure
+    verdict: Verdict
+    reference: Comparison | None = None
+    agreeing_untrustworthy: Comparison | None = None
+    comparisons: tuple[Comparison, ...] = ()
+    why_not: Mismatch | str | None = None  # when nothing was comparable: the closest reason
+    derived_from: Claim | None = None  # the claim a derived figure's unit amount comes from
 
 
 @dataclass(frozen=True, slots=True)
 class CheckResult:
     verdict: Verdict
     stated: list[StatedFigure]
-    matches: list[tuple[Claim, float]]  # the claims the text is about, with relevance
-    reference: Comparison | None = None  # the current sourced figure compared with
-    agreeing_untrustworthy: Comparison | None = None  # an outdated/false/disputed match
-    comparisons: list[Comparison] = field(default_factory=list)
+    matches: list[tuple[Claim, float]]  # nearest claims, for further reading
+    figures: list[FigureCheck] = field(default_factory=list)
+    deciding: FigureCheck | None = None
+
+    @property
+    def reference(self) -> Comparison | None:
+        return self.deciding.reference if self.deciding else None
+
+    @property
+    def agreeing_untrustworthy(self) -> Comparison | None:
+        return self.deciding.agreeing_untrustworthy if self.deciding else None
+
+    @property
+    def comparisons(self) -> list[Comparison]:
+        return [c for check in self.figures for c in check.comparisons]
 
     @property
     def ratio(self) -> float | None:
         return self.reference.ratio if self.reference else None
 
 
-# ---- finding figures ------------------------------------------------------------------
-
-_SCALES_EN = {"thousand": 1e3, "k": 1e3, "million": 1e6, "millions": 1e6, "m": 1e6,
-              "billion": 1e9, "billions": 1e9, "bn": 1e9, "trillion": 1e12, "trillions": 1e12}  # fmt: skip
-_SCALES_FR = {"mille": 1e3, "k": 1e3, "million": 1e6, "millions": 1e6, "milliard": 1e9,
-              "milliards": 1e9, "md": 1e9, "billion": 1e12, "billions": 1e12}  # fmt: skip
-_SEARCH_UNITS = ("recherches google", "recherche google", "google searches", "google search")
-_PER_WORDS: dict[Per, tuple[str, ...]] = {
-    Per.request: ("request", "requests", "query", "queries", "question", "questions", "prompt",
-                  "prompts", "answer", "response", "reply", "e-mail", "email", "requête",
-                  "requêtes", "réponse", "réponses", "message", "courriel"),
-    Per.year: ("year", "yearly", "annual", "annually", "an", "année", "annuel", "annuelle", "par an"),
-    Per.day: ("day", "daily", "jour", "quotidien", "quotidienne"),
-    Per.hour: ("hour", "heure"),
-    Per.training: ("training", "train", "trained", "entraînement", "entraîner", "entraîné"),
-}  # fmt: skip
+async def _candidates(store: ClaimStore, text: str) -> list[Claim]:
+    if await store.count() <= LOAD_ALL_UNDER:
+        return await store.all_claims()
+    hits = await search_claims(store, text, limit=200, any_term=True)
+    return [hit.claim for hit in hits]
 
 
-def _figure_pattern() -> re.Pattern[str]:
-    units = [re.escape(u) for u in (*_SEARCH_UNITS, *known_unit_words())]
-    scales = sorted({*_SCALES_EN, *_SCALES_FR}, key=len, reverse=True)
-    return re.compile(
-        rf"(?<![\w.,])(?P<number>{_NUMBER})"
-        rf"(?:\s*(?P<scale>{'|'.join(scales)})\b)?"
-        rf"(?:\s*(?:de |d’|d'|of )?)?"
-        rf"\s*(?P<unit>{'|'.join(units)})(?![\w])",
-        re.IGNORECASE,
-    )
+def _agrees(low: float, high: float, quantity: Quantity) -> bool:
+    q_low, q_high = quantity.bounds
+    return q_low * (1 - ROUNDING_TOLERANCE) <= high and low <= q_high * (1 + ROUNDING_TOLERANCE)
 
 
-_FIGURE = _figure_pattern()
-_SINGLE = re.compile(
-    r"\b(?:un seul|une seule|only one|a single|just one|one single)\s+(?P<unit>[\w-]+)", re.I
-)
-_RATIO = re.compile(rf"×\s*(?P<b>{_NUMBER})", re.I)  # "×10"; "10×" and "10 fois" are units
-
-
-_GOOGLE_AFTER = re.compile(
-    r"[^.;]{0,30}?(?:recherches? google|google search(?:es)?)", re.IGNORECASE
-)
-
-
-def guess_language(text: str) -> str:
-    """``fr`` or ``en``, from the small words of the text (for reading numbers)."""
-    words = re.findall(r"[a-zàâçéèêëîïôûùüÿœ']+", text.casefold())
-    french = sum(w in {"le", "la", "les", "une", "des", "du", "est", "par", "pour", "et", "de"}
-                 for w in words)  # fmt: skip
-    english = sum(w in {"the", "a", "an", "is", "per", "for", "and", "of", "uses", "to"}
-                  for w in words)  # fmt: skip
-    return "fr" if french > english else "en"
-
-
-def _per_of(text: str, start: int, end: int) -> Per | None:
-    """What the figure at ``start:end`` is counted per, from the words around it."""
-    after = text[end : end + 40].casefold()
-    for per, words in _PER_WORDS.items():
-        for word in words:
-            if re.match(rf"\s*(?:per|par|a|an|by|each|chaque|pour|/)\s+(?:\w+\s+)?{word}\b", after):
-                return per
-    sentence = text.casefold()
-    for per in (Per.training, Per.request):
-        if any(re.search(rf"\b{re.escape(w)}\b", sentence) for w in _PER_WORDS[per]):
-            return per
-    return None
-
-
-def extract_figures(text: str, language: str | None = None) -> list[StatedFigure]:
-    """The figures with a unit that ``text`` states, in order."""
-    language = language or guess_language(text)
-    scales = _SCALES_FR if language == "fr" else _SCALES_EN
-    found: list[StatedFigure] = []
-    spans: list[tuple[int, int]] = []
-    for match in _FIGURE.finditer(text):
-        value = parse_number(match["number"], language)
-        if match["scale"]:
-            value *= scales.get(match["scale"].casefold(), 1.0)
-        unit = match["unit"].casefold()
-        per = _per_of(text, match.start(), match.end())
-        if unit in _SEARCH_UNITS:
-            unit = "google searches"
-        elif unit_expression(unit) is None:
-            continue
-        elif unit_expression(unit) == "ratio" and _GOOGLE_AFTER.match(text, match.end()):
-            unit, per = "google searches", Per.request  # "10 fois une recherche Google"
-        found.append(StatedFigure(value, unit, match.group(0), per))
-        spans.append((match.start(), match.end()))
-    for match in _SINGLE.finditer(text):
-        unit = match["unit"].casefold()
-        if unit_expression(unit) is not None:
-            per = _per_of(text, match.start(), match.end())
-            found.append(StatedFigure(1.0, unit, match.group(0), per))
-    for match in _RATIO.finditer(text):
-        if any(match.start() < end and start < match.end() for start, end in spans):
-            continue
-        value = parse_number(match["b"], language)
-        if _GOOGLE_AFTER.match(text, match.end()):
-            # "10 fois une recherche Google": ten Google searches per request
-            found.append(StatedFigure(value, "google searches", match.group(0), Per.request))
-        else:
-            found.append(StatedFigure(value, "times", match.group(0), None))
-    return found
-
-
-# ---- comparing ------------------------------------------------------------------------
-
-
-_YEAR = re.compile(r"\b(?:19[5-9]\d|20\d\d)\b")
-
-
-def years_in(text: str) -> set[str]:
-    return set(_YEAR.findall(text))
-
-
-def _same_period(stated_years: set[str], claim: Claim) -> bool:
-    """A figure for 2024 is not compared with a claim about 2030 (or 2020)."""
-    if not stated_years:
-        return True
-    claim_years = years_in(claim.statement.en)
-    return not claim_years or bool(stated_years & claim_years)
-
-
-def _comparable_per(stated: Per | None, claimed: Per) -> bool:
-    return stated is None or claimed is Per.total or stated == claimed
-
-
-async def _in_claim_unit(store: ClaimStore, figure: StatedFigure, claim: Claim) -> float | None:
-    if figure.unit == "google searches":
-        search = await store.get(GOOGLE_SEARCH_CLAIM, include_retracted=True)
-        if search is None:
+def _stated_range(
+    figure: StatedFigure, quantity: Quantity, per_unit: Quantity | None
+) -> tuple[float, float, str] | None:
+    """The figure's bounds in the quantity's unit (derived figures through ``per_unit``)."""
+    low, high = figure.bounds
+    if figure.derivation in DERIVATION_CLAIMS:
+        if per_unit is None:
             return None
-        per_search = convert(search.figure.value, search.figure.unit, claim.figure.unit)
-        return None if per_search is None else figure.value * per_search
-    return convert(figure.value, figure.unit, claim.figure.unit)
+        unit_low, unit_high = per_unit.bounds
+        low, high, unit = low * unit_low, high * unit_high, per_unit.unit
+    else:
+        unit = figure.unit
+    converted_low = convert(low, unit, quantity.unit)
+    converted_high = convert(high, unit, quantity.unit)
+    if converted_low is None or converted_high is None:
+        return None
+    return converted_low, converted_high, unit
 
 
-def _agrees(value: float, claim: Claim) -> bool:
-    low, high = claim.figure.bounds
-    return low * (1 - ROUNDING_TOLERANCE) <= value <= high * (1 + ROUNDING_TOLERANCE)
+async def _unit_amount(store: ClaimStore, figure: StatedFigure) -> tuple[Claim | None, Quantity | None]:
+    """For a derived figure, the claim and quantity its unit amount comes from."""
+    if figure.derivation not in DERIVATION_CLAIMS:
+        return None, None
+    claim = await store.get(DERIVATION_CLAIMS[figure.derivation])
+    if claim is None:
+        return None, None
+    quantity = next((q for q in claim.quantities if q.measure is Measure.energy), None)
+    return claim, quantity
 
 
 async def check_statement(
     store: ClaimStore, text: str, language: str | None = None, limit: int = 15
 ) -> CheckResult:
-    """Compare the figures of ``text`` with the claims it is about."""
+    """Compare each figure of ``text`` with the quantities of the base about the same thing."""
+    language = language or guess_language(text)
     stated = extract_figures(text, language)
-    hits: list[SearchHit] = await search_claims(store, text, limit=limit, any_term=True)
-    best = max((hit.score for hit in hits), default=0.0)
-    relevant = [
-        (hit.claim, hit.score / best) for hit in hits if best and hit.score >= best * MIN_RELEVANCE
-    ]
+    context = StatementContext.of(text)
+    claims = await _candidates(store, text) if stated else []
+    checks: list[FigureCheck] = []
+    for figure in stated:
+        checks.append(await _check_figure(store, figure, claims, context))
+    deciding = next(
+        (
+            check
+            for verdict in (Verdict.inconsistent, Verdict.consistent, Verdict.unknown)
+            for check in checks
+            if check.verdict is verdict
+        ),
+        None,
+    )
+    verdict = deciding.verdict if deciding else Verdict.unknown
+    matches = await _nearest(store, text, stated, context, claims, limit)
+    return CheckResult(verdict, stated, matches, checks, deciding)
+
+
+async def _check_figure(
+    store: ClaimStore, figure: StatedFigure, claims: list[Claim], context: StatementContext
+) -> FigureCheck:
+    if not figure.finite:
+        return FigureCheck(figure, Verdict.unknown, why_not="not-finite")
+    derived_from, per_unit = await _unit_amount(store, figure)
+    if figure.derivation in DERIVATION_CLAIMS and per_unit is None:
+        return FigureCheck(figure, Verdict.unknown, why_not=Mismatch.unit)
+    unit = per_unit.unit if per_unit is not None else figure.unit
     comparisons: list[Comparison] = []
-    stated_years = years_in(text)
-    for figure in stated:
-        for claim, relevance in relevant:
-            if not _comparable_per(figure.per, claim.figure.per):
+    reasons: list[Mismatch] = []
+    for claim in claims:
+        if derived_from is not None and claim.id == derived_from.id:
+            continue  # "10 Google searches" is not checked against the Google search itself
+        for index, quantity in enumerate(claim.quantities):
+            reason = mismatch(figure, quantity, claim, context, unit)
+            if reason is not None:
+                reasons.append(reason)
                 continue
-            if not _same_period(stated_years, claim):
+            converted = _stated_range(figure, quantity, per_unit)
+            if converted is None:
                 continue
-            value = await _in_claim_unit(store, figure, claim)
-            if value is None:
-                continue
-            comparisons.append(Comparison(claim, relevance, figure, value, _agrees(value, claim)))
-    if not stated or not comparisons:
-        return CheckResult(Verdict.unknown, stated, relevant, comparisons=comparisons)
-    comparisons.sort(key=_rank, reverse=True)
-    verdicts = []
-    for figure in stated:
-        mine = [c for c in comparisons if c.stated is figure]
-        if mine:
-            verdicts.append(await _judge(store, stated, relevant, mine, comparisons))
-    # One wrong figure makes the statement wrong; otherwise the best-supported verdict.
-    for verdict in (Verdict.inconsistent, Verdict.consistent):
-        for result in verdicts:
-            if result.verdict is verdict:
-                return result
-    return verdicts[0]
+            low, high, _unit = converted
+            agrees = _agrees(low, high, quantity) and not figure.negative
+            comparisons.append(Comparison(claim, index, figure, low, high, agrees))
+    if not comparisons:
+        return FigureCheck(
+            figure, Verdict.unknown, why_not=_closest_reason(reasons), derived_from=derived_from
+        )
+    return await _judge(store, figure, comparisons, context, derived_from, per_unit)
 
 
-def _rank(item: Comparison) -> tuple[bool, float]:
-    per_match = item.stated.per is not None and item.stated.per == item.claim.figure.per
-    return (per_match, item.relevance)
-
-
-def _distance(item: Comparison) -> float:
-    """How far the stated figure is from the claim's range, in orders of magnitude."""
-    low, high = item.claim.figure.bounds
-    value = item.stated_in_claim_unit
-    if value <= 0 or low <= 0:
-        return math.inf
-    if low <= value <= high:
-        return 0.0
-    return abs(math.log10(value / (low if value < low else high)))
+def _closest_reason(reasons: list[Mismatch]) -> Mismatch | None:
+    """The rule that failed last in order: the quantity that came closest to comparable."""
+    order = list(Mismatch)
+    return max(reasons, key=order.index) if reasons else None
 
 
 async def _judge(
     store: ClaimStore,
-    stated: list[StatedFigure],
-    relevant: list[tuple[Claim, float]],
-    mine: list[Comparison],
+    figure: StatedFigure,
     comparisons: list[Comparison],
-) -> CheckResult:
-    """The verdict for one stated figure, from its comparisons (best ranked first)."""
-    current = [c for c in mine if c.claim.status.trustworthy]
+    context: StatementContext,
+    derived_from: Claim | None,
+    per_unit: Quantity | None,
+) -> FigureCheck:
+    """The verdict for one figure from its comparisons."""
+    comparisons.sort(key=lambda c: (c.distance, -len(c.quantity.subject)))
+    current = [c for c in comparisons if c.claim.status.trustworthy]
     agreeing_current = [c for c in current if c.agrees]
-    agreeing_other = next((c for c in mine if c.agrees and not c.claim.status.trustworthy), None)
+    agreeing_other = next(
+        (c for c in comparisons if c.agrees and not c.claim.status.trustworthy), None
+    )
+    common = {"comparisons": tuple(comparisons), "derived_from": derived_from}
     if agreeing_current:
         best = agreeing_current[0]
         repeats_bad_figure = (
             agreeing_other is not None
-            and _distance(agreeing_other) + CLOSER_MARGIN < _distance(best)
-            and agreeing_other.relevance >= best.relevance * 0.8
+            and agreeing_other.distance + CLOSER_MARGIN < best.distance
         )
         if not repeats_bad_figure:
-            return CheckResult(
-                Verdict.consistent, stated, relevant, best, agreeing_other, comparisons
-            )
+            return FigureCheck(figure, Verdict.consistent, best, agreeing_other, **common)  # type: ignore[arg-type]
     reference = current[0] if current else None
     if agreeing_other is not None and agreeing_other.claim.corrected_by:
         corrected = await store.get(agreeing_other.claim.corrected_by)
-        if corrected is not None and _comparable_per(
-            agreeing_other.stated.per, corrected.figure.per
-        ):
-            value = await _in_claim_unit(store, agreeing_other.stated, corrected)
-            if value is not None:
-                reference = Comparison(
-                    corrected, agreeing_other.relevance, agreeing_other.stated, value,
-                    _agrees(value, corrected),
-                )  # fmt: skip
+        if corrected is not None:
+            reference = _against_correction(figure, corrected, per_unit) or reference
     if reference is None and agreeing_other is None:
-        return CheckResult(Verdict.unknown, stated, relevant, None, None, comparisons)
-    return CheckResult(
-        Verdict.inconsistent, stated, relevant, reference, agreeing_other, comparisons
-    )
+        # Only outdated, false or disputed figures, none agreeing: the base does not hold
+        # a current figure to judge with.
+        return FigureCheck(figure, Verdict.unknown, why_not="only-untrustworthy", **common)  # type: ignore[arg-type]
+    return FigureCheck(figure, Verdict.inconsistent, reference, agreeing_other, **common)  # type: ignore[arg-type]
+
+
+def _against_correction(
+    figure: StatedFigure, corrected: Claim, per_unit: Quantity | None
+) -> Comparison | None:
+    """The stated figure against the correcting claim's quantity of the same measure."""
+    for index, quantity in enumerate(corrected.quantities):
+        if quantity.measure not in figure.measures or not quantity.checkable:
+            continue
+        converted = _stated_range(figure, quantity, per_unit)
+        if converted is None:
+            continue
+        low, high, _unit = converted
+        return Comparison(corrected, index, figure, low, high, _agrees(low, high, quantity))
+    return None
+
+
+async def _nearest(
+    store: ClaimStore,
+    text: str,
+    stated: list[StatedFigure],
+    context: StatementContext,
+    claims: list[Claim],
+    limit: int,
+) -> list[tuple[Claim, float]]:
+    """Claims to read next: about the subjects the statement names, then by words."""
+    named = context.all_named()
+    measures = {m for figure in stated for m in figure.measures}
+    scored: dict[str, tuple[Claim, float]] = {}
+    for claim in claims:
+        score = 0.0
+        for quantity in claim.quantities:
+            tags = {t for raw in quantity.subject for t in implied(split_tag(raw)[0])}
+            shared = len(tags & named)
+            score = max(score, shared + (0.5 if quantity.measure in measures else 0.0) * bool(shared))
+        if score > 0:
+            scored[claim.id] = (claim, score)
+    hits = await search_claims(store, text, limit=limit, any_term=True)
+    best = max((hit.score for hit in hits), default=0.0)
+    for hit in hits:
+        if hit.claim.id not in scored and best:
+            scored[hit.claim.id] = (hit.claim, 0.4 * hit.score / best)
+    ranked = sorted(scored.values(), key=lambda item: item[1], reverse=True)
+    top = ranked[0][1] if ranked else 0.0
+    return [(claim, score / top) for claim, score in ranked[:limit] if top]

@@ -1,7 +1,9 @@
 """The claim model: a sourced statement with its figure and status. No source, no claim.
 
-A claim says one thing, in French and English, with the figure it rests on
-(value, unit, optional range), the sources that published it, and a status:
+A claim says one thing, in French and English, with every figure its statement
+gives as a quantity (value or range, unit, what it is counted per, what is
+measured, what it is about, when; the main figure first), the sources that
+published it, and a status:
 ``verified`` (read in the primary source), ``secondary`` (consistent reputable
 coverage), ``disputed``, ``outdated`` or ``false``. Every status but
 ``verified`` carries an explanation of what is uncertain or wrong and what the
@@ -10,6 +12,7 @@ right figure is; ``corrected_by`` points to the claim that holds it.
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime
 from enum import StrEnum
@@ -23,9 +26,13 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from bot.i18n import N_, _
-from bot.sources import DATE_PATTERN, WebUrl
+from bot.sources import SourceDate, WebUrl
+from facts.measures import Measure, default_measure, measure_fits_unit
+from facts.subjects import split_tag, vocabulary
+from facts.units import unit_expression
 
 CLAIM_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}[a-z0-9]$"
 SEED_AUTHOR = "seed"
@@ -87,7 +94,7 @@ class ClaimSource(Strict):
     publisher: str = Field(min_length=2, max_length=200)
     title: str = Field(min_length=2, max_length=300)
     url: WebUrl | None = None
-    date: str | None = Field(default=None, pattern=DATE_PATTERN)
+    date: SourceDate | None = None
     quote: str | None = Field(default=None, max_length=500)
     note: str | None = Field(
         default=None,
@@ -102,8 +109,11 @@ class ClaimSource(Strict):
         return self
 
 
+MAX_MAGNITUDE = 1e18  # larger than any figure of the field in its own unit (9.3e12 L)
+
+
 class Figure(Strict):
-    """The number a claim rests on."""
+    """A number with its unit and optional range: what a claim's list shows first."""
 
     value: float
     unit: str = Field(min_length=1, max_length=40)
@@ -127,18 +137,101 @@ class Figure(Strict):
         )
 
 
+class Quantity(Figure):
+    """One figure a claim's statement gives, with what it measures, about what, and when.
+
+    ``/check`` compares a stated figure only with a quantity of the same
+    measure, about the same subjects (tags of ``facts/subjects.toml``; a tag
+    ending in ``?`` may go unsaid) and the same year, so a true second figure
+    of a claim is never judged against its first one.
+    """
+
+    measure: Measure
+    subject: list[str] = Field(default_factory=list, max_length=12)
+    year: int | None = Field(default=None, ge=1900, le=2100)
+    since: int | None = Field(default=None, ge=1900, le=2100)
+    checkable: bool = Field(
+        default=True, description="false for a quote shown but never compared (a quip)"
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _measure_from_unit(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not data.get("measure") and isinstance(data.get("unit"), str):
+            measure = default_measure(data["unit"])
+            if measure is not None:
+                data = {**data, "measure": measure}
+        return data
+
+    @field_validator("value", "low", "high")
+    @classmethod
+    def _sane(cls, value: float | None) -> float | None:
+        if value is not None and (not math.isfinite(value) or abs(value) > MAX_MAGNITUDE):
+            raise PydanticCustomError("value_not_sane", "not a finite value of sane magnitude")
+        return value
+
+    @field_validator("unit")
+    @classmethod
+    def _known_unit(cls, unit: str) -> str:
+        if unit_expression(unit) is None:
+            raise PydanticCustomError("unit_unknown", "a unit the checker does not understand")
+        return unit
+
+    @field_validator("subject")
+    @classmethod
+    def _known_subjects(cls, tags: list[str]) -> list[str]:
+        known = vocabulary()
+        unknown = [tag for tag in tags if split_tag(tag)[0] not in known]
+        if unknown:
+            raise PydanticCustomError(
+                "subject_unknown", "unknown subject {tags}", {"tags": ", ".join(unknown)}
+            )
+        return tags
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Quantity:
+        if not measure_fits_unit(self.measure, self.unit):
+            raise PydanticCustomError(
+                "measure_unit_mismatch",
+                "{measure} cannot be in {unit}",
+                {"measure": self.measure.value, "unit": self.unit},
+            )
+        if self.measure is not Measure.change and min(self.bounds) < 0:
+            raise PydanticCustomError("value_negative", "a negative value")
+        return self
+
+    def figure(self) -> Figure:
+        return Figure(value=self.value, unit=self.unit, low=self.low, high=self.high, per=self.per)
+
+
 class ClaimContent(Strict):
     """What a moderator writes: everything about a claim except its history."""
 
     id: str = Field(pattern=CLAIM_ID_PATTERN)
     topic: Topic
     statement: LocalizedText
-    figure: Figure
+    quantities: list[Quantity] = Field(min_length=1, max_length=20)
     sources: list[ClaimSource] = Field(min_length=1, max_length=10)
     status: Status
     explanation: LocalizedText | None = None
     corrected_by: str | None = Field(default=None, pattern=CLAIM_ID_PATTERN)
     keywords: list[str] = Field(default_factory=list, max_length=40)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _figure_is_the_first_quantity(cls, data: Any) -> Any:
+        """Read claims written before quantities existed: ``figure`` becomes the only one."""
+        if isinstance(data, dict) and "figure" in data:
+            data = dict(data)
+            figure = data.pop("figure")
+            if not data.get("quantities"):
+                data["quantities"] = [figure]
+        return data
+
+    @property
+    def figure(self) -> Quantity:
+        """The main figure: the first quantity."""
+        return self.quantities[0]
 
     @field_validator("keywords")
     @classmethod
@@ -187,6 +280,14 @@ _ERROR_MESSAGES = {
     "enum": N_("{field} must be one of: {expected}"),
     "extra_forbidden": N_("{field} is not a known field"),
     "too_short": N_("{field} needs at least one entry"),
+    "finite_number": N_("{field} must be a finite number"),
+    "value_not_sane": N_("{field} must be a finite number below a billion billion"),
+    "value_negative": N_("{field} cannot be negative (only a change, in %, can)"),
+    "unit_unknown": N_("{field}: unknown unit; write one of Wh, kWh, GWh, TWh, J, W, MW, mL, L, gCO2e, tCO2e, %, times, …"),
+    "subject_unknown": N_("{field}: unknown subject {tags}"),
+    "measure_unit_mismatch": N_("{field}: {measure} cannot be measured in {unit}"),
+    "date_invalid": N_("{field} is not a real calendar date"),
+    "date_in_future": N_("{field} is in the future"),
 }
 _FIELD_HINTS = {
     "id": N_("lower-case letters, digits and hyphens, 3 to 64 characters"),
@@ -207,7 +308,7 @@ def describe_validation_error(error: ValidationError) -> list[str]:
             lines.append(f"{field}: {message}")
             continue
         context: dict[str, Any] = item.get("ctx") or {}
-        text = _(template).format(field=field, expected=context.get("expected", ""))
+        text = _(template).format_map({"expected": "", **context, "field": field})
         hint = _FIELD_HINTS.get(location[-1] if location else "")
         if hint and item["type"] == "string_pattern_mismatch":
             text += f" ({_(hint)})"

@@ -2,26 +2,37 @@
 
 ``7 832`` and ``7\u202f832`` (French groups), ``2,9`` (French decimal comma),
 ``7,832`` (English groups, or a French decimal: the text's language decides),
-``1.250,5`` and ``1,250.5``. Used for figures found in circulating statements
-(``/check``) and for values moderators type (``/fact add``), so both read
-``21 000`` the same.
+``1.250,5`` and ``1,250.5``, a sign (``-5``, ``−5``) and powers of ten
+(``1e308``, ``10^400``, ``3 × 10^9``, ``10⁹``). Used for figures found in
+circulating statements (``/check``) and for values moderators type
+(``/fact add``), so both read ``21 000`` the same. A power of ten beyond what
+a float holds reads as infinity, never as its digits (``10^400`` is not 400).
 """
 
 from __future__ import annotations
 
 import re
 
-NUMBER = r"\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
-_WHOLE = re.compile(rf"^(?:{NUMBER})$")
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
+_MANTISSA = r"\d{1,3}(?:[ \u00a0\u202f.,]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+_POWER = r"10\s*(?:\^|\*\*)\s*(?P<p{n}>[+\-−]?\d{{1,4}})|10(?P<s{n}>[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]{{1,4}})"
+NUMBER = (
+    r"(?P<sign>[-−–](?=\d))?(?:"
+    + _POWER.format(n=1)
+    + rf"|(?P<mantissa>{_MANTISSA})(?:\s*[eE](?P<e>[+-]?\d{{1,4}})(?!\w)|\s*[×x*]\s*(?:"
+    + _POWER.format(n=2)
+    + "))?)"
+)
+SIMPLE_NUMBER = _MANTISSA
+_WHOLE = re.compile(rf"^\s*(?:{NUMBER})\s*$")
 
 
 def is_number(text: str) -> bool:
     """Whether ``text`` is one number, written in either language."""
-    return _WHOLE.match(text.strip()) is not None
+    return _WHOLE.match(text) is not None
 
 
-def parse_number(text: str, language: str) -> float:
-    """Read ``7 832``, ``7,832``, ``2,9``, ``1.5`` as the language writes them."""
+def _mantissa(text: str, language: str) -> float:
     compact = re.sub(r"[ \u00a0\u202f]", "", text)
     if "," in compact and "." in compact:
         decimal = "," if compact.rfind(",") > compact.rfind(".") else "."
@@ -40,3 +51,26 @@ def parse_number(text: str, language: str) -> float:
         return float(compact.replace(",", "").replace(".", ""))
     group = "." if decimal == "," else ","
     return float(compact.replace(group, "").replace(decimal, "."))
+
+
+def number_value(match: re.Match[str], language: str) -> float:
+    """The value of a match of ``NUMBER`` (its named groups)."""
+    mantissa = 1.0 if match["mantissa"] is None else _mantissa(match["mantissa"], language)
+    exponent_text = next(
+        (match[g] for g in ("e", "p1", "s1", "p2", "s2") if match[g] is not None), None
+    )
+    if exponent_text is not None:
+        exponent = int(exponent_text.translate(_SUPERSCRIPTS).replace("−", "-"))
+        try:
+            mantissa = mantissa * 10.0**exponent
+        except OverflowError:
+            mantissa = float("inf")
+    return -mantissa if match["sign"] else mantissa
+
+
+def parse_number(text: str, language: str) -> float:
+    """Read ``7 832``, ``7,832``, ``2,9``, ``1.5``, ``-5``, ``1e9`` as the language writes them."""
+    match = _WHOLE.match(text)
+    if match is None:
+        raise ValueError(f"not a number: {text!r}")
+    return number_value(match, language)

@@ -31,6 +31,13 @@ prompt = [prompts]
 expert = [experts]
 flight = [flights]
 phone_charge = [phone_charges]
+server = [servers]
+car = [cars]
+image = [images]
+video = [videos]
+token = [tokens]
+gpu = [gpus]
+kwh_per_100km = 10 * Wh / km
 usd = [money]
 ratio = 1
 """
@@ -165,6 +172,14 @@ UNIT_ALIASES: dict[str, str] = {
     "gpu hours": "gpu_hour",
     "heures-gpu": "gpu_hour",
     "billion parameters": "billion_parameter",
+    "parameters": "parameter",
+    "paramètres": "parameter",
+    "params": "parameter",
+    "active parameters": "parameter",
+    "paramètres actifs": "parameter",
+    "paramètres activés": "parameter",
+    "billion active parameters": "billion_parameter",
+    "milliards de paramètres actifs": "billion_parameter",
     "milliards de paramètres": "billion_parameter",
     "households": "household",
     "foyers": "household",
@@ -172,6 +187,25 @@ UNIT_ALIASES: dict[str, str] = {
     "prompts": "prompt",
     "requêtes": "prompt",
     "requests": "prompt",
+    "prompt": "prompt",
+    "request": "prompt",
+    "queries": "prompt",
+    "query": "prompt",
+    "questions": "prompt",
+    "question": "prompt",
+    "requête": "prompt",
+    "servers": "server",
+    "serveurs": "server",
+    "ai servers": "server",
+    "cars": "car",
+    "voitures": "car",
+    "electric cars": "car",
+    "voitures électriques": "car",
+    "images": "image",
+    "videos": "video",
+    "vidéos": "video",
+    "milliwatt-hours": "mWh",
+    "milliwattheures": "mWh",
     "experts": "expert",
     "expert": "expert",
     "flights": "flight",
@@ -189,7 +223,45 @@ UNIT_ALIASES: dict[str, str] = {
     "percent": "percent",
     "pour cent": "percent",
     "wh/km": "Wh/km",
+    "kwh/100 km": "kwh_per_100km",
+    "kwh/100km": "kwh_per_100km",
+    "kwh per 100 km": "kwh_per_100km",
+    "kwh aux 100 km": "kwh_per_100km",
+    "km": "km",
+    "kilometres": "km",
+    "kilomètres": "km",
+    "kilometers": "km",
+    "miles": "mile",
+    "years": "year",
+    "year": "year",
+    "ans": "year",
+    "années": "year",
+    "minutes": "minute",
+    "minute": "minute",
+    "hours": "hour",
+    "heures": "hour",
+    "tokens": "token",
+    "jetons": "token",
+    "gpus": "gpu",
+    "bits": "bit",
+    "bit": "bit",
+    "byte": "byte",
+    "octet": "byte",
 }
+
+
+# Spellings where case tells the prefix apart: milli (m) is not mega (M). Looked up
+# before the case-insensitive aliases, so ``0.3 mWh`` is never read as megawatt-hours.
+EXACT_UNITS: dict[str, str] = {
+    "mWh": "mWh",
+    "mW": "mW",
+    "mJ": "mJ",
+    "ML": "ML",
+    "Ml": "ML",
+    "B": "billion_parameter",  # "671B", "37B active"
+}
+PERCENT_UNITS = frozenset({"percent"})
+RATIO_UNITS = frozenset({"ratio"})
 
 
 @cache
@@ -205,7 +277,25 @@ def registry() -> pint.UnitRegistry[Any]:
 
 def unit_expression(unit: str) -> str | None:
     """The pint expression of a unit as written, or ``None`` if unknown."""
-    return UNIT_ALIASES.get(unit.strip().casefold())
+    unit = unit.strip()
+    return EXACT_UNITS.get(unit) or UNIT_ALIASES.get(unit.casefold())
+
+
+@cache
+def unit_kind(unit: str) -> str | None:
+    """What a unit measures: ``percent``, ``ratio`` (× times) or its pint dimensionality.
+
+    Percentages and "× times" are both pure numbers to pint, but never the same
+    thing to a reader: "10 % more" is not "10 times more".
+    """
+    expression = unit_expression(unit)
+    if expression is None:
+        return None
+    if expression in PERCENT_UNITS:
+        return "percent"
+    if expression in RATIO_UNITS:
+        return "ratio"
+    return str(registry().Quantity(1, expression).dimensionality)
 
 
 def quantity(value: float, unit: str) -> pint.Quantity[Any] | None:
@@ -222,7 +312,7 @@ def convert(value: float, unit: str, target: str) -> float | None:
 
     source = quantity(value, unit)
     target_expression = unit_expression(target)
-    if source is None or target_expression is None:
+    if source is None or target_expression is None or unit_kind(unit) != unit_kind(target):
         return None
     try:
         return float(source.to(target_expression).magnitude)
@@ -232,4 +322,4 @@ def convert(value: float, unit: str, target: str) -> float | None:
 
 def known_unit_words() -> list[str]:
     """Every unit spelling the checker recognises, longest first (for matching text)."""
-    return sorted(UNIT_ALIASES, key=len, reverse=True)
+    return sorted({*UNIT_ALIASES, *EXACT_UNITS}, key=len, reverse=True)

@@ -1,0 +1,180 @@
+"""When a stated figure may be compared with a quantity of the base: only the same thing.
+
+A figure and a quantity compare when they measure the same thing (same
+measure, convertible units), about the same subjects, for the same period and
+counted per the same thing. Every rule that fails is named, so ``/check`` can
+say why nothing was comparable instead of judging against an unrelated claim:
+
+- **measure and unit**: the figure may be the quantity's measure (a share is
+  not a change, × is not %) and its unit converts to the quantity's;
+- **subjects named in the statement**: a model, organisation, place, sector or
+  condition the figure's sentence names must be one the quantity is about
+  ("in Ireland" is not "worldwide", Claude is not GPT-4o);
+- **subjects of the quantity**: each kind of subject the quantity is about
+  must be named by the statement (a Llama 4 figure is not about "a model");
+  tags marked optional and the world as a place may go unsaid;
+- **period**: a year said next to the figure must be the quantity's; with no
+  year, a projection (a year after the source) is compared only when the
+  statement speaks of the future, and a past year's figure is not compared;
+- **per**: said per request, day, year or hour, it must be the quantity's.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from enum import StrEnum
+
+from facts.models import Claim, Per, Quantity
+from facts.statements import StatedFigure, future_tense, sentence_of, sentence_spans
+from facts.subjects import (
+    DEFAULT_PLACE,
+    EXCLUSIVE_KINDS,
+    Mention,
+    SubjectKind,
+    find_subjects,
+    implied,
+    kind_of,
+    split_tag,
+)
+from facts.units import convert
+
+HISTORICAL_YEARS = 2  # a figure for a year this far before its source is history, not today
+
+
+class Mismatch(StrEnum):
+    """Why a figure was not compared with a quantity."""
+
+    not_checkable = "not-checkable"
+    measure = "measure"
+    unit = "unit"
+    subject = "subject"
+    period = "period"
+    per = "per"
+
+
+@dataclass(frozen=True, slots=True)
+class StatementContext:
+    """What a statement names, found once for all its figures."""
+
+    text: str
+    mentions: tuple[Mention, ...]
+    spans: tuple[tuple[int, int], ...]
+    future: bool
+
+    @classmethod
+    def of(cls, text: str) -> StatementContext:
+        return cls(
+            text=text,
+            mentions=tuple(find_subjects(text)),
+            spans=tuple(sentence_spans(text)),
+            future=future_tense(text),
+        )
+
+    def named_near(self, figure: StatedFigure) -> list[str]:
+        """The exclusive subjects of the figure's sentence; per kind, the one nearest the figure.
+
+        "GPT-4o uses 0.3 Wh and GPT-4o mini 0.012 Wh" compares each figure with
+        the model named next to it.
+        """
+        start, end = sentence_of(list(self.spans), figure.start)
+        by_kind: dict[SubjectKind, dict[str, int]] = defaultdict(dict)
+        for mention in self.mentions:
+            kind = kind_of(mention.tag)
+            if kind not in EXCLUSIVE_KINDS or not start <= mention.start < end:
+                continue
+            distance = (
+                figure.start - mention.end
+                if mention.end <= figure.start
+                else 2 * (mention.start - figure.end)  # names after a figure weigh less
+            )
+            known = by_kind[kind].get(mention.tag)
+            by_kind[kind][mention.tag] = abs(distance) if known is None else min(known, abs(distance))
+        named: list[str] = []
+        for kind, tags in by_kind.items():
+            if kind in (SubjectKind.condition, SubjectKind.sector):
+                named.extend(tags)  # every condition and sector said applies
+            else:
+                named.append(min(tags, key=lambda tag: tags[tag]))
+        return named
+
+    def all_named(self) -> set[str]:
+        return {tag for mention in self.mentions for tag in implied(mention.tag)}
+
+
+def _subjects_agree(quantity: Quantity, context: StatementContext, figure: StatedFigure) -> bool:
+    tags = {split_tag(tag)[0] for tag in quantity.subject}
+    covered = set().union(*(implied(tag) for tag in tags)) if tags else set()
+    has_place = any(kind_of(tag) is SubjectKind.place for tag in tags)
+    for tag in context.named_near(figure):
+        if tag == DEFAULT_PLACE and (not has_place or DEFAULT_PLACE in tags):
+            continue
+        if tag not in covered:
+            return False
+    named = context.all_named()
+    required: dict[SubjectKind, set[str]] = defaultdict(set)
+    for raw in quantity.subject:
+        tag, optional = split_tag(raw)
+        kind = kind_of(tag)
+        if kind is not None and not optional and tag != DEFAULT_PLACE:
+            required[kind].add(tag)
+    for kind, needed in required.items():
+        of_kind = {tag for tag in tags if kind_of(tag) is kind}
+        if not (named & (needed | of_kind)):
+            return False
+    return True
+
+
+def _source_year(claim: Claim) -> int | None:
+    years = [int(s.date[:4]) for s in claim.sources if s.date]
+    return max(years) if years else None
+
+
+def _period_agrees(
+    quantity: Quantity, claim: Claim, context: StatementContext, figure: StatedFigure
+) -> bool:
+    if quantity.year is None:
+        return True
+    if figure.years:
+        return quantity.year in figure.years or (
+            quantity.since is not None and quantity.since in figure.years
+        )
+    published = _source_year(claim)
+    if published is None:
+        return True
+    if quantity.year > published:
+        return context.future
+    return quantity.year >= published - HISTORICAL_YEARS or quantity.per not in (
+        Per.year,
+        Per.day,
+        Per.total,
+    )
+
+
+def _per_agrees(stated: Per | None, claimed: Per) -> bool:
+    if stated is None or stated == claimed:
+        return True
+    return stated is Per.training and claimed is Per.total
+
+
+def mismatch(
+    figure: StatedFigure,
+    quantity: Quantity,
+    claim: Claim,
+    context: StatementContext,
+    unit: str,
+) -> Mismatch | None:
+    """Why ``figure`` (in ``unit``) cannot be compared with ``quantity``, or ``None`` if it can."""
+    if not quantity.checkable:
+        return Mismatch.not_checkable
+    if quantity.measure not in figure.measures:
+        return Mismatch.measure
+    if convert(1.0, unit, quantity.unit) is None:
+        return Mismatch.unit
+    if not _subjects_agree(quantity, context, figure):
+        return Mismatch.subject
+    if not _period_agrees(quantity, claim, context, figure):
+        return Mismatch.period
+    if not _per_agrees(figure.per, quantity.per):
+        return Mismatch.per
+    return None

@@ -1,0 +1,195 @@
+"""What a quantity is about, and finding those subjects named in a statement.
+
+The vocabulary lives in ``facts/subjects.toml``: each tag (``gpt-4o``,
+``ireland``, ``data-centres``, ``smartphone``…) has a kind, labels in both
+languages and the names people write for it. Quantities of the claim base list
+the tags they are about; ``/check`` finds the names in a statement and compares
+a figure only with quantities about the same subjects (see ``facts.matching``).
+
+Names are matched with case, accents and hyphens ignored, at word boundaries,
+longest first (``Llama 4 Scout`` before ``Llama 4``, ``French households``
+before ``French``); a name written all in capitals (``US``, ``EV``, ``LED``)
+matches only in capitals, so the pronoun "us" is not the United States.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+
+VOCABULARY_FILE = Path(__file__).with_name("subjects.toml")
+OPTIONAL_MARK = "?"
+
+
+class SubjectKind(StrEnum):
+    model = "model"
+    organisation = "organisation"
+    place = "place"
+    sector = "sector"
+    resource = "resource"
+    object = "object"
+    condition = "condition"
+
+
+# Kinds that rule a quantity out when the statement names one the quantity is not about.
+EXCLUSIVE_KINDS = frozenset(
+    {
+        SubjectKind.model,
+        SubjectKind.organisation,
+        SubjectKind.place,
+        SubjectKind.sector,
+        SubjectKind.condition,
+    }
+)
+DEFAULT_PLACE = "world"
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    tag: str
+    kind: SubjectKind
+    en: str
+    fr: str
+    names: tuple[str, ...]
+    implies: tuple[str, ...] = ()
+
+    def label(self, language: str) -> str:
+        return self.fr if language == "fr" else self.en
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A subject named in a text, at ``start:end``."""
+
+    tag: str
+    start: int
+    end: int
+
+
+def fold(text: str) -> str:
+    """Lower-case, without accents, with one kind of apostrophe and hyphens as spaces.
+
+    Keeps the length of the text, so positions found in the folded text are
+    positions in the original.
+    """
+    out = []
+    for char in text:
+        base = unicodedata.normalize("NFKD", char)[:1] or char
+        base = base.lower()
+        if len(base) != 1:
+            base = char
+        if base in "’‘`´":
+            base = "'"
+        elif base in "-‐‑–\u00a0\u202f":
+            base = " "
+        out.append(base)
+    return "".join(out)
+
+
+@cache
+def vocabulary() -> dict[str, Subject]:
+    """Every subject tag, read once from ``subjects.toml``."""
+    with VOCABULARY_FILE.open("rb") as handle:
+        raw = tomllib.load(handle)
+    return {
+        tag: Subject(
+            tag=tag,
+            kind=SubjectKind(entry["kind"]),
+            en=entry["en"],
+            fr=entry["fr"],
+            names=tuple(entry["names"]),
+            implies=tuple(entry.get("implies", ())),
+        )
+        for tag, entry in raw.items()
+    }
+
+
+def split_tag(tag: str) -> tuple[str, bool]:
+    """``united-states?`` → (``united-states``, optional)."""
+    return (tag[:-1], True) if tag.endswith(OPTIONAL_MARK) else (tag, False)
+
+
+def _is_capitals(name: str) -> bool:
+    letters = [c for c in name if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters) and len(letters) <= 4
+
+
+def _alternation(names: list[str], folded: bool) -> str:
+    parts = []
+    for name in sorted(names, key=len, reverse=True):
+        text = fold(name) if folded else name.replace("-", " ")
+        parts.append(r"\s+".join(re.escape(word) for word in text.split()))
+    return "|".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class _Matcher:
+    folded: re.Pattern[str]
+    exact: re.Pattern[str]
+    tag_of_folded: dict[str, str]
+    tag_of_exact: dict[str, str]
+
+
+@cache
+def _matcher() -> _Matcher:
+    folded_names: dict[str, str] = {}
+    exact_names: dict[str, str] = {}
+    for subject in vocabulary().values():
+        for name in subject.names:
+            if _is_capitals(name):
+                exact_names[" ".join(name.replace("-", " ").split())] = subject.tag
+            else:
+                folded_names[" ".join(fold(name).split())] = subject.tag
+    boundary_before, boundary_after = r"(?<![\w])", r"(?![\w])"
+    return _Matcher(
+        folded=re.compile(
+            boundary_before + f"(?:{_alternation(list(folded_names), True)})" + boundary_after
+        ),
+        exact=re.compile(
+            boundary_before + f"(?:{_alternation(list(exact_names), False)})" + boundary_after
+        ),
+        tag_of_folded=folded_names,
+        tag_of_exact=exact_names,
+    )
+
+
+def find_subjects(text: str) -> list[Mention]:
+    """The subjects ``text`` names, in order; overlapping names keep the longest."""
+    matcher = _matcher()
+    found: list[Mention] = []
+    folded = fold(text)
+    for match in matcher.folded.finditer(folded):
+        key = " ".join(match.group(0).split())
+        found.append(Mention(matcher.tag_of_folded[key], match.start(), match.end()))
+    spaced = text.replace("-", " ")
+    for match in matcher.exact.finditer(spaced):
+        key = " ".join(match.group(0).split())
+        found.append(Mention(matcher.tag_of_exact[key], match.start(), match.end()))
+    found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    kept: list[Mention] = []
+    for mention in found:
+        if kept and mention.start < kept[-1].end:
+            continue
+        kept.append(mention)
+    return kept
+
+
+def implied(tag: str) -> set[str]:
+    """A tag with every tag it implies (``gpt-4o`` → ``openai``)."""
+    subject = vocabulary().get(tag)
+    return {tag, *(subject.implies if subject else ())}
+
+
+def kind_of(tag: str) -> SubjectKind | None:
+    subject = vocabulary().get(split_tag(tag)[0])
+    return subject.kind if subject else None
+
+
+def subject_label(tag: str, language: str) -> str:
+    subject = vocabulary().get(split_tag(tag)[0])
+    return subject.label(language) if subject else tag
