@@ -26,7 +26,7 @@ import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from facts.matching import Mismatch, StatementContext, mismatch
+from facts.matching import Mismatch, StatementContext, mismatch, per_factor, specificity
 from facts.measures import Measure
 from facts.models import Claim, Quantity
 from facts.numbers import parse_number
@@ -74,6 +74,7 @@ class Comparison:
     low: float  # the stated figure in the quantity's unit
     high: float
     agrees: bool
+    rank: tuple[float, ...] = ()  # higher first: how well the quantity fits what the statement says
 
     @property
     def quantity(self) -> Quantity:
@@ -169,6 +170,8 @@ def _stated_range(
         low, high, unit = low * unit_low, high * unit_high, per_unit.unit
     else:
         unit = figure.unit
+    factor = per_factor(figure.per, quantity.per, figure.per_said) or 1.0
+    low, high = low * factor, high * factor
     converted_low = convert(low, unit, quantity.unit)
     converted_high = convert(high, unit, quantity.unit)
     if converted_low is None or converted_high is None:
@@ -195,9 +198,12 @@ async def check_statement(
     stated = extract_figures(text, language)
     context = StatementContext.of(text)
     claims = await _candidates(store, text) if stated else []
+    hits = await search_claims(store, text, limit=50, any_term=True) if stated else []
+    best = max((hit.score for hit in hits), default=0.0)
+    relevance = {hit.claim.id: hit.score / best for hit in hits if best}
     checks: list[FigureCheck] = []
     for figure in stated:
-        checks.append(await _check_figure(store, figure, claims, context))
+        checks.append(await _check_figure(store, figure, claims, context, relevance))
     deciding = next(
         (
             check
@@ -213,10 +219,12 @@ async def check_statement(
 
 
 async def _check_figure(
-    store: ClaimStore, figure: StatedFigure, claims: list[Claim], context: StatementContext
+    store: ClaimStore,
+    figure: StatedFigure,
+    claims: list[Claim],
+    context: StatementContext,
+    relevance: dict[str, float],
 ) -> FigureCheck:
-    if not figure.finite:
-        return FigureCheck(figure, Verdict.unknown, why_not="not-finite")
     derived_from, per_unit = await _unit_amount(store, figure)
     if figure.derivation in DERIVATION_CLAIMS and per_unit is None:
         return FigureCheck(figure, Verdict.unknown, why_not=Mismatch.unit)
@@ -235,8 +243,13 @@ async def _check_figure(
             if converted is None:
                 continue
             low, high, _unit = converted
-            agrees = _agrees(low, high, quantity) and not figure.negative
-            comparisons.append(Comparison(claim, index, figure, low, high, agrees))
+            agrees = _agrees(low, high, quantity) and not figure.negative and figure.finite
+            rank = (
+                specificity(quantity, context),
+                float(index == 0),
+                relevance.get(claim.id, 0.0),
+            )
+            comparisons.append(Comparison(claim, index, figure, low, high, agrees, rank))
     if not comparisons:
         return FigureCheck(
             figure, Verdict.unknown, why_not=_closest_reason(reasons), derived_from=derived_from
@@ -258,8 +271,12 @@ async def _judge(
     derived_from: Claim | None,
     per_unit: Quantity | None,
 ) -> FigureCheck:
-    """The verdict for one figure from its comparisons."""
-    comparisons.sort(key=lambda c: (c.distance, -len(c.quantity.subject)))
+    """The verdict for one figure from its comparisons.
+
+    The quantity cited is the one that fits the statement best (the subjects it
+    names, a claim's main figure, the words it shares), then the closest.
+    """
+    comparisons.sort(key=lambda c: (-c.rank[0], c.distance, -c.rank[1], -c.rank[2]))
     current = [c for c in comparisons if c.claim.status.trustworthy]
     agreeing_current = [c for c in current if c.agrees]
     agreeing_other = next(

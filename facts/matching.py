@@ -34,6 +34,7 @@ from facts.subjects import (
     SubjectKind,
     find_subjects,
     implied,
+    is_exclusive,
     kind_of,
     split_tag,
 )
@@ -92,11 +93,11 @@ class StatementContext:
             by_kind[kind][mention.tag] = abs(distance) if known is None else min(known, abs(distance))
         named: list[str] = []
         for kind, tags in by_kind.items():
-            if kind in (SubjectKind.condition, SubjectKind.sector):
-                named.extend(tags)  # every condition and sector said applies
+            if kind is SubjectKind.condition:
+                named.extend(tags)  # every condition said applies
             else:
                 named.append(min(tags, key=lambda tag: tags[tag]))
-        return named
+        return [tag for tag in named if is_exclusive(tag)]
 
     def all_named(self) -> set[str]:
         return {tag for mention in self.mentions for tag in implied(mention.tag)}
@@ -151,10 +152,34 @@ def _period_agrees(
     )
 
 
-def _per_agrees(stated: Per | None, claimed: Per) -> bool:
+CONVERTIBLE_PERS = {(Per.day, Per.year): 365.0, (Per.year, Per.day): 1 / 365.0}
+
+
+def per_factor(stated: Per | None, claimed: Per, said: bool) -> float | None:
+    """What a stated figure is multiplied by to be per the quantity's "per", or ``None``.
+
+    Unsaid, a figure takes the quantity's "per". Said per day, it converts to per
+    year (× 365) and back, because the statement said so; a total (an amount, a
+    count of households) is what a training run or a year comes to.
+    """
     if stated is None or stated == claimed:
-        return True
-    return stated is Per.training and claimed is Per.total
+        return 1.0
+    if claimed is Per.total and stated in (Per.training, Per.year):
+        return 1.0
+    if said:
+        return CONVERTIBLE_PERS.get((stated, claimed))
+    return None
+
+
+def specificity(quantity: Quantity, context: StatementContext) -> float:
+    """How much of what the quantity is about the statement names (required tags count double)."""
+    named = context.all_named()
+    score = 0.0
+    for raw in quantity.subject:
+        tag, optional = split_tag(raw)
+        if tag in named:
+            score += 0.5 if optional else 1.0
+    return score
 
 
 def mismatch(
@@ -175,6 +200,6 @@ def mismatch(
         return Mismatch.subject
     if not _period_agrees(quantity, claim, context, figure):
         return Mismatch.period
-    if not _per_agrees(figure.per, quantity.per):
+    if per_factor(figure.per, quantity.per, figure.per_said) is None:
         return Mismatch.per
     return None

@@ -22,6 +22,7 @@ from enum import StrEnum
 from facts.measures import Measure, measures_for_unit
 from facts.models import Per
 from facts.numbers import NUMBER, number_value
+from facts.subjects import find_subjects
 from facts.units import known_unit_words, unit_expression, unit_kind
 
 
@@ -31,6 +32,7 @@ class Derivation(StrEnum):
     google_searches = "google-searches"  # N × the energy of a Google search
     phone_charges = "phone-charges"  # N × the energy of a full smartphone charge
     per_requests = "per-requests"  # an amount for every N questions, divided by N
+    per_day_to_year = "per-day-to-year"  # N a day is 365 × N a year (or the other way)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +52,8 @@ class StatedFigure:
     factor: float | None = None  # N of the derivation (searches, charges, questions)
     factor_high: float | None = None
     years: frozenset[int] = field(default_factory=frozenset)
+    present: bool = False  # "today", "aujourd'hui": not the year named elsewhere in the sentence
+    per_said: bool = False  # the per was said next to the figure, not guessed from the sentence
 
     @property
     def bounds(self) -> tuple[float, float]:
@@ -117,7 +121,58 @@ _SHARE_CUES = re.compile(
 _ACTIVE_CUES = re.compile(
     r"\b(?:activ\w*|actif\w*|per token|par token|each token|chaque token|for every token|"
     r"pour chaque token|à chaque token|par jeton|chaque jeton|utilisé\w* (?:pour|à) chaque|"
-    r"used for each|only one|un seul|une seule)\b",
+    r"used for each|only one|un seul|une seule|chois\w*|chosen|choose\w*|picks?|select\w*|"
+    r"rout\w*)\b|^\s*(?:sur|out of|of)\s+\d",
+    re.I,
+)
+_FROM_BEFORE = re.compile(r"(?:from|contre|depuis)\s+(?:about |around |environ |près de )?$", re.I)
+_PRESENT_CUES = re.compile(
+    r"\b(?:today|now|currently|at present|nowadays|aujourd['’]hui|actuellement|à l['’]heure "
+    r"actuelle|de nos jours|désormais)\b",
+    re.I,
+)
+_EMISSION_WORDS = re.compile(
+    r"[^.;]{0,45}?\b(?:co2|co₂|emissions?|émissions?|carbon|carbone|ghg|ges|greenhouse|"
+    r"effet de serre)\b",
+    re.I,
+)
+_NUMBER_WORDS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
+    "forty": 40, "fifty": 50, "hundred": 100, "a hundred": 100, "a thousand": 1000,
+    "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7, "huit": 8, "neuf": 9,
+    "dix": 10, "onze": 11, "douze": 12, "quinze": 15, "vingt": 20, "trente": 30,
+    "quarante": 40, "cinquante": 50, "cent": 100, "mille": 1000,
+    "half a": 0.5, "a half": 0.5, "un demi": 0.5, "une demi": 0.5, "demi": 0.5,
+    "a": 1, "an": 1, "one": 1, "un": 1, "une": 1,
+}  # fmt: skip
+_ONE_WORDS = {"a", "an", "one", "un", "une"}  # only before a volume ("un litre", "a litre")
+_WORD_FACTORS = re.compile(
+    r"\b(?P<word>doubl\w*|tripl\w*|quadrupl\w*|halved|divisée?s? par deux|divided by two|"
+    r"multipliée?s? par (?:deux|trois|quatre|dix)|ten-fold|tenfold|two-fold|twofold|"
+    r"three-fold|threefold|six-fold|sixfold)\b",
+    re.I,
+)
+_WORD_FACTOR_VALUES = {"doubl": 2, "tripl": 3, "quadrupl": 4, "halved": 2, "divisée par deux": 2,
+                       "divisé par deux": 2, "divisées par deux": 2, "divisés par deux": 2,
+                       "divided by two": 2, "ten": 10, "two": 2, "three": 3, "six": 6,
+                       "deux": 2, "trois": 3, "quatre": 4, "dix": 10}  # fmt: skip
+
+
+def _word_factor(word: str) -> float:
+    folded = word.casefold()
+    for key, value in _WORD_FACTOR_VALUES.items():
+        if folded.startswith(key) or folded.endswith(key):
+            return float(value)
+    return 2.0
+
+
+_FUTURE_FR = re.compile(r"\b\w{2,}(?:era|eront|ira|iront|dra|dront|ura|uront)\b", re.I)
+_NOT_FUTURE_FR = frozenset({"caméra", "opéra", "extra", "sahara", "chimera", "camera", "aura"})
+_FACTOR_PHRASES = re.compile(
+    rf"\b(?:divided by|divid\w* by|divisée?s? par|réduite?s? d['’]un facteur|cut by a factor of|"
+    rf"reduced by a factor of|by a factor of|d['’]un facteur|facteur)\s+"
+    rf"(?P<number>{NUMBER.replace('(?P<', '(?P<f_')})(?![\w]|[.,]\d)",
     re.I,
 )
 _FUTURE_CUES = re.compile(
@@ -158,10 +213,18 @@ def _figure_pattern() -> re.Pattern[str]:
 def _ratio_before_pattern() -> re.Pattern[str]:
     """``×10``, ``x 10``: a factor written before its number."""
     number = NUMBER.replace("(?P<", "(?P<r_")
-    return re.compile(rf"(?<![\w])[×x]\s*(?P<number>{number})(?![\w.,])", re.I)
+    return re.compile(rf"(?<![\w])[×x]\s*(?P<number>{number})(?![\w]|[.,]\d)", re.I)
 
 
 _FIGURE = _figure_pattern()
+_EMISSION_UNITS = {"tonne": "tCO2e", "kilotonne": "ktCO2e", "megatonne": "MtCO2e", "kg": "kgCO2e",
+                   "g": "gCO2e"}  # fmt: skip
+_WORD_FIGURE = re.compile(
+    rf"(?<![\w])(?P<word>{'|'.join(sorted(map(re.escape, _NUMBER_WORDS), key=len, reverse=True))})"
+    rf"(?P<demi>[\s-]*demi)?[\s-]*"
+    rf"(?P<unit>{'|'.join(re.escape(u) for u in known_unit_words() if len(u) > 2)})(?![\w])",
+    re.I,
+)
 _RATIO_BEFORE = _ratio_before_pattern()
 _SINGLE = re.compile(
     r"\b(?:un seul|une seule|only one|a single|just one|one single)\s+(?P<unit>[\w-]+)", re.I
@@ -214,16 +277,35 @@ def years_in(text: str) -> list[tuple[int, int]]:
 
 
 def future_tense(text: str) -> bool:
-    """Whether the text speaks of a projection ("will", "by 2030", "d'ici", "consommeront")."""
-    return _FUTURE_CUES.search(text) is not None
+    """Whether the text speaks of a projection ("will", "by 2030", "d'ici", "fournira")."""
+    if _FUTURE_CUES.search(text) is not None:
+        return True
+    return any(
+        match.group(0).casefold() not in _NOT_FUTURE_FR for match in _FUTURE_FR.finditer(text)
+    ) and guess_language(text) == "fr"
 
 
-def _per_at(text: str, end: int, sentence: str) -> Per | None:
-    """What the figure ending at ``end`` is counted per: said next to it, or by its sentence."""
+_AMOUNTS = frozenset({Measure.energy, Measure.water, Measure.emissions})
+
+
+def said_per(text: str, end: int) -> Per | None:
+    """What the figure ending at ``end`` is counted per, if the words right after it say."""
     after = text[end : end + 60]
     for per, pattern in _PER_PATTERNS:
         if pattern.match(after):
             return per
+    return None
+
+
+def _per_at(text: str, end: int, sentence: str, measures: tuple[Measure, ...]) -> Per | None:
+    """What the figure ending at ``end`` is counted per: said next to it, or by its sentence.
+
+    Only an amount (energy, water, emissions) takes its "per" from the sentence:
+    "a Gemini prompt" makes 0.24 Wh per request, but not a 33-fold gain.
+    """
+    said = said_per(text, end)
+    if said is not None or not _AMOUNTS.intersection(measures):
+        return said
     if _PLURAL_REQUESTS.search(sentence):
         return None  # "2.5 billion prompts a day": a count, not an amount per prompt
     if _REQUEST_SUBJECT.search(sentence):
@@ -240,10 +322,15 @@ def _measures(unit: str, text: str, start: int, end: int) -> tuple[Measure, ...]
     if Measure.share in measures:
         signed = re.search(r"[+−-]\s*$", before) is not None
         change = signed or _CHANGE_CUES.search(before[-25:] + " " + after[:30]) is not None
-        share = _SHARE_CUES.search(after[:12]) is not None and not signed
+        share = (
+            _SHARE_CUES.search(after[:12]) is not None or _FROM_BEFORE.search(before) is not None
+        ) and not signed
         measures = [Measure.change] if change and not share else [Measure.share]
     if Measure.parameters_total in measures or Measure.experts_total in measures:
-        active = _ACTIVE_CUES.search(before[-15:] + " " + text[start:end] + after[:20]) is not None
+        active = (
+            _ACTIVE_CUES.search(before[-20:] + " " + text[start:end] + after[:20]) is not None
+            or _ACTIVE_CUES.match(after) is not None
+        )
         measures = [
             m
             for m in measures
@@ -267,6 +354,11 @@ def extract_figures(text: str, language: str | None = None) -> list[StatedFigure
     years = years_in(text)
     found: list[StatedFigure] = []
     taken: list[tuple[int, int]] = []
+    # "Llama 3.1 405B", "H100", "16 bits", "100 000 tokens": a number inside a name is no figure
+    names = [(m.start, m.end) for m in find_subjects(text) if re.search(r"\d", text[m.start : m.end])]
+
+    def named(start: int, end: int) -> bool:
+        return any(start < e and s < end for s, e in names)
 
     def free(start: int, end: int) -> bool:
         return not any(start < e and s < end for s, e in taken)
@@ -275,7 +367,18 @@ def extract_figures(text: str, language: str | None = None) -> list[StatedFigure
         word = (scale or "").strip().rstrip(".").casefold()
         return value * scales.get(word, 1.0)
 
+    def is_present(start: int) -> bool:
+        sentence = sentence_of(spans, start)
+        cues = [m.start() + sentence[0] for m in _PRESENT_CUES.finditer(text[slice(*sentence)])]
+        if not cues:
+            return False
+        inside = [pos for _year, pos in years if sentence[0] <= pos < sentence[1]]
+        nearest_cue = min(abs(pos - start) for pos in cues)
+        return not inside or nearest_cue < min(abs(pos - start) for pos in inside)
+
     def figure_years(start: int) -> frozenset[int]:
+        if is_present(start):
+            return frozenset()
         sentence = sentence_of(spans, start)
         inside = [(year, pos) for year, pos in years if sentence[0] <= pos < sentence[1]]
         if len({year for year, _pos in inside}) > 1:
@@ -285,11 +388,13 @@ def extract_figures(text: str, language: str | None = None) -> list[StatedFigure
         return frozenset(year for year, _pos in inside)
 
     for match in _GOOGLE_COUNT.finditer(text):
+        if named(match.start(), match.start() + len(match["number"])):
+            continue
         factor = number_value(_renamed(match, "g_"), language)
         found.append(_derived_google(text, match.start(), match.end(), factor, figure_years))
         taken.append((match.start(), match.end()))
     for match in _FIGURE.finditer(text):
-        if not free(match.start(), match.end()):
+        if not free(match.start(), match.end()) or named(*match.span("number")):
             continue
         unit_text = match["unit"]
         if unit_text.casefold() in ("x", "×") and match["high"] is None and re.match(
@@ -309,12 +414,15 @@ def extract_figures(text: str, language: str | None = None) -> list[StatedFigure
             continue
         sentence = text[slice(*sentence_of(spans, match.start()))]
         start, end = match.start(), match.end()
+        if unit_kind(unit) == "[mass]" and _EMISSION_WORDS.match(text, end):
+            unit = _EMISSION_UNITS.get(unit_expression(unit) or "", unit)  # "645 t of CO2e"
         if unit == "times" and _GOOGLE_AFTER.match(text, end):
             found.append(_derived_google(text, start, end, value, figure_years))
             taken.append((start, end))
             continue
         every = _EVERY_N.match(text, end)
-        per = _per_at(text, end, sentence)
+        measures = _measures(unit, text, start, match.end())
+        per = _per_at(text, end, sentence, measures)
         low = high_value = None
         if high is not None:
             low, high_value = min(value, high), max(value, high)
@@ -334,14 +442,56 @@ def extract_figures(text: str, language: str | None = None) -> list[StatedFigure
             StatedFigure(
                 value=value, unit=unit, text=text[start:end].strip(), per=per, start=start,
                 end=end, low=low, high=high_value,
-                measures=_measures(unit, text, start, match.end()),
-                derivation=derivation, factor=factor, factor_high=factor_high,
-                years=figure_years(start),
+                measures=measures, derivation=derivation, factor=factor,
+                factor_high=factor_high, years=figure_years(start), present=is_present(start),
+                per_said=said_per(text, match.end()) is not None or derivation is not None,
             )
         )  # fmt: skip
         taken.append((start, end))
-    for match in _RATIO_BEFORE.finditer(text):
+    for match in _FACTOR_PHRASES.finditer(text):
+        if not free(match.start(), match.end()) or named(match.start(), match.end()):
+            continue
+        value = number_value(_renamed(match, "f_"), language)
+        found.append(
+            StatedFigure(
+                value, "times", match.group(0), None, match.start(), match.end(),
+                measures=(Measure.factor,), years=figure_years(match.start()),
+                present=is_present(match.start()),
+            )
+        )  # fmt: skip
+        taken.append((match.start(), match.end()))
+    for match in _WORD_FACTORS.finditer(text):
         if not free(match.start(), match.end()):
+            continue
+        found.append(
+            StatedFigure(
+                _word_factor(match["word"]), "times", match.group(0), None, match.start(),
+                match.end(), measures=(Measure.factor,), years=figure_years(match.start()),
+                present=is_present(match.start()),
+            )
+        )  # fmt: skip
+        taken.append((match.start(), match.end()))
+    for match in _WORD_FIGURE.finditer(text):
+        word = " ".join(match["word"].casefold().split())
+        unit = match["unit"]
+        if not free(match.start(), match.end()) or named(match.start(), match.end()) or unit_expression(unit) is None:
+            continue
+        if word in _ONE_WORDS and unit_kind(unit) != "[length] ** 3":
+            continue  # "a Google search", "une heure": not a figure; "un litre" is
+        value = _NUMBER_WORDS[word] * (0.5 if match["demi"] else 1.0)
+        sentence = text[slice(*sentence_of(spans, match.start()))]
+        measures = _measures(unit, text, match.start(), match.end())
+        found.append(
+            StatedFigure(
+                value, unit, match.group(0), _per_at(text, match.end(), sentence, measures),
+                match.start(), match.end(), measures=measures, years=figure_years(match.start()),
+                present=is_present(match.start()),
+                per_said=said_per(text, match.end()) is not None,
+            )
+        )  # fmt: skip
+        taken.append((match.start(), match.end()))
+    for match in _RATIO_BEFORE.finditer(text):
+        if not free(match.start(), match.end()) or named(match.start(), match.end()):
             continue
         value = number_value(_renamed(match, "r_"), language)
         if _GOOGLE_AFTER.match(text, match.end()):
@@ -356,14 +506,14 @@ def extract_figures(text: str, language: str | None = None) -> list[StatedFigure
         taken.append((match.start(), match.end()))
     for match in _SINGLE.finditer(text):
         unit = match["unit"]
-        if not free(match.start(), match.end()) or unit_expression(unit) is None:
+        if not free(match.start(), match.end()) or named(match.start(), match.end()) or unit_expression(unit) is None:
             continue
         sentence = text[slice(*sentence_of(spans, match.start()))]
+        measures = _measures(unit, text, match.start(), match.end())
         found.append(
             StatedFigure(
-                1.0, unit, match.group(0), _per_at(text, match.end(), sentence), match.start(),
-                match.end(), measures=_measures(unit, text, match.start(), match.end()),
-                years=figure_years(match.start()),
+                1.0, unit, match.group(0), _per_at(text, match.end(), sentence, measures),
+                match.start(), match.end(), measures=measures, years=figure_years(match.start()),
             )
         )  # fmt: skip
         taken.append((match.start(), match.end()))
@@ -375,7 +525,8 @@ def extract_figures(text: str, language: str | None = None) -> list[StatedFigure
             sentence = text[slice(*sentence_of(spans, match.start()))]
             found.append(
                 StatedFigure(
-                    1.0, "phone charges", match.group(0), _per_at(text, match.end(), sentence),
+                    1.0, "phone charges", match.group(0),
+                    _per_at(text, match.end(), sentence, (Measure.energy,)),
                     match.start(), match.end(), measures=(Measure.energy,),
                     derivation=Derivation.phone_charges, factor=1.0,
                     years=figure_years(match.start()),

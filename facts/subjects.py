@@ -34,6 +34,7 @@ class SubjectKind(StrEnum):
     resource = "resource"
     object = "object"
     condition = "condition"
+    publisher = "publisher"
 
 
 # Kinds that rule a quantity out when the statement names one the quantity is not about.
@@ -57,6 +58,7 @@ class Subject:
     fr: str
     names: tuple[str, ...]
     implies: tuple[str, ...] = ()
+    exclusive: bool = True  # naming it rules out quantities about something else (if its kind does)
 
     def label(self, language: str) -> str:
         return self.fr if language == "fr" else self.en
@@ -104,6 +106,7 @@ def vocabulary() -> dict[str, Subject]:
             fr=entry["fr"],
             names=tuple(entry["names"]),
             implies=tuple(entry.get("implies", ())),
+            exclusive=entry.get("exclusive", True),
         )
         for tag, entry in raw.items()
     }
@@ -183,6 +186,11 @@ def implied(tag: str) -> set[str]:
     """A tag with every tag it implies (``gpt-4o`` → ``openai``)."""
     subject = vocabulary().get(tag)
     return {tag, *(subject.implies if subject else ())}
+
+
+def is_exclusive(tag: str) -> bool:
+    subject = vocabulary().get(split_tag(tag)[0])
+    return subject is not None and subject.exclusive and subject.kind in EXCLUSIVE_KINDS
 
 
 def kind_of(tag: str) -> SubjectKind | None:

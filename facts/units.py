@@ -38,6 +38,7 @@ video = [videos]
 token = [tokens]
 gpu = [gpus]
 kwh_per_100km = 10 * Wh / km
+wh_per_100km = 0.01 * Wh / km
 usd = [money]
 ratio = 1
 """
@@ -157,6 +158,8 @@ UNIT_ALIASES: dict[str, str] = {
     # mass, memory, time
     "mt": "megatonne",
     "tonnes": "tonne",
+    "t": "tonne",
+    "kt": "kilotonne",
     "tonne": "tonne",
     "gb": "GB",
     "go": "GB",
@@ -262,6 +265,80 @@ EXACT_UNITS: dict[str, str] = {
 }
 PERCENT_UNITS = frozenset({"percent"})
 RATIO_UNITS = frozenset({"ratio"})
+
+
+def _spellings() -> dict[str, str]:
+    """Unit spellings built from parts: every way people write CO2 masses, GPU-hours, homes."""
+    aliases: dict[str, str] = {}
+    gases = ("co2", "co2e", "co2eq", "co2-eq", "co2 eq", "co₂", "co₂e", "co₂eq", "eqco2",
+             "éq. co2", "équivalent co2", "d'équivalent co2", "d’équivalent co2", "ges",
+             "co2 equivalent", "co2-equivalent", "co2 équivalent", "carbon dioxide")  # fmt: skip
+    masses = {
+        "gCO2e": ("g", "gram", "grams", "gramme", "grammes"),
+        "kgCO2e": ("kg", "kilogram", "kilograms", "kilo", "kilos", "kilogramme", "kilogrammes"),
+        "tCO2e": ("t", "tonne", "tonnes", "ton", "tons", "metric tons"),
+        "ktCO2e": ("kt", "kilotonne", "kilotonnes", "kilotons", "thousand tonnes"),
+        "MtCO2e": ("mt", "megatonne", "megatonnes", "mégatonne", "mégatonnes", "million tonnes",
+                   "millions de tonnes", "million tons"),
+    }  # fmt: skip
+    for unit, words in masses.items():
+        for word in words:
+            for gas in gases:
+                for joint in ("", " ", " de ", " d'", " d’", " of "):
+                    aliases[f"{word}{joint}{gas}"] = unit
+    for word in ("gpu-hours", "gpu hours", "gpu-hour", "gpu hour", "heures-gpu", "heures gpu",
+                 "heures de gpu", "heures-gpu h100", "heures gpu h100", "heures de gpu h100",
+                 "gpu-heures", "h100 gpu-hours", "h100 gpu hours", "h800 gpu-hours",
+                 "heures-gpu h800", "heures de calcul gpu", "h gpu"):  # fmt: skip
+        aliases[word] = "gpu_hour"
+    for place in ("", "french ", "american ", "us ", "u.s. ", "irish "):
+        for home in ("households", "homes", "houses", "household", "home"):
+            aliases[f"{place}{home}"] = "household"
+    for home in ("foyers", "ménages", "logements", "maisons", "foyer", "ménage"):
+        for place in ("", " français", " américains", " en france", " irlandais"):
+            aliases[f"{home}{place}"] = "household"
+    for prefix, symbol in (("", ""), ("kilo", "k"), ("méga", "M"), ("mega", "M"), ("giga", "G"),
+                           ("téra", "T"), ("tera", "T"), ("milli", "m")):  # fmt: skip
+        for spelling in ("joule", "joules"):
+            aliases[f"{prefix}{spelling}"] = f"{symbol}J"
+        for spelling in ("wattheure", "wattheures", "watt-heure", "watts-heures", "watt-heures",
+                         "watt-hour", "watt-hours", "watt hour", "watt hours", "wattheures"):  # fmt: skip
+            aliases[f"{prefix}{spelling}"] = f"{symbol}Wh"
+    for energy, symbol in (("wh", "Wh"), ("kwh", "kWh")):
+        for joint in ("/", " per ", " par ", " a ", " au ", " / "):
+            for distance in ("km", "kilometre", "kilometer", "kilomètre"):
+                aliases[f"{energy}{joint}{distance}"] = f"{symbol}/km"
+        for joint in (" per 100 ", " aux 100 ", " pour 100 ", "/100 ", "/100"):
+            for distance in ("km", "kilometres", "kilometers", "kilomètres"):
+                aliases[f"{energy}{joint}{distance}"] = f"{energy}_per_100km"
+    return aliases
+
+
+UNIT_ALIASES.update({k: v for k, v in _spellings().items() if k not in UNIT_ALIASES})
+UNIT_ALIASES.update(
+    {
+        "active": "parameter",
+        "actifs": "parameter",
+        "activés": "parameter",
+        "activated": "parameter",
+        "of its parameters": "parameter",
+        "de ses paramètres": "parameter",
+        "demi-litre": "L",
+        "demi-litres": "L",
+        "litre d'eau": "L",
+        "litres d'eau": "L",
+        "tons": "tonne",
+        "million tonnes": "megatonne",
+        "millions de tonnes": "megatonne",
+        "cars": "car",
+        "terawatt-heures": "TWh",
+        "twh/an": "TWh",
+        "vols paris–new york": "flight",
+        "vols paris-new york": "flight",
+        "paris–new york flights": "flight",
+        "paris-new york flights": "flight",
+    }
+)
 
 
 @cache
