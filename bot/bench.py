@@ -195,7 +195,29 @@ async def _run(settings: Settings, quick: bool) -> int:
         f"{f'(f) /fact search over {count:,} claims, p99 (target ≤ 5 ms, {mark})':<66} "
         f"{p99 * 1e3:8.2f} ms  (p50 {p50 * 1e3:.2f} ms)"
     )
+    await print_check_evaluation()
     return 0
+
+
+async def print_check_evaluation() -> None:
+    """(g) /check on the evaluation sets: confusion matrix, error rates, accuracy, time."""
+    from bot.database import Database
+    from facts.evaluation import available_sets, evaluate
+    from facts.store import ClaimStore
+
+    async with Database(":memory:") as database:
+        store = ClaimStore(database)
+        await store.setup()
+        for name in available_sets():
+            started = time.perf_counter()
+            report = await evaluate(store, name)
+            elapsed = time.perf_counter() - started
+            mark = "ok" if report.met else "MISSED"
+            print(
+                f"(g) /check on the {name} set ({mark}; "
+                f"{elapsed / max(len(report.outcomes), 1) * 1e3:.2f} ms per statement)"
+            )
+            print("\n".join("    " + line for line in report.lines()[1:]))
 
 
 def measure_startup(settings: Settings, text: str, runs: int) -> tuple[float, float]:

@@ -276,7 +276,7 @@ async def _judge(
     The quantity cited is the one that fits the statement best (the subjects it
     names, a claim's main figure, the words it shares), then the closest.
     """
-    comparisons.sort(key=lambda c: (-c.rank[0], c.distance, -c.rank[1], -c.rank[2]))
+    comparisons.sort(key=lambda c: (-c.rank[0], -c.rank[1], c.distance, -c.rank[2]))
     current = [c for c in comparisons if c.claim.status.trustworthy]
     agreeing_current = [c for c in current if c.agrees]
     agreeing_other = next(
@@ -335,7 +335,7 @@ async def _nearest(
         for quantity in claim.quantities:
             tags = {t for raw in quantity.subject for t in implied(split_tag(raw)[0])}
             shared = len(tags & named)
-            score = max(score, shared + (0.5 if quantity.measure in measures else 0.0) * bool(shared))
+            score = max(score, shared + (0.5 if quantity.measure in measures else 0.0))
         if score > 0:
             scored[claim.id] = (claim, score)
     hits = await search_claims(store, text, limit=limit, any_term=True)

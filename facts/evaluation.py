@@ -23,9 +23,14 @@ from facts.check import CheckResult, Verdict, check_statement
 from facts.store import ClaimStore
 
 EVAL_DIR = Path(__file__).with_name("eval")
-EvalSet = Literal["tune", "holdout"]
-EVAL_SETS: tuple[EvalSet, ...] = ("tune", "holdout")
 VERDICTS = tuple(Verdict)
+ACCURACY_TARGET = 0.95
+
+
+def available_sets(folder: Path = EVAL_DIR) -> list[str]:
+    """The sets kept in ``folder``: ``tune`` first, then the held-out ones."""
+    names = sorted(path.stem for path in folder.glob("*.toml"))
+    return sorted(names, key=lambda name: name != "tune")
 
 
 class Statement(BaseModel):
@@ -42,7 +47,7 @@ class Statement(BaseModel):
     why: str = ""
 
 
-def load_statements(name: EvalSet, folder: Path = EVAL_DIR) -> list[Statement]:
+def load_statements(name: str, folder: Path = EVAL_DIR) -> list[Statement]:
     with (folder / f"{name}.toml").open("rb") as handle:
         raw = tomllib.load(handle)
     return [Statement.model_validate(entry) for entry in raw["statement"]]
@@ -104,6 +109,15 @@ class Report:
         ]
 
     @property
+    def met(self) -> bool:
+        """The targets: no true statement accused, no false one confirmed, ≥ 95 % right."""
+        return (
+            not self.true_called_inconsistent
+            and not self.false_or_uncovered_called_consistent
+            and self.accuracy >= ACCURACY_TARGET
+        )
+
+    @property
     def wrong(self) -> list[Outcome]:
         return [o for o in self.outcomes if not o.right]
 
@@ -136,7 +150,7 @@ class Report:
         return out
 
 
-async def evaluate(store: ClaimStore, name: EvalSet, folder: Path = EVAL_DIR) -> Report:
+async def evaluate(store: ClaimStore, name: str, folder: Path = EVAL_DIR) -> Report:
     """Check every statement of one set and compare with its label."""
     report = Report(name)
     for statement in load_statements(name, folder):

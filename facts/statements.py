@@ -479,6 +479,10 @@ def extract_figures(text: str, language: str | None = None) -> list[StatedFigure
         if word in _ONE_WORDS and unit_kind(unit) != "[length] ** 3":
             continue  # "a Google search", "une heure": not a figure; "un litre" is
         value = _NUMBER_WORDS[word] * (0.5 if match["demi"] else 1.0)
+        if unit_kind(unit) == "ratio" and _GOOGLE_AFTER.match(text, match.end()):
+            found.append(_derived_google(text, match.start(), match.end(), value, figure_years))
+            taken.append((match.start(), match.end()))
+            continue
         sentence = text[slice(*sentence_of(spans, match.start()))]
         measures = _measures(unit, text, match.start(), match.end())
         found.append(

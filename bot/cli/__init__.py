@@ -58,6 +58,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--json", action="store_true", help="print one JSON object")
     check.add_argument("--lang", choices=["en", "fr"], help="language of the statement and output")
+    check.add_argument(
+        "--eval",
+        nargs="?",
+        const="all",
+        metavar="SET",
+        help="score /check on the evaluation set(s) in facts/eval (tune, holdout…; default: all)",
+    )
+    check.add_argument("--verbose", action="store_true", help="with --eval: list the misses")
     check.add_argument("text", nargs="*", help="the statement (read from stdin when absent)")
 
     facts = commands.add_parser("facts", help="export or import the claim base")

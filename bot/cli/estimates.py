@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.cli.common import EXIT_USAGE, load, open_claims, read_text
 from bot.errors import UserInputError
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 
 def command_cost(args: argparse.Namespace) -> int:
@@ -94,6 +97,8 @@ async def command_check(args: argparse.Namespace) -> int:
 
     settings = load(args)
     language = args.lang or settings.language.default
+    if args.eval:
+        return await command_check_eval(args, settings)
     text = read_text(args.text)
     with use_language(language):
         if not text.strip():
@@ -112,3 +117,35 @@ async def command_check(args: argparse.Namespace) -> int:
         else:
             print(render_check(result, language))
     return 0
+
+
+async def command_check_eval(args: argparse.Namespace, settings: Settings) -> int:
+    """``wattson check --eval [SET]``: confusion matrices and error rates; exit 1 if a target is missed."""
+    from bot.database import Database
+    from facts.evaluation import available_sets, evaluate
+    from facts.store import ClaimStore
+
+    names = available_sets() if args.eval == "all" else [args.eval]
+    unknown = [name for name in names if name not in available_sets()]
+    if unknown:
+        print(
+            f"wattson: no evaluation set {unknown[0]!r}; sets: {', '.join(available_sets())}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    met = True
+    async with Database(":memory:") as database:  # the shipped base, whatever the local edits
+        store = ClaimStore(database)
+        await store.setup()
+        for name in names:
+            report = await evaluate(store, name)
+            met = met and report.met
+            print("\n".join(report.lines()))
+            if args.verbose:
+                for outcome in report.wrong:
+                    print(
+                        f"  miss {outcome.statement.id}: expected {outcome.statement.verdict.value}"
+                        f" {outcome.statement.refs}, got {outcome.verdict.value}"
+                        f" {sorted(outcome.cited)} — {outcome.statement.text}"
+                    )
+    return 0 if met else 1

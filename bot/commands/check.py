@@ -1,113 +1,303 @@
-"""/check TEXT: does a circulating figure agree with the sourced claims?"""
+"""/check TEXT: does a circulating figure agree with the sourced claims about the same thing?
+
+Every verdict is explained: for each figure of the statement, the quantity it
+was compared with (what is measured, about what, when), the sourced value with
+its status and source, the ratio, and how the bot derived a figure the
+statement did not write in a unit ("10 × a Google search", "a phone charge",
+"for every 20 to 50 questions"). When the base holds nothing about the same
+thing, the reply says so and lists the nearest claims to read.
+"""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-from bot.commands.claims import figure_text, source_text, status_label
+from bot.commands.claims import PER_LABELS, figure_text, source_text, status_label
 from bot.commands.fact import store_of
 from bot.commands.text import target_text
 from bot.dispatch import Command, Context
 from bot.formatting import number_format
-from bot.i18n import N_, _
+from bot.i18n import N_, _, current_language
 from bot.messages import Reply
-from facts.check import CheckResult, Comparison, Verdict, check_statement
+from facts.check import CheckResult, Comparison, FigureCheck, Verdict, check_statement
+from facts.matching import Mismatch
+from facts.measures import MEASURE_LABELS
+from facts.models import Claim, Quantity
+from facts.statements import Derivation, StatedFigure
+from facts.subjects import subject_label, split_tag
+
+MAX_FIGURES_SHOWN = 4
+FURTHER_READING = 3
+
+_WHY_NOT = {
+    Mismatch.not_checkable: N_("the base quotes it but does not use it as a figure"),
+    Mismatch.measure: N_("the base holds no figure of that kind"),
+    Mismatch.unit: N_("the base holds no figure in a comparable unit"),
+    Mismatch.subject: N_("the base holds no figure about the same subject"),
+    Mismatch.period: N_("the base holds no figure for that period"),
+    Mismatch.per: N_("the base holds no figure counted per the same thing"),
+    "not-finite": N_("it is not a finite number"),
+    "only-untrustworthy": N_("the base holds only outdated, false or disputed figures about it"),
+}
+_VERDICT_HEADLINES = {
+    Verdict.consistent: N_("Consistent with the sourced figures."),
+    Verdict.inconsistent: N_("Inconsistent with the sourced figures."),
+    Verdict.unknown: N_("Not covered: the claim base holds no sourced figure about the same thing."),
+}
 
 
-def factor_text(ratio: float) -> str:
-    """``10 times too high`` / ``3.2 times too low``."""
+def factor_text(ratio: float | None) -> str:
+    """``10 times higher`` / ``3.2 times lower``."""
     fmt = number_format()
+    if ratio is None or not math.isfinite(ratio) or ratio <= 0:
+        return _("not comparable as a ratio")
     if ratio >= 1:
         return _("{factor} times higher").format(factor=fmt.significant(ratio))
     return _("{factor} times lower").format(factor=fmt.significant(1 / ratio))
 
 
-def stated_text(comparison: Comparison) -> str:
-    """The figure as the statement wrote it, with its value in the claim's unit if different."""
-    text = comparison.stated.text
-    converted = f"{number_format().significant(comparison.stated_in_claim_unit)} {comparison.claim.figure.unit}"
-    if converted.replace(" ", "").casefold() != text.replace(" ", "").casefold():
-        text += f" (≈ {converted})"
+def quantity_text(quantity: Quantity) -> str:
+    """``0.3 Wh per request — energy used · ChatGPT · 2024``: the figure and what it is."""
+    language = current_language()
+    about = [
+        subject_label(tag, language)
+        for tag, optional in (split_tag(raw) for raw in quantity.subject)
+        if not optional
+    ]
+    period = ""
+    if quantity.year is not None and quantity.since is not None:
+        period = f"{quantity.since}–{quantity.year}"
+    elif quantity.year is not None:
+        period = str(quantity.year)
+    elif quantity.since is not None:
+        period = _("from {year}").format(year=quantity.since)
+    details = " · ".join(part for part in (_(MEASURE_LABELS[quantity.measure]), *about, period) if part)
+    return f"{figure_text(quantity)} ({details})"
+
+
+def _plain(value: float) -> str:
+    """Up to three significant digits, without trailing zeros (``3``, ``0.25``, ``17.5``)."""
+    fmt = number_format()
+    text = fmt.significant(value, 3)
+    if fmt.decimal_symbol in text:
+        text = text.rstrip("0").rstrip(fmt.decimal_symbol)
     return text
 
 
-def render_check(result: CheckResult, language: str) -> str:
-    lines: list[str] = []
-    if result.verdict is Verdict.unknown:
-        if not result.stated:
-            lines.append(_("I found no figure with a unit to check in that text."))
-        else:
-            lines.append(
-                _(
-                    "Not covered: no sourced claim of the base can be compared with {figures}."
-                ).format(figures=", ".join(f.text for f in result.stated))
-            )
-        if result.matches:
-            lines.append(
-                _("Related claims: {ids}.").format(
-                    ids=", ".join(c.id for c, _r in result.matches[:3])
-                )
-            )
-        return "\n".join(lines)
-    reference = result.reference
-    if result.verdict is Verdict.consistent and reference is not None:
-        lines.append(
-            _("Consistent: {stated} agrees with the sourced figure {figure} ({status}).").format(
-                stated=stated_text(reference),
-                figure=figure_text(reference.claim.figure),
-                status=status_label(reference.claim.status),
-            )
+def _value_text(value: float, unit: str) -> str:
+    return f"{_plain(value)} {unit}"
+
+
+def derivation_text(figure: StatedFigure, derived_from: Claim | None) -> str | None:
+    """How the bot turned the statement's words into a figure, or ``None``."""
+    if figure.derivation is Derivation.google_searches and derived_from is not None:
+        search = derived_from.figure
+        return _(
+            "{count} × {per_search} per Google search ({status}, {source}) = {total}"
+        ).format(
+            count=_plain(figure.value),
+            per_search=_value_text(search.value, search.unit),
+            status=status_label(derived_from.status),
+            source=_short_source(derived_from),
+            total=_value_text(figure.value * search.value, search.unit),
         )
-    elif reference is not None:
-        lines.append(
-            _(
-                "Inconsistent: {stated} is {factor} than the sourced figure {figure} ({status})."
-            ).format(
-                stated=stated_text(reference),
-                factor=factor_text(reference.ratio),
-                figure=figure_text(reference.claim.figure),
-                status=status_label(reference.claim.status),
-            )
+    if figure.derivation is Derivation.phone_charges and derived_from is not None:
+        charge = derived_from.figure
+        low, high = charge.bounds
+        return _("a full smartphone charge ≈ {value} ({low}–{high} {unit}; {source})").format(
+            value=_value_text(charge.value, charge.unit),
+            low=_plain(low),
+            high=_plain(high),
+            unit=charge.unit,
+            source=_short_source(derived_from),
         )
-    else:
-        lines.append(_("Inconsistent with the sourced claims."))
-    untrusted = result.agreeing_untrustworthy
-    if untrusted is not None:
+    if figure.derivation is Derivation.per_requests and figure.factor is not None:
+        low, high = figure.bounds
+        count = _plain(figure.factor)
+        if figure.factor_high is not None and figure.factor_high != figure.factor:
+            count = f"{_plain(figure.factor)}–{_plain(figure.factor_high)}"
+        return _("{amount} for every {count} questions = {low}–{high} {unit} per question").format(
+            amount=_value_text(high * figure.factor, figure.unit),
+            count=count,
+            low=_plain(low),
+            high=_plain(high),
+            unit=figure.unit,
+        )
+    return None
+
+
+def _short_source(claim: Claim) -> str:
+    source = claim.sources[0]
+    return f"{source.publisher}, {source.date}" if source.date else source.publisher
+
+
+def _stated_in_claim_unit(comparison: Comparison) -> str:
+    low, high, unit = comparison.low, comparison.high, comparison.quantity.unit
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return comparison.stated.text
+    if abs(high - low) > 1e-12 * max(abs(high), 1.0):
+        return f"{_plain(low)}–{_plain(high)} {unit}"
+    return _value_text(low, unit)
+
+
+def _comparison_line(comparison: Comparison, agrees: bool) -> str:
+    sourced = quantity_text(comparison.quantity)
+    status = status_label(comparison.claim.status)
+    stated = _stated_in_claim_unit(comparison)
+    figure = comparison.stated
+    if agrees:
+        return _("{stated} agrees with the sourced figure {sourced}, {status}.").format(
+            stated=stated, sourced=sourced, status=status
+        )
+    if not figure.finite:
+        return _("{stated} is not a finite number; the sourced figure is {sourced}, {status}.").format(
+            stated=figure.text, sourced=sourced, status=status
+        )
+    if figure.negative:
+        return _("{stated} is negative, which this cannot be; the sourced figure is {sourced}, {status}.").format(
+            stated=stated, sourced=sourced, status=status
+        )
+    if comparison.stated_in_claim_unit == 0:
+        return _("{stated} is zero; the sourced figure is {sourced}, {status}.").format(
+            stated=stated, sourced=sourced, status=status
+        )
+    return _("{stated} is {factor} than the sourced figure {sourced}, {status}.").format(
+        stated=stated, factor=factor_text(comparison.ratio), sourced=sourced, status=status
+    )
+
+
+def figure_lines(check: FigureCheck, language: str) -> list[str]:
+    """What the bot made of one stated figure, and why."""
+    figure = check.figure
+    lines = [f"• {figure.text}"]
+    derivation = derivation_text(figure, check.derived_from)
+    if derivation:
+        lines.append("  " + _("Derived: {derivation}").format(derivation=derivation))
+    if check.reference is not None:
+        agrees = check.verdict is Verdict.consistent
+        lines.append("  " + _comparison_line(check.reference, agrees))
+    untrusted = check.agreeing_untrustworthy
+    if untrusted is not None and check.verdict is Verdict.inconsistent:
+        explanation = untrusted.claim.explanation.pick(language) if untrusted.claim.explanation else ""
         lines.append(
-            _("It matches {id}, a figure marked {status}: {explanation}").format(
+            "  "
+            + _("It repeats {id}, a figure marked {status}: {explanation}").format(
                 id=untrusted.claim.id,
                 status=status_label(untrusted.claim.status),
-                explanation=(
-                    untrusted.claim.explanation.pick(language)
-                    if untrusted.claim.explanation
-                    else ""
-                ),
+                explanation=explanation,
             )
         )
-    if reference is not None:
-        lines.append(reference.claim.statement.pick(language))
-        lines.append(_("Source: {source}").format(source=source_text(reference.claim.sources[0])))
-        lines.append(f"/fact {reference.claim.id}")
+    if check.reference is None and check.verdict is Verdict.unknown:
+        reason = _WHY_NOT.get(check.why_not) if check.why_not else None
+        lines.append("  " + _("Not checked: {reason}.").format(reason=_(reason or _WHY_NOT[Mismatch.subject])))
+    return lines
+
+
+def render_check(result: CheckResult, language: str) -> str:
+    """The /check reply: the verdict, then each figure with what it was compared with and why."""
+    if not result.stated:
+        lines = [_("I found no figure with a unit to check in that text.")]
+        lines += _further_reading(result)
+        return "\n".join(lines)
+    lines = [_(_VERDICT_HEADLINES[result.verdict])]
+    for check in result.figures[:MAX_FIGURES_SHOWN]:
+        lines += figure_lines(check, language)
+    if len(result.figures) > MAX_FIGURES_SHOWN:
+        lines.append(
+            _("{count} more figures not shown.").format(
+                count=len(result.figures) - MAX_FIGURES_SHOWN
+            )
+        )
+    cited = _cited_claims(result)
+    for claim in cited:
+        lines.append(_("Source: {source}").format(source=source_text(claim.sources[0])) + f" · /fact {claim.id}")
+    if result.verdict is Verdict.unknown:
+        lines += _further_reading(result)
     return "\n".join(lines)
+
+
+def _cited_claims(result: CheckResult) -> list[Claim]:
+    claims: dict[str, Claim] = {}
+    for check in result.figures[:MAX_FIGURES_SHOWN]:
+        for comparison in (check.reference, check.agreeing_untrustworthy):
+            if comparison is not None:
+                claims.setdefault(comparison.claim.id, comparison.claim)
+        if check.derived_from is not None and check.reference is not None:
+            claims.setdefault(check.derived_from.id, check.derived_from)
+    return list(claims.values())
+
+
+def _further_reading(result: CheckResult) -> list[str]:
+    nearest = [claim.id for claim, _score in result.matches[:FURTHER_READING]]
+    if not nearest:
+        return []
+    return [
+        _("Nearest claims to read: {ids}.").format(ids=", ".join(f"/fact {i}" for i in nearest))
+    ]
+
+
+def _quantity_json(comparison: Comparison) -> dict[str, Any]:
+    quantity = comparison.quantity
+    claim = comparison.claim
+    return {
+        "claim": claim.id,
+        "quantity": comparison.index,
+        "measure": quantity.measure.value,
+        "subject": list(quantity.subject),
+        "period": {"year": quantity.year, "since": quantity.since},
+        "value": quantity.value,
+        "low": quantity.low,
+        "high": quantity.high,
+        "unit": quantity.unit,
+        "per": quantity.per.value,
+        "status": claim.status.value,
+        "source_url": _source_url(claim),
+        "stated_in_unit": {"low": _finite(comparison.low), "high": _finite(comparison.high)},
+        "ratio": comparison.ratio,
+        "agrees": comparison.agrees,
+    }
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def _source_url(claim: Claim) -> str | None:
+    return next((str(s.url) for s in claim.sources if s.url is not None), None)
+
+
+def _figure_json(check: FigureCheck) -> dict[str, Any]:
+    figure = check.figure
+    low, high = figure.bounds
+    why_not = check.why_not.value if isinstance(check.why_not, Mismatch) else check.why_not
+    return {
+        "value": _finite(figure.value),
+        "low": _finite(low) if figure.low is not None else None,
+        "high": _finite(high) if figure.high is not None else None,
+        "finite": figure.finite,
+        "unit": figure.unit,
+        "text": figure.text,
+        "per": figure.per.value if figure.per else None,
+        "measures": [m.value for m in figure.measures],
+        "derivation": figure.derivation.value if figure.derivation else None,
+        "derived_from": check.derived_from.id if check.derived_from else None,
+        "verdict": check.verdict.value,
+        "compared_with": _quantity_json(check.reference) if check.reference else None,
+        "agrees_only_with": (
+            check.agreeing_untrustworthy.claim.id
+            if check.agreeing_untrustworthy and check.verdict is Verdict.inconsistent
+            else None
+        ),
+        "why_not": None if check.reference else why_not,
+    }
 
 
 def check_json(result: CheckResult) -> dict[str, Any]:
     """The JSON contract of ``wattson check --json``."""
-
-    def source_url(claim: Any) -> str | None:
-        return next((str(s.url) for s in claim.sources if s.url is not None), None)
-
     return {
         "verdict": result.verdict.value,
-        "stated": [
-            {
-                "value": f.value,
-                "unit": f.unit,
-                "text": f.text,
-                "per": f.per.value if f.per else None,
-            }
-            for f in result.stated
-        ],  # fmt: skip
+        "stated": [_figure_json(check) for check in result.figures],
         "ratio": result.ratio,
         "reference": result.reference.claim.id if result.reference else None,
         "agrees_only_with": (
@@ -125,7 +315,7 @@ def check_json(result: CheckResult) -> dict[str, Any]:
                 "high": claim.figure.high,
                 "unit": claim.figure.unit,
                 "per": claim.figure.per.value,
-                "source_url": source_url(claim),
+                "source_url": _source_url(claim),
             }
             for claim, relevance in result.matches
         ],
@@ -146,3 +336,5 @@ COMMAND = Command(
     summary=N_("check a circulating figure against the sourced claims"),
     usage=N_("/check TEXT · or in reply to a message"),
 )
+
+__all__ = ["COMMAND", "PER_LABELS", "check_json", "render_check"]

@@ -41,12 +41,15 @@ def figure_text(figure: Figure) -> str:
 
 
 def source_text(source: ClaimSource) -> str:
-    date = source.date or _("date not checked")
+    """``publisher, “title”, date — link``: what a reader needs to find the source.
+
+    The source's note is for moderators (what was read, what was not checked)
+    and stays in the exports and in ``/fact history``, not in chat replies.
+    """
+    date = source.date or _("undated")
     text = f"{source.publisher}, “{source.title}”, {date}"
     if source.url is not None:
         text += f" — {source.url}"
-    elif source.note:
-        text += f" ({source.note})"
     return text
 
 
