@@ -5,6 +5,7 @@ The tree::
     WattsonError                  anything the bot can explain to a person
      ├── UserInputError           the request itself is wrong; nothing was written
      │    ├── EmptyTextError
+     │    ├── MissingArgumentError says what is missing, with the usage and an example
      │    ├── TextTooLongError
      │    ├── UnknownModelError   carries the closest known model names
      │    ├── AmbiguousModelError carries the candidates
@@ -50,6 +51,25 @@ class EmptyTextError(UserInputError):
             "There is no text to measure. Write it after /{command}, "
             "or use /{command} in reply to a message."
         ).format(command=self.command)
+
+
+class MissingArgumentError(UserInputError):
+    """A command lacks an argument: say which, how the command is written, and an example.
+
+    ``question`` and ``usage`` are marked with ``N_`` and translated when shown;
+    ``example`` is a command as typed (ids and numbers read the same in any language).
+    """
+
+    def __init__(self, question: str, usage: str, example: str) -> None:
+        super().__init__(f"{question} usage: {usage}")
+        self.question = question
+        self.usage = usage
+        self.example = example
+
+    def localized(self) -> str:
+        return _("{question} Usage: {usage} — for example: {example}").format(
+            question=_(self.question), usage=_(self.usage), example=_(self.example)
+        )
 
 
 class TextTooLongError(UserInputError):
@@ -142,12 +162,14 @@ class UnknownCommandError(UserInputError):
 class PermissionDeniedError(UserInputError):
     """Only moderators may do this."""
 
-    def __init__(self, action: str) -> None:
+    def __init__(self, action: str, suggestion: str = "") -> None:
         super().__init__(f"only moderators may {action}")
         self.action = action
+        self.suggestion = suggestion  # marked with N_: what a member can do instead
 
     def localized(self) -> str:
-        return _("Only moderators of this chat can do that. Nothing was changed.")
+        text = _("Only moderators of this chat can do that. Nothing was changed.")
+        return f"{text} {_(self.suggestion)}" if self.suggestion else text
 
 
 class RateLimitedError(UserInputError):
