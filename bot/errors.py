@@ -92,14 +92,19 @@ class TextTooLongError(UserInputError):
 class UnknownModelError(UserInputError):
     """No model of the EcoLogits repository matches the name."""
 
-    def __init__(self, name: str, suggestions: Sequence[str]) -> None:
+    def __init__(
+        self, name: str, suggestions: Sequence[str], providers: Sequence[str] = ()
+    ) -> None:
         hint = f"; closest: {', '.join(suggestions)}" if suggestions else ""
         super().__init__(f"unknown model {name!r}{hint}")
         self.name = name
         self.suggestions = tuple(suggestions)
+        self.providers = tuple(providers)  # given when the provider itself is unknown
 
     def localized(self) -> str:
         text = _("Unknown model “{name}”.").format(name=self.name)
+        if self.providers:
+            text += " " + _("Known providers: {names}.").format(names=", ".join(self.providers))
         if self.suggestions:
             text += " " + _("Closest known models: {names}.").format(
                 names=", ".join(self.suggestions)
