@@ -50,7 +50,12 @@ STATE_LABELS = {
 }
 WHICH_CAMPAIGN = N_("Which campaign? Give its number (/campaign list shows them).")
 START_USAGE = N_("/campaign start (then one “key: value” per line: topic or facts, daily or every)")
-START_EXAMPLE = "/campaign start topic: water; daily: 09:00; tz: Europe/Paris"
+START_EXAMPLE = N_("/campaign start topic: water; daily: 09:00; tz: Europe/Paris")
+CHANGE_USAGES = {  # state → (usage, example)
+    "paused": (N_("/campaign pause N"), N_("/campaign pause 1")),
+    "active": (N_("/campaign resume N"), N_("/campaign resume 1")),
+    "stopped": (N_("/campaign stop N"), N_("/campaign stop 1")),
+}
 
 
 def state_label(state: str) -> str:
@@ -210,8 +215,7 @@ async def change(context: Context, args: str, state: str) -> Reply:
     word, _rest = first_word(args)
     number = word.lstrip("#")
     if not number.isdigit():
-        verb = {"paused": "pause", "active": "resume", "stopped": "stop"}[state]
-        raise MissingArgumentError(WHICH_CAMPAIGN, f"/campaign {verb} N", f"/campaign {verb} 1")
+        raise MissingArgumentError(WHICH_CAMPAIGN, *CHANGE_USAGES[state])
     store = store_of(context)
     campaign = await store.get(int(number))
     chat = context.request.chat

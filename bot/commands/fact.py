@@ -60,9 +60,12 @@ class UnknownProposalError(UserInputError):
         )
 
 
-EXAMPLE_ID = "gemini-water-per-prompt"
-CLAIM_FIELDS_EXAMPLE = (
-    "id: my-new-claim; topic: water; en: …; fr: …; value: 0.26; unit: mL; per: request; "
+ADD_EXAMPLE = N_(
+    "/fact add id: my-new-claim; topic: water; en: …; fr: …; value: 0.26; unit: mL; "
+    "per: request; url: https://…; publisher: …; date: 2025-08-21"
+)
+PROPOSE_EXAMPLE = N_(
+    "/fact propose topic: water; en: …; fr: …; value: 0.26; unit: mL; per: request; "
     "url: https://…; publisher: …; date: 2025-08-21"
 )
 WHICH_CLAIM = N_("Which claim? Give its id.")
@@ -102,8 +105,8 @@ def required_fields(args: str, thing: Thing, usage: str) -> dict[str, str]:
             if thing == "proposal"
             else N_("What does the claim say? Write its fields, one “key: value” per line.")
         )
-        command = usage.split(" (", 1)[0]
-        raise MissingArgumentError(question, usage, f"{command} {CLAIM_FIELDS_EXAMPLE}")
+        example = PROPOSE_EXAMPLE if thing == "proposal" else ADD_EXAMPLE
+        raise MissingArgumentError(question, usage, example)
     return fields
 
 
@@ -126,7 +129,9 @@ async def show(context: Context, claim_id: str) -> Reply:
 
 
 async def sources(context: Context, args: str) -> Reply:
-    claim_id, _rest = required_id(args, N_("/fact sources ID"), f"/fact sources {EXAMPLE_ID}")
+    claim_id, _rest = required_id(
+        args, N_("/fact sources ID"), N_("/fact sources gemini-water-per-prompt")
+    )
     claim = await store_of(context).get(claim_id)
     if claim is None:
         raise UnknownClaimError(claim_id)
@@ -180,7 +185,9 @@ async def search(context: Context, args: str) -> Reply:
 
 
 async def history(context: Context, args: str) -> Reply:
-    claim_id, _rest = required_id(args, N_("/fact history ID"), f"/fact history {EXAMPLE_ID}")
+    claim_id, _rest = required_id(
+        args, N_("/fact history ID"), N_("/fact history gemini-water-per-prompt")
+    )
     entries = await store_of(context).history(claim_id)
     if not entries:
         raise UnknownClaimError(claim_id)
@@ -207,7 +214,7 @@ async def add(context: Context, args: str) -> Reply:
 async def edit(context: Context, args: str) -> Reply:
     require_moderator(context, "edit claims", PROPOSE_INSTEAD)
     usage = N_("/fact edit ID (then one “key: value” per line: the fields to change)")
-    example = f"/fact edit {EXAMPLE_ID} value: 0.26"
+    example = N_("/fact edit gemini-water-per-prompt value: 0.26")
     claim_id, rest = required_id(args, usage, example)
     store = store_of(context)
     current = await store.get(claim_id)
@@ -229,7 +236,7 @@ async def edit(context: Context, args: str) -> Reply:
 async def retract(context: Context, args: str) -> Reply:
     require_moderator(context, "retract claims")
     claim_id, reason = required_id(
-        args, N_("/fact retract ID [reason]"), f"/fact retract {EXAMPLE_ID}"
+        args, N_("/fact retract ID [reason]"), N_("/fact retract gemini-water-per-prompt")
     )
     try:
         claim = await store_of(context).retract(claim_id, context.actor, reason or None)
