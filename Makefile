@@ -33,7 +33,7 @@ bench: $(STAMP)
 # Re-extract the message catalog and recompile the French translations after editing strings.
 i18n: $(STAMP)
 	$(BIN)/pybabel extract --no-location --omit-header -k N_ -k NP_:1c,2 -F babel.cfg -o bot/locales/wattson.pot bot adapters facts
-	$(BIN)/pybabel update --no-fuzzy-matching --omit-header -D wattson -i bot/locales/wattson.pot -d bot/locales
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -D wattson -i bot/locales/wattson.pot -d bot/locales
 	$(BIN)/pybabel compile -D wattson -d bot/locales
 
 clean:

@@ -1,7 +1,13 @@
 """The console adapter: the real core, a terminal or a pipe, no token needed.
 
 It is also the test harness: :meth:`ConsoleAdapter.send` takes a line as a
-person would type it and returns the reply texts.
+person would type it and returns the reply texts; :meth:`ConsoleAdapter.paste`
+takes several lines at once, as pasted into a terminal.
+
+A command that takes fields (``/fact add``, ``/fact edit ID``, ``/fact propose``,
+``/campaign start``) written alone on its line reads the ``key: value`` lines
+that follow, up to a blank line (or the next command, or the end of input), as
+a chat platform delivers a multi-line message in one piece.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from bot.messages import ChatRef, Reply, Request, UserRef
 
 PLATFORM = "console"
 PROMPT = "> "
+CONTINUATION_PROMPT = "… "
 
 
 class ConsoleAdapter:
@@ -37,6 +44,7 @@ class ConsoleAdapter:
         self.chat = ChatRef(platform=PLATFORM, id=user_id)
         self.locale = locale
         self.output = output
+        self._block: list[str] | None = None  # a command's lines while its fields are typed
         core.services.outboxes[PLATFORM] = self.post
 
     async def post(self, chat_id: str, reply: Reply) -> None:
@@ -55,15 +63,54 @@ class ConsoleAdapter:
             is_moderator=True,
         )
 
+    @property
+    def reading_fields(self) -> bool:
+        """Whether the last command waits for its ``key: value`` lines."""
+        return self._block is not None
+
     async def send(self, line: str) -> list[str]:
-        """Answer one typed line as the bot would, and return the reply texts."""
+        """Answer one typed line as the bot would, and return the reply texts.
+
+        While a command reads its fields, a field line answers nothing yet; the
+        blank line (or the next command) that ends them answers the command.
+        """
+        if self._block is not None:
+            if line.strip() and not line.lstrip().startswith("/"):
+                self._block.append(line)
+                return []
+            replies = await self.finish()
+            return replies + (await self.send(line) if line.strip() else [])
         request = self.to_request(line)
         if request is None:
             if not line.strip():
                 return []
             return [await self._hint()]
+        command = self.core.command_for(request.command)
+        if command is not None and command.awaits_fields(request.args):
+            self._block = [line]
+            return []
+        return await self._answer(request)
+
+    async def paste(self, text: str) -> list[str]:
+        """Answer several lines at once, as pasted, ending any pending command."""
+        replies: list[str] = []
+        for line in text.splitlines():
+            replies += await self.send(line)
+        return replies + await self.finish()
+
+    async def finish(self) -> list[str]:
+        """Answer the command whose fields were being read (end of the block or of input)."""
+        if self._block is None:
+            return []
+        text, self._block = "\n".join(self._block), None
+        request = self.to_request(text)
+        assert request is not None  # its first line was a command
+        return await self._answer(request)
+
+    async def _answer(self, request: Request) -> list[str]:
         reply = await self.core.handle(request)
-        return [render_reply(reply, self.save_attachments(reply))]
+        with use_language(await self.core.language_for(request)):  # "Chart saved" too
+            return [render_reply(reply, self.save_attachments(reply))]
 
     def save_attachments(self, reply: Reply) -> list[Path]:
         """Write a reply's charts to the configured folder; the console cannot show images."""
@@ -79,29 +126,42 @@ class ConsoleAdapter:
             paths.append(path)
         return paths
 
-    async def _hint(self) -> str:
-        language = await self.core.language_for(
+    async def _language(self) -> str:
+        return await self.core.language_for(
             Request(command="help", user=self.user, chat=self.chat, locale=self.locale)
         )
-        with use_language(language):
+
+    async def _hint(self) -> str:
+        with use_language(await self._language()):
             return _("Commands start with /: try /cost Hello, or /help.")
+
+    async def _fields_hint(self) -> str:
+        with use_language(await self._language()):
+            return _("Now one “key: value” per line; an empty line sends the command.")
 
     async def repl(self, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> None:
         """Read commands line by line until end of input, answering each."""
         interactive = stdin.isatty()
         if interactive:
-            stdout.write(_("Wattson console. /help lists the commands; Ctrl-D quits.") + "\n")
+            with use_language(await self._language()):
+                stdout.write(_("Wattson console. /help lists the commands; Ctrl-D quits.") + "\n")
         lines = read_lines(stdin)
         while True:
             if interactive:
-                stdout.write(PROMPT)
+                stdout.write(CONTINUATION_PROMPT if self.reading_fields else PROMPT)
                 stdout.flush()
             line = await lines.get()
             if line is None:
                 break
+            was_reading = self.reading_fields
             for text in await self.send(line.rstrip("\n")):
                 stdout.write(text + "\n")
+            if interactive and self.reading_fields and not was_reading:
+                stdout.write(await self._fields_hint() + "\n")
             stdout.flush()
+        for text in await self.finish():
+            stdout.write(text + "\n")
+        stdout.flush()
 
 
 def read_lines(stdin: TextIO) -> asyncio.Queue[str | None]:

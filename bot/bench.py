@@ -37,6 +37,9 @@ from bot.settings import Settings
 CORPUS_FILE = Path(__file__).parent / "data" / "bench_corpus.toml"
 
 
+SEARCH_P99_TARGET = 0.005  # seconds
+
+
 @dataclass(frozen=True, slots=True)
 class Result:
     name: str
@@ -73,7 +76,11 @@ async def best_time_async(run: Callable[[], object], rounds: int) -> float:
 
 
 def run_benchmarks(settings: Settings, quick: bool = False) -> int:
-    """Measure and print every ratio; return 0 (targets are reported, not enforced)."""
+    """Measure and print every ratio; return 1 if a target is missed, else 0.
+
+    ``quick`` is a smoke run: too few repetitions to be stable on a small
+    shared machine, so its ratios are printed as indicative and not judged.
+    """
     return asyncio.run(_run(settings, quick))
 
 
@@ -181,8 +188,10 @@ async def _run(settings: Settings, quick: bool) -> int:
         ),
     ]
     print(f"Wattson benchmark: {len(corpus)} messages × {repeat}, best of {rounds} rounds")
+    if quick:
+        print("quick run: the ratios are indicative; targets are not judged (run without --quick)")
     for result in results:
-        mark = "ok" if result.met else "MISSED"
+        mark = "indicative" if quick else "ok" if result.met else "MISSED"
         print(
             f"{result.name:<66} {result.ratio:8.2f}×  (target {result.target}, {mark})  {result.detail}"
         )
@@ -190,17 +199,24 @@ async def _run(settings: Settings, quick: bool) -> int:
         f"{'(d) peak memory of this process (before the search benchmark)':<66} {peak_mb:8.1f} MB"
     )
     count, p50, p99 = search
-    mark = "ok" if p99 <= 0.005 else "MISSED"
+    search_met = p99 <= SEARCH_P99_TARGET
+    mark = "indicative" if quick else "ok" if search_met else "MISSED"
     print(
         f"{f'(f) /fact search over {count:,} claims, p99 (target ≤ 5 ms, {mark})':<66} "
         f"{p99 * 1e3:8.2f} ms  (p50 {p50 * 1e3:.2f} ms)"
     )
-    await print_check_evaluation()
-    return 0
+    check_met = await print_check_evaluation()
+    missed = [r.name for r in results if not r.met] + ([] if search_met else ["(f)"])
+    missed += [] if check_met else ["(g)"]
+    if quick or not missed:
+        return 0
+    print(f"wattson: {len(missed)} target(s) missed", file=sys.stderr)
+    return 1
 
 
-async def print_check_evaluation() -> None:
+async def print_check_evaluation() -> bool:
     """(g) /check on the evaluation sets: confusion matrix, error rates, accuracy, time."""
+    met = True
     from bot.database import Database
     from facts.evaluation import available_sets, evaluate
     from facts.store import ClaimStore
@@ -218,6 +234,8 @@ async def print_check_evaluation() -> None:
                 f"{elapsed / max(len(report.outcomes), 1) * 1e3:.2f} ms per statement)"
             )
             print("\n".join("    " + line for line in report.lines()[1:]))
+            met = met and report.met
+    return met
 
 
 def measure_startup(settings: Settings, text: str, runs: int) -> tuple[float, float]:

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bot.database import Database, Migration
+from bot.i18n import N_
 from bot.rotation import next_claim, pool
 from facts.models import Claim, Topic
 
@@ -82,17 +83,21 @@ class CampaignSpec(BaseModel):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r} (e.g. Europe/Paris, UTC)") from None
+            raise ValueError(N_("unknown time zone; write one like Europe/Paris or UTC")) from None
         return value
 
     @model_validator(mode="after")
     def _coherent(self) -> CampaignSpec:
         if (self.topic is None) == (not self.fact_ids):
-            raise ValueError("give a topic or a list of facts (one of the two)")
+            raise ValueError(N_("give a topic or a list of facts (one of the two)"))
         if (self.daily_at is None) == (self.every_hours is None):
-            raise ValueError("give a daily time (HH:MM) or a number of hours (one of the two)")
+            raise ValueError(
+                N_(
+                    "give a daily time (daily: 09:00) or a number of hours (every: 12), one of the two"
+                )
+            )
         if self.end is not None and self.end < self.start:
-            raise ValueError("the end date comes before the start date")
+            raise ValueError(N_("the end date (to) comes before the start date (from)"))
         return self
 
     @property

@@ -136,7 +136,15 @@ class ModelCatalog:
             return candidates[0]
         if candidates:
             raise AmbiguousModelError(query, sorted(m.key for m in candidates))
-        raise UnknownModelError(query, self.suggest(query))
+        provider, colon, name = query.partition(":")
+        unknown_provider = bool(colon) and provider.casefold() not in self.providers
+        suggestions = (
+            self.suggest(query)
+            or (self.suggest(name) if colon else [])
+            or self.suggest(query, cutoff=LOOSE_CUTOFF)
+        )
+        providers = sorted(self.providers) if unknown_provider else []
+        raise UnknownModelError(query, suggestions, providers)
 
     def suggest(self, query: str, cutoff: float = 0.5) -> list[str]:
         """Name the known models closest to ``query`` (difflib similarity ≥ ``cutoff``)."""
@@ -155,6 +163,9 @@ class ModelCatalog:
         terms = words.casefold().split()
         found = [m for m in self if all(term in m.key.casefold() for term in terms)]
         return sorted(found, key=lambda m: (len(m.key), m.key.casefold()))
+
+
+LOOSE_CUTOFF = 0.3  # when nothing is close, still name a few models rather than none
 
 
 @lru_cache(maxsize=1)

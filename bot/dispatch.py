@@ -102,6 +102,19 @@ class Command:
     usage: str = ""
     aliases: tuple[str, ...] = ()
     moderator_only: bool = False
+    # subcommands (every alias) followed by ``key: value`` lines, e.g. ``/fact add``
+    field_subcommands: frozenset[str] = frozenset()
+
+    def awaits_fields(self, args: str) -> bool:
+        """Whether ``args`` opens a block of fields that has not been written yet.
+
+        ``/fact add`` or ``/fact edit ID`` alone announce fields on the next
+        lines; ``/fact add id: x; topic: water`` already carries them.
+        """
+        words = args.split(maxsplit=1)
+        if not words or words[0].casefold() not in self.field_subcommands:
+            return False
+        return ":" not in "".join(words[1:])
 
 
 class Core:
@@ -119,6 +132,10 @@ class Core:
                 if name in self._routes:
                     raise ValueError(f"command name /{name} is registered twice")
                 self._routes[name] = command
+
+    def command_for(self, name: str) -> Command | None:
+        """The command a name (or alias) designates, if any."""
+        return self._routes.get(name.casefold())
 
     async def language_for(self, request: Request) -> str:
         """User preference, else chat preference, else platform locale, else default."""

@@ -5,6 +5,7 @@ The tree::
     WattsonError                  anything the bot can explain to a person
      ├── UserInputError           the request itself is wrong; nothing was written
      │    ├── EmptyTextError
+     │    ├── MissingArgumentError says what is missing, with the usage and an example
      │    ├── TextTooLongError
      │    ├── UnknownModelError   carries the closest known model names
      │    ├── AmbiguousModelError carries the candidates
@@ -52,6 +53,25 @@ class EmptyTextError(UserInputError):
         ).format(command=self.command)
 
 
+class MissingArgumentError(UserInputError):
+    """A command lacks an argument: say which, how the command is written, and an example.
+
+    ``question`` and ``usage`` are marked with ``N_`` and translated when shown;
+    ``example`` is a command as typed (ids and numbers read the same in any language).
+    """
+
+    def __init__(self, question: str, usage: str, example: str) -> None:
+        super().__init__(f"{question} usage: {usage}")
+        self.question = question
+        self.usage = usage
+        self.example = example
+
+    def localized(self) -> str:
+        return _("{question} Usage: {usage} — for example: {example}").format(
+            question=_(self.question), usage=_(self.usage), example=_(self.example)
+        )
+
+
 class TextTooLongError(UserInputError):
     """The text is longer than the configured limit."""
 
@@ -72,14 +92,19 @@ class TextTooLongError(UserInputError):
 class UnknownModelError(UserInputError):
     """No model of the EcoLogits repository matches the name."""
 
-    def __init__(self, name: str, suggestions: Sequence[str]) -> None:
+    def __init__(
+        self, name: str, suggestions: Sequence[str], providers: Sequence[str] = ()
+    ) -> None:
         hint = f"; closest: {', '.join(suggestions)}" if suggestions else ""
         super().__init__(f"unknown model {name!r}{hint}")
         self.name = name
         self.suggestions = tuple(suggestions)
+        self.providers = tuple(providers)  # given when the provider itself is unknown
 
     def localized(self) -> str:
         text = _("Unknown model “{name}”.").format(name=self.name)
+        if self.providers:
+            text += " " + _("Known providers: {names}.").format(names=", ".join(self.providers))
         if self.suggestions:
             text += " " + _("Closest known models: {names}.").format(
                 names=", ".join(self.suggestions)
@@ -142,12 +167,14 @@ class UnknownCommandError(UserInputError):
 class PermissionDeniedError(UserInputError):
     """Only moderators may do this."""
 
-    def __init__(self, action: str) -> None:
+    def __init__(self, action: str, suggestion: str = "") -> None:
         super().__init__(f"only moderators may {action}")
         self.action = action
+        self.suggestion = suggestion  # marked with N_: what a member can do instead
 
     def localized(self) -> str:
-        return _("Only moderators of this chat can do that. Nothing was changed.")
+        text = _("Only moderators of this chat can do that. Nothing was changed.")
+        return f"{text} {_(self.suggestion)}" if self.suggestion else text
 
 
 class RateLimitedError(UserInputError):

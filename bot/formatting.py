@@ -98,6 +98,11 @@ def plain_significant(value: float, digits: int, grouped: bool) -> str:
     return f"{round(value, decimals):{group}.0f}"
 
 
+def plural_category(locale_name: str, number: str) -> str:
+    """The CLDR plural category of a number written plainly (``"1"``, ``"2.5"``)."""
+    return _plural_category(locale_name, number)
+
+
 @lru_cache(maxsize=8192)
 def _plural_category(locale_name: str, number: str) -> str:
     """Babel's CLDR plural rule for a number as displayed (cached: the rule is slow)."""

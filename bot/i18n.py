@@ -54,6 +54,16 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(_current_language.get()).ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """Translate ``message`` marked with :func:`NP_` in ``context`` (a field name, a topic)."""
+    return translations(_current_language.get()).pgettext(context, message)
+
+
+def npgettext(context: str, singular: str, plural: str, n: int) -> str:
+    """Translate a counted message in ``context`` (``large number``: after a number in words)."""
+    return translations(_current_language.get()).npgettext(context, singular, plural, n)
+
+
 def N_(message: str) -> str:
     """Mark ``message`` for extraction without translating it yet (translated at use)."""
     return message

@@ -12,6 +12,8 @@ from typing import Annotated, Generic, TypeVar
 from pydantic import AfterValidator, AnyUrl, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+from bot.i18n import N_
+
 T = TypeVar("T")
 
 DATE_PATTERN = r"^\d{4}(-\d{2}){0,2}$"
@@ -48,7 +50,7 @@ def check_web_url(value: str) -> str:
     value = value.strip()
     parsed = AnyUrl(value)
     if parsed.scheme not in ("http", "https") or not parsed.host:
-        raise ValueError("url must start with http:// or https:// and name a host")
+        raise ValueError(N_("the address must start with http:// or https:// and name a host"))
     return value
 
 

@@ -105,7 +105,7 @@ class ClaimSource(Strict):
     @model_validator(mode="after")
     def _traceable(self) -> ClaimSource:
         if (self.url is None or self.date is None) and not self.note:
-            raise ValueError("a source without url or date needs a note saying why")
+            raise ValueError(N_("a source without url or date needs a note saying why"))
         return self
 
 
@@ -126,7 +126,7 @@ class Figure(Strict):
         low = self.value if self.low is None else self.low
         high = self.value if self.high is None else self.high
         if not low <= self.value <= high:
-            raise ValueError("the figure must satisfy low ≤ value ≤ high")
+            raise ValueError(N_("the figure must satisfy low ≤ value ≤ high"))
         return self
 
     @property
@@ -242,10 +242,10 @@ class ClaimContent(Strict):
     def _explained(self) -> ClaimContent:
         if self.status is not Status.verified and self.explanation is None:
             raise ValueError(
-                "a claim that is not verified needs an explanation (what is wrong or uncertain)"
+                N_("a claim that is not verified needs an explanation (what is wrong or uncertain)")
             )
         if self.corrected_by == self.id:
-            raise ValueError("a claim cannot be corrected by itself")
+            raise ValueError(N_("a claim cannot be corrected by itself"))
         return self
 
     def search_text(self) -> str:

@@ -217,6 +217,10 @@ def _ratio_before_pattern() -> re.Pattern[str]:
 
 
 _FIGURE = _figure_pattern()
+_MONEY_BEFORE = re.compile(
+    rf"(?:US)?\$\s*(?P<number>{NUMBER.replace('(?P<', '(?P<d_')})"
+    rf"(?P<scale>\s*(?:{'|'.join(sorted({*SCALES_EN, *SCALES_FR}, key=len, reverse=True))})\b)?"
+)
 _EMISSION_UNITS = {"tonne": "tCO2e", "kilotonne": "ktCO2e", "megatonne": "MtCO2e", "kg": "kgCO2e",
                    "g": "gCO2e"}  # fmt: skip
 _WORD_FIGURE = re.compile(
@@ -288,8 +292,18 @@ def future_tense(text: str) -> bool:
 _AMOUNTS = frozenset({Measure.energy, Measure.water, Measure.emissions})
 
 
+_WHAT_FILLER = re.compile(
+    r"^\s*(?:of|d['’]|de l['’]|de|du)\s*(?:electricity|energy|power|fresh water|water|CO2\w*|"
+    r"électricité|énergie|eau douce|eau|CO2\w*)\b",
+    re.I,
+)
+
+
 def said_per(text: str, end: int) -> Per | None:
     """What the figure ending at ``end`` is counted per, if the words right after it say."""
+    filler = _WHAT_FILLER.match(text[end : end + 40])
+    if filler is not None:
+        end += filler.end()  # "0.34 Wh of electricity per day"
     after = text[end : end + 60]
     for per, pattern in _PER_PATTERNS:
         if pattern.match(after):
@@ -448,6 +462,18 @@ def extract_figures(text: str, language: str | None = None) -> list[StatedFigure
             )
         )  # fmt: skip
         taken.append((start, end))
+    for match in _MONEY_BEFORE.finditer(text):
+        if not free(match.start(), match.end()) or named(match.start(), match.end()):
+            continue
+        value = scaled(number_value(_renamed(match, "d_"), language), match["scale"])
+        found.append(
+            StatedFigure(
+                value, "USD", match.group(0).strip(), None, match.start(), match.end(),
+                measures=(Measure.cost,), years=figure_years(match.start()),
+                present=is_present(match.start()),
+            )
+        )  # fmt: skip
+        taken.append((match.start(), match.end()))
     for match in _FACTOR_PHRASES.finditer(text):
         if not free(match.start(), match.end()) or named(match.start(), match.end()):
             continue

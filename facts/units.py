@@ -119,6 +119,18 @@ UNIT_ALIASES: dict[str, str] = {
     "cubic metres": "m**3",
     "gallon": "gallon",
     "gallons": "gallon",
+    "us gallon": "gallon",
+    "us gallons": "gallon",
+    "u.s. gallons": "gallon",
+    "gallon américain": "gallon",
+    "gallons américains": "gallon",
+    "tb": "TB",
+    "terabytes": "TB",
+    "téraoctets": "TB",
+    "gigabytes": "GB",
+    "gigaoctets": "GB",
+    "mb": "MB",
+    "megabytes": "MB",
     # greenhouse gases
     "gco2e": "gCO2e",
     "gco2eq": "gCO2e",
@@ -262,6 +274,8 @@ EXACT_UNITS: dict[str, str] = {
     "ML": "ML",
     "Ml": "ML",
     "B": "billion_parameter",  # "671B", "37B active"
+    "To": "TB",  # téraoctet ("to" in lower case is an English word)
+    "Mo": "MB",
 }
 PERCENT_UNITS = frozenset({"percent"})
 RATIO_UNITS = frozenset({"ratio"})

@@ -216,7 +216,7 @@ async def test_pause_resume_stop_and_moderators_only(
         ("start daily: 09:00", "topic or a list of facts"),
         ("start topic: water", "daily time"),
         ("start topic: water; daily: 09:00; tz: Mars/Olympus", "time zone"),
-        ("start topic: water; daily: 25:00", "daily_at"),
+        ("start topic: water; daily: 25:00", "daily: “25:00” is not a time of day"),
         ("start topic: water; daily: 09:00; from: 2026-12-05; to: 2026-12-01", "end date"),
         ("start topic: weather; daily: 09:00", "topic"),
         ("start topic: water; every: often", "number of hours"),

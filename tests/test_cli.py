@@ -124,7 +124,8 @@ def test_unknown_zone_exits_2() -> None:
 
 def test_empty_text_exits_2_in_the_chosen_language() -> None:
     result = run(WATTSON, "cost", "--lang", "fr", stdin="")
-    assert result.returncode == 2 and "pas de texte" in result.stderr
+    assert result.returncode == 2 and "aucun texte à mesurer" in result.stderr
+    assert "/cost" not in result.stderr  # worded for the command line, not the chat
 
 
 def test_text_output_is_the_localized_chat_reply() -> None:

@@ -223,7 +223,7 @@ async def test_compare_and_stats_send_their_charts_as_images(discord_bot: Any) -
     assert files["wattson-compare.png"].startswith(b"\x89PNG\r\n\x1a\n")
     assert compared.data["embeds"][0]["image"]["url"] == "attachment://wattson-compare.png"
     [stats] = await fake.slash("stats", [option("period", "week")])
-    assert "/cost: 1 texts" in stats.text
+    assert "/cost: 1 text," in stats.text
 
 
 async def test_a_slow_answer_is_deferred_then_followed_up(

@@ -138,7 +138,7 @@ async def test_validation_errors_are_localized_and_name_the_field(core: Core) ->
     assert reply.error and "n’est pas un nombre" in reply.text
     args = ADD.replace("topic: water", "topic: weather")
     reply = await core.handle(request(args, moderator=True, locale="fr"))
-    assert "topic doit être l’un de" in reply.text
+    assert "sujet doit être l’un de : entraînement" in reply.text
 
 
 async def test_a_claim_that_is_not_verified_needs_an_explanation(core: Core) -> None:
@@ -167,9 +167,7 @@ async def test_members_propose_and_moderators_review(core: Core) -> None:
     assert (await core.handle(request("test-water-fact"))).error
     listing = await core.handle(request("review", moderator=True))
     assert "#1 test-water-fact" in listing.text
-    assert (
-        "rejection needs a reason" in (await core.handle(request("reject 1", moderator=True))).text
-    )
+    assert "Give a reason" in (await core.handle(request("reject 1", moderator=True))).text
     approved = await core.handle(request("approve 1", moderator=True))
     assert "Approved" in approved.text
     assert not (await core.handle(request("test-water-fact"))).error

@@ -36,3 +36,23 @@ async def open_claims(settings: Settings) -> tuple[Any, Any]:
     store = ClaimStore(database)
     await store.setup()
     return database, store
+
+
+def fail(message: str) -> int:
+    """Print one line for the command line on stderr and return the usage exit status."""
+    print(f"wattson: {message}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def write_output(text: str, output: str | None) -> int:
+    """Write ``text`` to ``output`` (stdout when ``None``); an unwritable file is one line, exit 2."""
+    if not output:
+        sys.stdout.write(text)
+        return 0
+    from pathlib import Path
+
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as error:
+        return fail(f"cannot write {output}: {error.strerror or error}")
+    return 0

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from bot.cli.common import EXIT_USAGE, load, open_claims
+from bot.cli.common import EXIT_USAGE, fail, load, open_claims, write_output
 
 
 async def command_facts(args: argparse.Namespace) -> int:
@@ -20,15 +20,22 @@ async def command_facts(args: argparse.Namespace) -> int:
     try:
         if args.facts_command == "export":
             text = export_claims(await store.all_claims(include_retracted=True), args.format)
-            if args.output:
-                Path(args.output).write_text(text, encoding="utf-8")
-            else:
-                sys.stdout.write(text)
-            return 0
+            return write_output(text, args.output)
         path = Path(args.file)
+        if not path.is_file():
+            what = "is a folder" if path.is_dir() else "does not exist"
+            return fail(f"cannot import {path}: the file {what}")
         try:
             entries = read_claims(path, args.format)
+        except UnicodeDecodeError:
+            return fail(f"cannot import {path}: the file is not UTF-8 text")
+        except OSError as error:
+            return fail(f"cannot import {path}: {error.strerror or error}")
         except ImportFileError as error:
+            if len(error.problems) == 1:
+                return fail(
+                    f"{path} was not imported: {error.problems[0].removeprefix(f'{path}: ')}"
+                )
             print(f"wattson: {path} was not imported:", file=sys.stderr)
             for problem in error.problems:
                 print(f"  {problem}", file=sys.stderr)
@@ -50,19 +57,16 @@ async def command_campaign_plan(args: argparse.Namespace) -> int:
     from bot.i18n import use_language
     from bot.rotation import plan
     from facts.models import Topic
+    from facts.vocabulary import read_topic
 
     settings = load(args)
     try:
-        topic = Topic(args.topic.casefold())
+        topic = Topic(read_topic(args.topic))  # English or French: water, eau, réseau…
     except ValueError:
-        print(
-            f"wattson: unknown topic {args.topic!r}; one of: {', '.join(t.value for t in Topic)}",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
+        topics = ", ".join(t.value for t in Topic)
+        return fail(f"unknown topic {args.topic!r}; one of: {topics} (or their French names)")
     if not 1 <= args.days <= 366:
-        print("wattson: --days takes 1 to 366", file=sys.stderr)
-        return EXIT_USAGE
+        return fail("--days takes 1 to 366")
     database, store = await open_claims(settings)
     try:
         claims = await store.all_claims()
@@ -101,7 +105,6 @@ async def command_stats_export(args: argparse.Namespace) -> int:
     """``wattson stats export``: every daily count, per chat, as CSV or JSON."""
     import csv
     import io
-    from pathlib import Path
 
     from bot.database import Database
     from bot.usage import METRICS, UsageRecorder
@@ -112,9 +115,10 @@ async def command_stats_export(args: argparse.Namespace) -> int:
         await usage.setup()
         entries = await usage.days()
     rows = [
-        {"day": e.day.isoformat(), "platform": e.platform, "chat_id": e.chat_id, **e.values}
+        {"day": e.day.isoformat(), "platform": e.platform, "chat_id": e.chat_id,
+         **{metric: count_or_amount(metric, value) for metric, value in e.values.items()}}
         for e in entries
-    ]
+    ]  # fmt: skip
     if args.format == "json":
         text = json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
     else:
@@ -123,8 +127,9 @@ async def command_stats_export(args: argparse.Namespace) -> int:
         writer.writeheader()
         writer.writerows(rows)
         text = buffer.getvalue()
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
-    return 0
+    return write_output(text, args.output)
+
+
+def count_or_amount(metric: str, value: float) -> int | float:
+    """Counts are integers (``13``, not ``13.0``); estimated energy keeps its decimals."""
+    return value if metric.startswith("energy_") else round(value)

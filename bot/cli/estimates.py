@@ -7,7 +7,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from bot.cli.common import EXIT_USAGE, load, open_claims, read_text
+from bot.cli.common import EXIT_USAGE, fail, load, open_claims, read_text
 from bot.errors import UserInputError
 
 if TYPE_CHECKING:
@@ -18,7 +18,7 @@ def command_cost(args: argparse.Namespace) -> int:
     """``wattson cost``: one estimate, as JSON or as the localized /cost reply."""
     from bot.catalog import default_catalog
     from bot.energy import Estimator, check_zone
-    from bot.errors import EmptyTextError, TextTooLongError
+    from bot.errors import TextTooLongError
     from bot.estimate import estimate_text
     from bot.i18n import use_language
 
@@ -28,7 +28,7 @@ def command_cost(args: argparse.Namespace) -> int:
         try:
             text = read_text(args.text)
             if not text.strip():
-                raise EmptyTextError("cost")
+                return fail(no_text_message("cost"))
             if len(text) > settings.limits.max_input_chars:
                 raise TextTooLongError(len(text), settings.limits.max_input_chars)
             model = default_catalog().resolve(args.model or settings.cost.default_model)
@@ -45,6 +45,15 @@ def command_cost(args: argparse.Namespace) -> int:
 
             print(render_estimate(estimate).text)
     return 0
+
+
+def no_text_message(command: str) -> str:
+    """The empty-text error, worded for the command line (not the chat's "after /cost")."""
+    from bot.i18n import _
+
+    return _(
+        "no text to measure: give it as arguments (wattson {command} TEXT) or on standard input"
+    ).format(command=command)
 
 
 def estimate_json(estimate: Any) -> dict[str, Any]:
@@ -102,10 +111,7 @@ async def command_check(args: argparse.Namespace) -> int:
     text = read_text(args.text)
     with use_language(language):
         if not text.strip():
-            from bot.errors import EmptyTextError
-
-            print(f"wattson: {EmptyTextError('check').localized()}", file=sys.stderr)
-            return EXIT_USAGE
+            return fail(no_text_message("check"))
         database, store = await open_claims(settings)
         try:
             result = await check_statement(store, text, args.lang)

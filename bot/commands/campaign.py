@@ -17,18 +17,21 @@ from bot.campaigns import Campaign, CampaignScheduler, CampaignSpec, CampaignSto
 from bot.commands.claims import claim_links, claim_text
 from bot.commands.text import first_word
 from bot.dispatch import Command, Context, Services
-from bot.errors import PermissionDeniedError, UserInputError
-from bot.i18n import N_, _, ngettext, use_language
+from bot.errors import MissingArgumentError, PermissionDeniedError, UserInputError
+from bot.i18n import N_, NP_, _, ngettext, pgettext, use_language
 from bot.messages import Reply
-from facts.fields import ClaimValidationError, FieldSyntaxError, parse_fields
-from facts.models import Claim, describe_validation_error
+from facts.fields import ClaimValidationError, describe_problem_paths, field_label, parse_fields
+from facts.models import Claim
+from facts.vocabulary import fold, read_topic, topic_label
 
 log = logging.getLogger(__name__)
 ALIASES = {
     "topic": "topic", "sujet": "topic", "theme": "topic", "thème": "topic",
     "facts": "facts", "faits": "facts", "ids": "facts",
     "daily": "daily", "quotidien": "daily", "chaque_jour": "daily", "at": "daily", "à": "daily",
+    "tous_les_jours": "daily", "every_day": "daily", "quotidienne": "daily",
     "every": "every", "toutes": "every", "hours": "every", "heures": "every",
+    "chaque": "every", "toutes_les": "every", "every_hours": "every", "toutes_les_heures": "every",
     "tz": "tz", "timezone": "tz", "fuseau": "tz",
     "from": "from", "start": "from", "du": "from", "début": "from", "debut": "from",
     "to": "to", "end": "to", "au": "to", "fin": "to",
@@ -36,11 +39,59 @@ ALIASES = {
     "channel": "channel", "salon": "channel", "chat": "channel",
 }  # fmt: skip
 HOURS = re.compile(r"^\s*(\d{1,3})\s*(?:h|hours?|heures?)?\s*$", re.IGNORECASE)
+DAY_WORDS = frozenset({"day", "jour", "1-day", "1-jour", "24-h", "24h"})
+TIME_OF_DAY = re.compile(r"^\s*(\d{1,2})\s*(?:[:hH]\s*(\d{2})?)?\s*$")
+INCLUDE_DISPUTED = ("disput", "contest", "obsolet", "outdated", "false", "faux", "tous", "all")
+STATE_LABELS = {
+    "active": NP_("campaign state", "active"),
+    "paused": NP_("campaign state", "paused"),
+    "stopped": NP_("campaign state", "stopped"),
+    "finished": NP_("campaign state", "finished"),
+}
+WHICH_CAMPAIGN = N_("Which campaign? Give its number (/campaign list shows them).")
+START_USAGE = N_("/campaign start (then one “key: value” per line: topic or facts, daily or every)")
+START_EXAMPLE = N_("/campaign start topic: water; daily: 09:00; tz: Europe/Paris")
+CHANGE_USAGES = {  # state → (usage, example)
+    "paused": (N_("/campaign pause N"), N_("/campaign pause 1")),
+    "active": (N_("/campaign resume N"), N_("/campaign resume 1")),
+    "stopped": (N_("/campaign stop N"), N_("/campaign stop 1")),
+}
+
+
+def state_label(state: str) -> str:
+    """A campaign's state in the reader's language."""
+    return pgettext("campaign state", STATE_LABELS[state])
 
 
 class CampaignNotFoundError(UserInputError):
+    def __init__(self, number: str) -> None:
+        super().__init__(f"no campaign {number}")
+        self.number = number
+
     def localized(self) -> str:
-        return _("No campaign with that number in this chat; /campaign list shows them.")
+        return _("No campaign #{number} in this chat; /campaign list shows them.").format(
+            number=self.number
+        )
+
+
+class CampaignOverError(UserInputError):
+    """A stopped or finished campaign cannot change state again."""
+
+    def __init__(self, number: int, state: str) -> None:
+        super().__init__(f"campaign {number} is {state}")
+        self.number = number
+        self.state = state
+
+    def localized(self) -> str:
+        if self.state == "finished":
+            text = _("Campaign #{number} is finished: its last day has passed.")
+        else:
+            text = _("Campaign #{number} is stopped; stopped campaigns cannot be resumed.")
+        return (
+            text.format(number=self.number)
+            + " "
+            + _("Start a new one: /campaign start topic: water; daily: 09:00")
+        )
 
 
 def store_of(context: Context) -> CampaignStore:
@@ -51,48 +102,89 @@ def store_of(context: Context) -> CampaignStore:
 
 
 def spec_from(fields: dict[str, str], context: Context) -> CampaignSpec:
-    """The campaign a moderator typed, validated (errors name the field)."""
+    """The campaign a moderator typed, validated; every problem names the field as typed."""
     data: dict[str, object] = {"language": context.language}
-    if "topic" in fields:
-        data["topic"] = fields["topic"]
+    problems: list[str] = []
+    unread: set[str] = set()
+    if fields.get("topic"):
+        data["topic"] = read_topic(fields["topic"])
     if "facts" in fields:
         data["fact_ids"] = [i.strip() for i in re.split(r"[,\s]+", fields["facts"]) if i.strip()]
-    if "daily" in fields:
-        data["daily_at"] = fields["daily"].replace("h", ":").rstrip(":") or None
-    if "every" in fields:
-        match = HOURS.match(fields["every"])
-        if match is None:
-            raise FieldSyntaxError(_("“every” takes a number of hours"))
-        data["every_hours"] = int(match.group(1))
+    if fields.get("daily"):
+        data["daily_at"] = time_of_day(fields["daily"])
+        if data["daily_at"] is None:
+            problems.append(
+                _("{field}: “{text}” is not a time of day; write it like 09:00 or 9h").format(
+                    field=field_label("daily_at"), text=fields["daily"][:20]
+                )
+            )
+            unread.add("daily_at")
+    if fields.get("every"):
+        data["every_hours"] = hours(fields["every"])
+        if data["every_hours"] is None:
+            problems.append(
+                _("{field}: “{text}” is not a number of hours; write it like 12 or 12 h").format(
+                    field=field_label("every_hours"), text=fields["every"][:20]
+                )
+            )
+            unread.add("every_hours")
     data["timezone"] = fields.get("tz") or "UTC"
     data["start"] = fields.get("from") or context.services.clock().date().isoformat()
     if fields.get("to"):
         data["end"] = fields["to"]
-    data["include_disputed"] = "disput" in fields.get("include", "") or "contest" in fields.get(
-        "include", ""
-    )
+    include = fold(fields.get("include", ""))
+    data["include_disputed"] = any(word in include for word in INCLUDE_DISPUTED)
     try:
-        return CampaignSpec.model_validate(data)
+        spec = CampaignSpec.model_validate(data)
     except ValidationError as error:
-        raise ClaimValidationError(describe_validation_error(error)) from None
+        for path, line in describe_problem_paths(error):
+            if not unread or (path not in unread and path):  # "give a daily time" is said
+                problems.append(line)
+    if problems:
+        raise ClaimValidationError(problems, "campaign")
+    return spec
+
+
+def time_of_day(text: str) -> str | None:
+    """``09:00``, ``9h``, ``9 h 30`` → ``HH:MM``; ``None`` if it is no time of day."""
+    match = TIME_OF_DAY.match(text)
+    if match is None or int(match.group(1)) > 23 or int(match.group(2) or 0) > 59:
+        return None
+    return f"{int(match.group(1)):02d}:{match.group(2) or '00'}"
+
+
+def hours(text: str) -> int | None:
+    """``12``, ``12 h``, ``12 heures``, ``day``/``jour`` (24) → hours between posts, else ``None``."""
+    if fold(text) in DAY_WORDS:
+        return 24
+    match = HOURS.match(text)
+    return int(match.group(1)) if match else None
 
 
 def summary(campaign: Campaign) -> str:
     info = describe(campaign)
-    what = info["topic"] or ", ".join(campaign.spec.fact_ids)
+    topic = campaign.spec.topic
+    what = topic_label(topic) if topic is not None else ", ".join(campaign.spec.fact_ids)
     when = (
         _("daily at {time} ({zone})").format(time=info["daily_at"], zone=info["timezone"])
         if info["daily_at"]
         else _("every {hours} h").format(hours=info["every_hours"])
     )
     until = info["end"] or "…"
-    return f"#{campaign.id} [{campaign.state}] {what} — {when} — {info['start']} → {until}"
+    state = state_label(campaign.state)
+    return f"#{campaign.id} [{state}] {what} — {when} — {info['start']} → {until}"
 
 
 async def start(context: Context, args: str) -> Reply:
     if not context.is_moderator:
-        raise PermissionDeniedError("start campaigns")
-    fields = parse_fields(args, ALIASES)
+        raise PermissionDeniedError("start campaigns", N_("Ask a moderator of this chat."))
+    fields = parse_fields(args, ALIASES, thing="campaign")
+    if not fields:
+        raise MissingArgumentError(
+            N_("What should the campaign post, and when? Write its fields."),
+            START_USAGE,
+            START_EXAMPLE,
+        )
     spec = spec_from(fields, context)
     chat = context.request.chat
     chat_id = fields.get("channel") or chat.id
@@ -119,15 +211,24 @@ async def listing(context: Context, args: str) -> Reply:
 
 async def change(context: Context, args: str, state: str) -> Reply:
     if not context.is_moderator:
-        raise PermissionDeniedError("change campaigns")
-    number, _rest = first_word(args)
+        raise PermissionDeniedError("change campaigns", N_("Ask a moderator of this chat."))
+    word, _rest = first_word(args)
+    number = word.lstrip("#")
+    if not number.isdigit():
+        raise MissingArgumentError(WHICH_CAMPAIGN, *CHANGE_USAGES[state])
     store = store_of(context)
-    campaign = await store.get(int(number.lstrip("#"))) if number.lstrip("#").isdigit() else None
+    campaign = await store.get(int(number))
     chat = context.request.chat
     if campaign is None or (campaign.platform, campaign.chat_id) != (chat.platform, chat.id):
         raise CampaignNotFoundError(number)
     if campaign.state in ("stopped", "finished"):
-        raise CampaignNotFoundError(number)
+        raise CampaignOverError(campaign.id, campaign.state)
+    if campaign.state == state:
+        return Reply(
+            text=_("Campaign #{id} is already {state}.").format(
+                id=campaign.id, state=state_label(state)
+            )
+        )
     await store.set_state(campaign.id, state, context.services.clock())  # type: ignore[arg-type]
     labels = {"paused": _("paused"), "active": _("resumed"), "stopped": _("stopped")}
     return Reply(text=_("Campaign #{id} {state}.").format(id=campaign.id, state=labels[state]))
@@ -158,6 +259,7 @@ COMMAND = Command(
     handler=campaign,
     summary=N_("scheduled sourced facts in this chat"),
     usage=N_("/campaign list · start topic: water; daily: 09:00 · pause|resume|stop N"),
+    field_subcommands=frozenset(word for word, handler in SUBCOMMANDS.items() if handler is start),
 )
 
 

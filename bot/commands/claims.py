@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from bot.formatting import number_format
+from bot.amounts import amount_text
 from bot.i18n import N_, _, current_language
 from facts.models import Claim, ClaimSource, Figure, Per, Status
+from facts.vocabulary import topic_label
 
 STATUS_LABELS = {
     Status.verified: N_("verified"),
@@ -28,16 +29,12 @@ def status_label(status: Status) -> str:
 
 
 def figure_text(figure: Figure) -> str:
-    """``0.25–0.41 Wh per request``, numbers as the reader writes them."""
-    fmt = number_format()
+    """``0.25–0.41 Wh per request``, ``9.3 trillion L per year``, in the reader's words."""
     low, high = figure.bounds
-    digits = 4
-    if low == high:
-        number = fmt.decimal(figure.value, digits)
-    else:
-        number = f"{fmt.decimal(low, digits)}–{fmt.decimal(high, digits)}"
     per = _(PER_LABELS[figure.per]) if PER_LABELS[figure.per] else ""
-    return " ".join(part for part in (number, figure.unit, per) if part)
+    return " ".join(
+        part for part in (amount_text(figure.value, figure.unit, low, high), per) if part
+    )
 
 
 def source_text(source: ClaimSource) -> str:
@@ -87,7 +84,7 @@ def claim_text(claim: Claim, with_all_sources: bool = False) -> str:
                 count=len(claim.sources) - len(sources), id=claim.id
             )
         )
-    lines.append(f"id: {claim.id} · {claim.topic.value}")
+    lines.append(f"id: {claim.id} · {topic_label(claim.topic)}")
     return "\n".join(lines)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 from bot.catalog import ModelCatalog, ModelInfo
 from bot.charts import energy_by_model
@@ -27,6 +28,7 @@ from bot.render import (
 
 COMPARE_WORDS = frozenset({"compare", "comparer", "compare:"})
 MODEL_LIKE_CUTOFF = 0.8  # difflib ratio: "gpt-9" vs "gpt-4" is 0.8
+PROVIDER = re.compile(r"^[A-Za-z][\w.-]*$")  # ``openai``, ``huggingface_hub``; not ``10`` in 10:30
 LENGTH_FACTOR = 10  # how much longer the text in the "length" line of /cost compare is
 
 
@@ -50,9 +52,10 @@ def split_model(context: Context, args: str) -> tuple[ModelInfo, str]:
 
 
 def looks_like_model_name(word: str, catalog: ModelCatalog) -> bool:
-    """``provider:name`` of a known provider, or a word with a digit close to a model name."""
+    """``provider:name`` (any provider: ``unknown:model`` is a mistake, not text), or a
+    word with a digit close to a model name."""
     provider, colon, name = word.partition(":")
-    if colon and name and provider.casefold() in catalog.providers:
+    if colon and name and not name.startswith("//") and PROVIDER.match(provider):
         return True
     return any(char.isdigit() for char in word) and bool(
         catalog.suggest(word, cutoff=MODEL_LIKE_CUTOFF)

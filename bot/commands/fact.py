@@ -12,24 +12,17 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from pydantic import ValidationError
-
 from bot.commands.claims import claim_line, claim_links, claim_text, status_label
 from bot.commands.text import first_word
 from bot.dispatch import Command, Context
-from bot.errors import PermissionDeniedError, UserInputError
+from bot.errors import MissingArgumentError, PermissionDeniedError, UserInputError
 from bot.i18n import N_, _, ngettext
 from bot.messages import Reply
-from facts.fields import (
-    ClaimValidationError,
-    FieldSyntaxError,
-    build_content,
-    parse_fields,
-    require_source,
-)
-from facts.models import ClaimContent, Status, Topic, describe_validation_error
+from facts.fields import Thing, parse_fields, read_claim
+from facts.models import Status, Topic
 from facts.search import search_claims
 from facts.store import ClaimExistsError, ClaimNotFoundError, ClaimStore, ProposalNotFoundError
+from facts.vocabulary import read_topic, topic_label
 
 SubHandler = Callable[[Context, str], Awaitable[Reply]]
 
@@ -57,8 +50,38 @@ class ClaimConflictError(UserInputError):
 
 
 class UnknownProposalError(UserInputError):
+    def __init__(self, number: str) -> None:
+        super().__init__(f"no pending proposal {number}")
+        self.number = number
+
     def localized(self) -> str:
-        return _("No pending proposal with that number; /fact review lists them.")
+        return _("No pending proposal #{number}; /fact review lists them.").format(
+            number=self.number
+        )
+
+
+ADD_EXAMPLE = N_(
+    "/fact add id: my-new-claim; topic: water; en: …; fr: …; value: 0.26; unit: mL; "
+    "per: request; url: https://…; publisher: …; date: 2025-08-21"
+)
+PROPOSE_EXAMPLE = N_(
+    "/fact propose topic: water; en: …; fr: …; value: 0.26; unit: mL; per: request; "
+    "url: https://…; publisher: …; date: 2025-08-21"
+)
+WHICH_CLAIM = N_("Which claim? Give its id.")
+WHICH_PROPOSAL = N_("Which proposal? Give its number (/fact review lists them).")
+PROPOSE_INSTEAD = N_(
+    "To suggest a claim, send /fact propose with the same fields: a moderator reviews it."
+)
+ASK_A_MODERATOR = N_("Ask a moderator of this chat.")
+
+
+def required_id(args: str, usage: str, example: str) -> tuple[str, str]:
+    """The claim id that starts ``args``, and the rest; a missing id says how to write it."""
+    claim_id, rest = first_word(args)
+    if not claim_id:
+        raise MissingArgumentError(WHICH_CLAIM, usage, example)
+    return claim_id, rest
 
 
 def store_of(context: Context) -> ClaimStore:
@@ -68,16 +91,23 @@ def store_of(context: Context) -> ClaimStore:
     return store
 
 
-def require_moderator(context: Context, action: str) -> None:
+def require_moderator(context: Context, action: str, suggestion: str = ASK_A_MODERATOR) -> None:
     if not context.is_moderator:
-        raise PermissionDeniedError(action)
+        raise PermissionDeniedError(action, suggestion)
 
 
-def validated(data: dict[str, object]) -> ClaimContent:
-    try:
-        return ClaimContent.model_validate(data)
-    except ValidationError as error:
-        raise ClaimValidationError(describe_validation_error(error)) from None
+def required_fields(args: str, thing: Thing, usage: str) -> dict[str, str]:
+    """The ``key: value`` fields of a claim or proposal; none at all says how to write them."""
+    fields = parse_fields(args, thing=thing)
+    if not fields:
+        question = (
+            N_("What does the proposal say? Write its fields, one “key: value” per line.")
+            if thing == "proposal"
+            else N_("What does the claim say? Write its fields, one “key: value” per line.")
+        )
+        example = PROPOSE_EXAMPLE if thing == "proposal" else ADD_EXAMPLE
+        raise MissingArgumentError(question, usage, example)
+    return fields
 
 
 async def random_fact(context: Context, args: str) -> Reply:
@@ -99,7 +129,9 @@ async def show(context: Context, claim_id: str) -> Reply:
 
 
 async def sources(context: Context, args: str) -> Reply:
-    claim_id, _rest = first_word(args)
+    claim_id, _rest = required_id(
+        args, N_("/fact sources ID"), N_("/fact sources gemini-water-per-prompt")
+    )
     claim = await store_of(context).get(claim_id)
     if claim is None:
         raise UnknownClaimError(claim_id)
@@ -109,23 +141,25 @@ async def sources(context: Context, args: str) -> Reply:
 
 
 async def topic(context: Context, args: str) -> Reply:
-    name, _rest = first_word(args)
-    aliases = {"data": "data-centres", "datacentres": "data-centres", "eau": "water",
-               "entrainement": "training", "entraînement": "training", "inférence": "inference",
-               "modèles": "models", "modeles": "models", "matériaux": "materials",
-               "materiaux": "materials", "réseau": "grid", "reseau": "grid",
-               "équivalents": "equivalents", "economie": "economics", "économie": "economics"}  # fmt: skip
+    name = args.strip()
     try:
-        chosen = Topic(aliases.get(name.casefold(), name.casefold()))
+        chosen = Topic(read_topic(name))
     except ValueError:
+        topics = ", ".join(topic_label(t) for t in Topic)
+        if not name:
+            return Reply(
+                text=_("Topics: {topics}. Example: /fact topic water").format(topics=topics)
+            )
         return Reply(
-            text=_("Topics: {topics}.").format(topics=", ".join(t.value for t in Topic)),
-            error=bool(name),
+            text=_("Unknown topic “{name}”. Topics: {topics}.").format(
+                name=name[:40], topics=topics
+            ),
+            error=True,
         )
     claims = await store_of(context).by_topic(chosen)
     lines = [
         ngettext("{count} claim on {topic}:", "{count} claims on {topic}:", len(claims)).format(
-            count=len(claims), topic=chosen.value
+            count=len(claims), topic=topic_label(chosen)
         )
     ]
     lines += [claim_line(claim) for claim in claims]
@@ -134,6 +168,12 @@ async def topic(context: Context, args: str) -> Reply:
 
 
 async def search(context: Context, args: str) -> Reply:
+    if not args.strip():
+        raise MissingArgumentError(
+            N_("Which words? Give a few, in French or English."),
+            N_("/fact search WORDS"),
+            N_("/fact search water Gemini"),
+        )
     limit = context.settings.facts.search_results
     hits = await search_claims(store_of(context), args, limit=limit)
     if not hits:
@@ -145,7 +185,9 @@ async def search(context: Context, args: str) -> Reply:
 
 
 async def history(context: Context, args: str) -> Reply:
-    claim_id, _rest = first_word(args)
+    claim_id, _rest = required_id(
+        args, N_("/fact history ID"), N_("/fact history gemini-water-per-prompt")
+    )
     entries = await store_of(context).history(claim_id)
     if not entries:
         raise UnknownClaimError(claim_id)
@@ -159,10 +201,9 @@ async def history(context: Context, args: str) -> Reply:
 
 
 async def add(context: Context, args: str) -> Reply:
-    require_moderator(context, "add claims")
-    fields = parse_fields(args)
-    require_source(fields)
-    content = validated(build_content(fields, context.language))
+    require_moderator(context, "add claims", PROPOSE_INSTEAD)
+    fields = required_fields(args, "claim", N_("/fact add (then one “key: value” per line)"))
+    content = read_claim(fields, context.language)
     try:
         claim = await store_of(context).add(content, context.actor)
     except ClaimExistsError:
@@ -171,24 +212,32 @@ async def add(context: Context, args: str) -> Reply:
 
 
 async def edit(context: Context, args: str) -> Reply:
-    require_moderator(context, "edit claims")
-    claim_id, rest = first_word(args)
+    require_moderator(context, "edit claims", PROPOSE_INSTEAD)
+    usage = N_("/fact edit ID (then one “key: value” per line: the fields to change)")
+    example = N_("/fact edit gemini-water-per-prompt value: 0.26")
+    claim_id, rest = required_id(args, usage, example)
     store = store_of(context)
     current = await store.get(claim_id)
     if current is None:
         raise UnknownClaimError(claim_id)
     fields = parse_fields(rest)
     if not fields:
-        raise FieldSyntaxError(_("nothing to change"))
+        raise MissingArgumentError(
+            N_("What should change? Write the fields to change, one “key: value” per line."),
+            usage,
+            example,
+        )
     fields.pop("id", None)
-    content = validated(build_content(fields, context.language, base=current.content()))
+    content = read_claim(fields, context.language, base=current.content())
     claim = await store.replace(content, context.actor)
     return Reply(text=_("Changed {id}.").format(id=claim.id) + "\n" + claim_text(claim), data=claim)
 
 
 async def retract(context: Context, args: str) -> Reply:
     require_moderator(context, "retract claims")
-    claim_id, reason = first_word(args)
+    claim_id, reason = required_id(
+        args, N_("/fact retract ID [reason]"), N_("/fact retract gemini-water-per-prompt")
+    )
     try:
         claim = await store_of(context).retract(claim_id, context.actor, reason or None)
     except ClaimNotFoundError:
@@ -202,9 +251,8 @@ async def retract(context: Context, args: str) -> Reply:
 
 
 async def propose(context: Context, args: str) -> Reply:
-    fields = parse_fields(args)
-    require_source(fields)
-    content = validated(build_content(fields, context.language))
+    fields = required_fields(args, "proposal", N_("/fact propose (then one “key: value” per line)"))
+    content = read_claim(fields, context.language, thing="proposal")
     number = await store_of(context).propose(content, context.actor)
     return Reply(
         text=_("Thank you: proposal #{number} ({id}) awaits a moderator’s review.").format(
@@ -231,18 +279,25 @@ async def review(context: Context, args: str) -> Reply:
 async def decide(context: Context, args: str, approve: bool) -> Reply:
     require_moderator(context, "review proposals")
     number_text, reason = first_word(args)
-    if not number_text.lstrip("#").isdigit():
-        raise UnknownProposalError("not a proposal number")
+    number = number_text.lstrip("#")
+    usage = N_("/fact approve N") if approve else N_("/fact reject N REASON")
+    example = (
+        N_("/fact approve 1") if approve else N_("/fact reject 1 the source gives another figure")
+    )
+    if not number.isdigit():
+        raise MissingArgumentError(WHICH_PROPOSAL, usage, example)
     if not approve and not reason.strip():
-        raise FieldSyntaxError(_("a rejection needs a reason"))
-    try:
-        claim = await store_of(context).review(
-            int(number_text.lstrip("#")), context.actor, approve, reason or None
+        raise MissingArgumentError(
+            N_("Why is it rejected? Give a reason after the number: its author reads it."),
+            usage,
+            example,
         )
+    try:
+        claim = await store_of(context).review(int(number), context.actor, approve, reason or None)
     except ProposalNotFoundError:
-        raise UnknownProposalError(number_text) from None
+        raise UnknownProposalError(number) from None
     if claim is None:
-        return Reply(text=_("Proposal #{number} rejected.").format(number=number_text.lstrip("#")))
+        return Reply(text=_("Proposal #{number} rejected.").format(number=number))
     return Reply(text=_("Approved: {id} is in the base.").format(id=claim.id), data=claim)
 
 
@@ -286,4 +341,7 @@ COMMAND = Command(
     handler=fact,
     summary=N_("a sourced fact; /fact ID, topic, search, sources, history, propose"),
     usage=N_("/fact · /fact ID · /fact topic water · /fact search WORDS"),
+    field_subcommands=frozenset(
+        word for word, handler in SUBCOMMANDS.items() if handler in (add, edit, propose)
+    ),
 )

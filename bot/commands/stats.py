@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, date, timedelta
 
 from bot.charts import usage_over_time
 from bot.commands.text import first_word
 from bot.dispatch import Command, Context
+from bot.energy import Range
 from bot.errors import UserInputError
 from bot.formatting import number_format
-from bot.i18n import N_, _
+from bot.i18n import N_, _, ngettext
 from bot.messages import Attachment, Reply
-from bot.usage import totals
+from bot.render import quantity
+from bot.usage import METRICS, DayUsage, totals
 
 PERIODS = {"today": 1, "aujourdhui": 1, "aujourd'hui": 1, "week": 7, "semaine": 7,
            "month": 30, "mois": 30, "year": 365, "an": 365, "année": 365}  # fmt: skip
@@ -39,6 +42,18 @@ def period_days(word: str) -> int | None:
     raise UnknownPeriodError(word)
 
 
+def daily_series(
+    entries: list[DayUsage], first: date, last: date
+) -> list[tuple[date, dict[str, float]]]:
+    """One (day, counts) per day from ``first`` to ``last``, zero on days without use."""
+    by_day = {entry.day: entry.values for entry in entries}
+    empty = dict.fromkeys(METRICS, 0.0)
+    return [
+        (first + timedelta(days=n), by_day.get(first + timedelta(days=n), empty))
+        for n in range((last - first).days + 1)
+    ]
+
+
 async def stats(context: Context) -> Reply:
     """Totals for this chat over a period, with a chart of use per day."""
     usage = context.services.usage
@@ -51,18 +66,24 @@ async def stats(context: Context) -> Reply:
     entries = await usage.days(since, chat.platform, chat.id)
     fmt = number_format()
     total = totals(entries)
-    period = (
-        _("since the start")
-        if days is None
-        else _("over the last {days} days").format(days=fmt.integer(days))
-    )
+    if days is None:
+        period = _("since the start")
+    else:
+        period = ngettext("over the last day", "over the last {days} days", days).format(
+            days=fmt.integer(days)
+        )
+    requests, tokens = int(total["cost_requests"]), int(total["tokens"])
+    energy = Range(total["energy_wh_low"], total["energy_wh_high"])
     lines = [
         _("Wattson in this chat, {period}:").format(period=period),
-        _("/cost: {count} texts, {tokens} tokens, {low}–{high} Wh estimated").format(
-            count=fmt.integer(int(total["cost_requests"])),
-            tokens=fmt.integer(int(total["tokens"])),
-            low=fmt.significant(total["energy_wh_low"]),
-            high=fmt.significant(total["energy_wh_high"]),
+        _("/cost: {texts}, {tokens}, {energy} estimated").format(
+            texts=ngettext("{count} text", "{count} texts", requests).format(
+                count=fmt.integer(requests)
+            ),
+            tokens=ngettext("{count} token", "{count} tokens", tokens).format(
+                count=fmt.integer(tokens)
+            ),
+            energy=quantity("energy_wh", energy, fmt),
         ),
         _("Facts shown: {count}; campaign posts: {posts}").format(
             count=fmt.integer(int(total["facts_shown"])),
@@ -79,14 +100,16 @@ async def stats(context: Context) -> Reply:
         _("No message text is stored: only these counts, per day."),
     ]
     attachments: tuple[Attachment, ...] = ()
-    if len(entries) >= 2:
+    if entries:
+        today = context.services.clock().astimezone(UTC).date()
+        series = daily_series(entries, since or entries[0].day, max(today, entries[-1].day))
         chart = await asyncio.to_thread(
             usage_over_time,
-            [entry.day for entry in entries],
+            [day for day, _values in series],
             {
-                _("/cost requests"): [entry.values["cost_requests"] for entry in entries],
-                _("facts shown"): [entry.values["facts_shown"] for entry in entries],
-                _("checks"): [entry.values["checks"] for entry in entries],
+                _("/cost requests"): [values["cost_requests"] for _day, values in series],
+                _("facts shown"): [values["facts_shown"] for _day, values in series],
+                _("checks"): [values["checks"] for _day, values in series],
             },
         )
         attachments = (
