@@ -23,7 +23,7 @@ wrong figure never makes the statement consistent.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from facts.matching import Mismatch, StatementContext, mismatch, per_factor, specificity
@@ -91,7 +91,8 @@ class Comparison:
         stated = self.stated_in_claim_unit
         if sourced == 0 or stated == 0 or not math.isfinite(stated):
             return None
-        return stated / sourced
+        ratio = stated / sourced
+        return ratio if math.isfinite(ratio) else None
 
     @property
     def distance(self) -> float:
@@ -119,6 +120,7 @@ class FigureCheck:
     comparisons: tuple[Comparison, ...] = ()
     why_not: Mismatch | str | None = None  # when nothing was comparable: the closest reason
     derived_from: Claim | None = None  # the claim a derived figure's unit amount comes from
+    misread: Comparison | None = None  # the same value, counted per something else ("500 mL")
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +181,9 @@ def _stated_range(
     return converted_low, converted_high, unit
 
 
-async def _unit_amount(store: ClaimStore, figure: StatedFigure) -> tuple[Claim | None, Quantity | None]:
+async def _unit_amount(
+    store: ClaimStore, figure: StatedFigure
+) -> tuple[Claim | None, Quantity | None]:
     """For a derived figure, the claim and quantity its unit amount comes from."""
     if figure.derivation not in DERIVATION_CLAIMS:
         return None, None
@@ -231,11 +235,14 @@ async def _check_figure(
     unit = per_unit.unit if per_unit is not None else figure.unit
     comparisons: list[Comparison] = []
     reasons: list[Mismatch] = []
+    misread: Comparison | None = None
     for claim in claims:
         if derived_from is not None and claim.id == derived_from.id:
             continue  # "10 Google searches" is not checked against the Google search itself
         for index, quantity in enumerate(claim.quantities):
             reason = mismatch(figure, quantity, claim, context, unit)
+            if reason is Mismatch.per and misread is None:
+                misread = _misread(claim, index, figure, per_unit)
             if reason is not None:
                 reasons.append(reason)
                 continue
@@ -254,7 +261,28 @@ async def _check_figure(
         return FigureCheck(
             figure, Verdict.unknown, why_not=_closest_reason(reasons), derived_from=derived_from
         )
-    return await _judge(store, figure, comparisons, context, derived_from, per_unit)
+    check = await _judge(store, figure, comparisons, context, derived_from, per_unit)
+    if check.verdict is Verdict.inconsistent and misread is not None:
+        return replace(check, misread=misread)
+    return check
+
+
+def _misread(
+    claim: Claim, index: int, figure: StatedFigure, per_unit: Quantity | None
+) -> Comparison | None:
+    """The figure against a quantity of the same value counted per something else, if it agrees.
+
+    "500 mL of water per question" repeats a figure published for every 20 to
+    50 questions: worth saying, though it is no verdict.
+    """
+    quantity = claim.quantities[index]
+    converted = _stated_range(figure, quantity, per_unit)
+    if converted is None or not quantity.checkable:
+        return None
+    low, high, _unit = converted
+    if not _agrees(low, high, quantity):
+        return None
+    return Comparison(claim, index, figure, low, high, True)
 
 
 def _closest_reason(reasons: list[Mismatch]) -> Mismatch | None:
@@ -286,8 +314,7 @@ async def _judge(
     if agreeing_current:
         best = agreeing_current[0]
         repeats_bad_figure = (
-            agreeing_other is not None
-            and agreeing_other.distance + CLOSER_MARGIN < best.distance
+            agreeing_other is not None and agreeing_other.distance + CLOSER_MARGIN < best.distance
         )
         if not repeats_bad_figure:
             return FigureCheck(figure, Verdict.consistent, best, agreeing_other, **common)  # type: ignore[arg-type]

@@ -17,7 +17,8 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from facts.models import Claim, ClaimContent, Status, describe_validation_error
+from facts.fields import describe_problems
+from facts.models import Claim, ClaimContent, Status
 
 Format = Literal["toml", "json", "claimreview"]
 FORMATS: tuple[Format, ...] = ("toml", "json", "claimreview")
@@ -36,10 +37,18 @@ class ImportFileError(ValueError):
         self.problems = problems
 
 
-def _claim_record(claim: Claim) -> dict[str, Any]:
+def _claim_record(claim: Claim, with_figure: bool = True) -> dict[str, Any]:
+    """A claim as a record; ``figure`` repeats its main quantity for readers of the older format."""
     record = claim.model_dump(mode="json")
     if not record["retracted"]:
         record.pop("retracted")
+    if with_figure:
+        figure = claim.figure.figure().model_dump(mode="json")
+        record = {
+            **{k: v for k, v in record.items() if k != "quantities"},
+            "figure": figure,
+            "quantities": record["quantities"],
+        }
     return record
 
 
@@ -53,12 +62,13 @@ def _drop_none(value: Any) -> Any:
 
 def export_claims(claims: Sequence[Claim], fmt: Format) -> str:
     """Serialize ``claims`` (retracted ones included, marked) in ``fmt``."""
-    records = [_claim_record(claim) for claim in claims]
     if fmt == "json":
+        records = [_claim_record(claim) for claim in claims]
         return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
     if fmt == "toml":
         import tomli_w
 
+        records = [_claim_record(claim, with_figure=False) for claim in claims]
         return tomli_w.dumps({"claim": [_drop_none(r) for r in records]})
     return json.dumps(_claimreview_graph(claims), ensure_ascii=False, indent=2) + "\n"
 
@@ -158,12 +168,14 @@ def read_claims(path: Path, fmt: Format | None = None) -> list[tuple[ClaimConten
             problems.append(f"entry {index}: not a claim")
             continue
         retracted = bool(record.get("retracted", False))
-        content = {k: v for k, v in record.items() if k in ClaimContent.model_fields}
+        content = {
+            k: v for k, v in record.items() if k in ClaimContent.model_fields or k == "figure"
+        }
         try:
             claims.append((ClaimContent.model_validate(content), retracted))
         except ValidationError as error:
             label = record.get("id", f"entry {index}")
-            problems.extend(f"{label}: {line}" for line in describe_validation_error(error))
+            problems.extend(f"{label}: {line}" for line in describe_problems(error))
     ids = [content.id for content, _ in claims]
     problems += [
         f"{i}: appears more than once" for i in sorted({i for i in ids if ids.count(i) > 1})

@@ -32,6 +32,7 @@ from pydantic import ValidationError
 
 from bot.errors import UserInputError
 from bot.i18n import N_, NP_, _, current_language, pgettext
+from facts.measures import Measure
 from facts.models import ClaimContent, Per, Status, Topic, slugify
 from facts.numbers import is_number
 from facts.numbers import parse_number as read_number
@@ -59,6 +60,11 @@ KEY_ALIASES: dict[str, str] = {
     "low": "low", "min": "low", "bas": "low",
     "high": "high", "max": "high", "haut": "high",
     "per": "per", "par": "per",
+    "measure": "measure", "mesure": "measure", "measured": "measure", "grandeur": "measure",
+    "about": "subject", "subject": "subject", "subjects": "subject", "porte_sur": "subject",
+    "concerne": "subject", "à_propos": "subject", "a_propos": "subject",
+    "year": "year", "année": "year", "annee": "year",
+    "since": "since", "depuis": "since",
     "url": "url", "link": "url", "lien": "url", "source": "url",
     "publisher": "publisher", "éditeur": "publisher", "editeur": "publisher",
     "source_publisher": "publisher",
@@ -86,6 +92,16 @@ FIELD_LABELS: dict[str, str] = {
     "figure.low": NP_("field", "low"),
     "figure.high": NP_("field", "high"),
     "figure.per": NP_("field", "per"),
+    "quantities": NP_("field", "value"),
+    "quantities.value": NP_("field", "value"),
+    "quantities.unit": NP_("field", "unit"),
+    "quantities.low": NP_("field", "low"),
+    "quantities.high": NP_("field", "high"),
+    "quantities.per": NP_("field", "per"),
+    "quantities.measure": NP_("field", "measure"),
+    "quantities.subject": NP_("field", "about"),
+    "quantities.year": NP_("field", "year"),
+    "quantities.since": NP_("field", "since"),
     "sources.url": NP_("field", "url"),
     "sources.publisher": NP_("field", "publisher"),
     "sources.title": NP_("field", "title"),
@@ -135,6 +151,15 @@ PROBLEMS: dict[str, str] = {
     "less_than_equal": N_("{field} must be at most {limit}"),
     "less_than": N_("{field} must be less than {limit}"),
     "finite_number": N_("{field} must be a finite number"),
+    "value_not_sane": N_("{field} must be a finite number below a billion billion"),
+    "value_negative": N_("{field} cannot be negative (only a change, in %, can)"),
+    "unit_unknown": N_(
+        "{field}: a unit /check cannot read; write one of Wh, kWh, GWh, TWh, J, W, MW, mL, L, gCO2e, tCO2e, %, times, GPU-hours, billion parameters…"
+    ),
+    "subject_unknown": N_("{field}: unknown subject {tags}"),
+    "measure_unit_mismatch": N_("{field}: {measure} cannot be measured in {unit}"),
+    "date_invalid": N_("{field} is not a real calendar date"),
+    "date_in_future": N_("{field} is in the future"),
 }
 HINTS: dict[str, str] = {
     "id": N_("lower-case letters, digits and hyphens, 3 to 64 characters"),
@@ -148,6 +173,8 @@ EXPECTED: dict[str, Callable[[], list[str]]] = {
     "topic": lambda: [topic_label(topic) for topic in Topic],
     "status": lambda: [status_label(status) for status in Status],
     "figure.per": lambda: [per_word(per) for per in Per],
+    "quantities.per": lambda: [per_word(per) for per in Per],
+    "quantities.measure": lambda: [measure.value for measure in Measure],
 }
 
 
@@ -225,10 +252,13 @@ def describe_problem_paths(error: ValidationError) -> list[tuple[str, str]]:
         template = PROBLEMS.get(item["type"], N_("{field} is not valid"))
         expected = EXPECTED.get(path)
         limit = next((context[k] for k in ("ge", "gt", "le", "lt") if k in context), "")
-        text = _(template).format(
-            field=field_label(path),
-            expected=_list(expected()) if expected else context.get("expected", ""),
-            limit=limit,
+        text = _(template).format_map(
+            {
+                **{k: str(v) for k, v in context.items()},
+                "field": field_label(path),
+                "expected": _list(expected()) if expected else context.get("expected", ""),
+                "limit": limit,
+            }
         )
         hint = HINTS.get(path.rpartition(".")[2])
         if hint and item["type"] == "string_pattern_mismatch":
@@ -287,7 +317,7 @@ def parse_number(text: str, language: str, key: str = "value", thing: Thing = "c
 
     A value that cannot be read raises :class:`ClaimValidationError` saying what is wrong.
     """
-    label = field_label(f"figure.{key}")
+    label = field_label(f"quantities.{key}")
     stripped = text.strip()
     if stripped[:1] in ("-", "−") and is_number(stripped[1:]):
         problem = _("{field} cannot be negative (“{text}”): a figure is an amount, 0 or more")
@@ -324,15 +354,19 @@ def read_claim(
                 )
             except ClaimValidationError as error:
                 problems += error.problems
-                unread.add(f"figure.{key}")
+                unread.add(f"quantities.{key}")
     data = build_content(fields, numbers, base)
     try:
         content = ClaimContent.model_validate(data)
     except ValidationError as error:
+        found = describe_problem_paths(error)
+        no_unit = any(path == "quantities.unit" for path, _line in found)
         problems += [
             line
-            for path, line in describe_problem_paths(error)
-            if path not in unread and not (path == "sources" and problems)
+            for path, line in found
+            if path not in unread
+            and not (path == "sources" and problems)
+            and not (path == "quantities.measure" and no_unit)  # follows from the unit
         ]
     if problems:
         raise ClaimValidationError(problems, thing)
@@ -344,10 +378,15 @@ def build_content(
     numbers: Mapping[str, float | None],
     base: ClaimContent | None = None,
 ) -> dict[str, Any]:
-    """A claim as a dict for validation: the fields typed (numbers already read), over ``base``."""
+    """A claim as a dict for validation: the fields typed (numbers already read), over ``base``.
+
+    The figure fields (value, unit, low, high, per, measure, about, year, since)
+    describe the claim's main quantity; its other quantities are kept as they are.
+    """
     data: dict[str, Any] = base.model_dump(mode="json") if base else {}
     statement = dict(data.get("statement") or {})
-    figure = dict(data.get("figure") or {})
+    quantities = [dict(q) for q in data.get("quantities") or []]
+    main = quantities[0] if quantities else {}
     sources = [dict(s) for s in data.get("sources") or []]
     explanation = dict(data.get("explanation") or {})
     source_fields = {"url", "publisher", "title", "date", "quote"}
@@ -356,11 +395,19 @@ def build_content(
             statement[key] = value
         elif key in ("value", "low", "high"):
             if key in numbers:
-                figure[key] = numbers[key]
+                main[key] = numbers[key]
         elif key == "unit":
-            figure[key] = value
+            main[key] = value
+            if "measure" not in fields:
+                main.pop("measure", None)  # the usual measure of the new unit
         elif key == "per":
-            figure[key] = read_per(value)
+            main[key] = read_per(value)
+        elif key == "measure":
+            main[key] = value.strip().casefold() or None
+        elif key == "subject":
+            main[key] = [tag.strip() for tag in value.split(",") if tag.strip()]
+        elif key in ("year", "since"):
+            main[key] = value.strip() or None
         elif key == "topic":
             data[key] = read_topic(value) if value else None
         elif key == "status":
@@ -384,7 +431,7 @@ def build_content(
     if "id" not in data and statement.get("en"):
         data["id"] = slugify(" ".join(statement["en"].split()[:6]))
     data["statement"] = statement
-    data["figure"] = figure
+    data["quantities"] = [main, *quantities[1:]]
     data["sources"] = sources
     data["explanation"] = explanation or None
     data.setdefault("status", "verified")

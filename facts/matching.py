@@ -90,7 +90,9 @@ class StatementContext:
                 else 2 * (mention.start - figure.end)  # names after a figure weigh less
             )
             known = by_kind[kind].get(mention.tag)
-            by_kind[kind][mention.tag] = abs(distance) if known is None else min(known, abs(distance))
+            by_kind[kind][mention.tag] = (
+                abs(distance) if known is None else min(known, abs(distance))
+            )
         named: list[str] = []
         for kind, tags in by_kind.items():
             if kind is SubjectKind.condition:

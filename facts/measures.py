@@ -30,7 +30,7 @@ class Measure(StrEnum):
     accelerator_time = "accelerator-time"  # GPU-hours
     requests = "requests"  # how many prompts, queries, questions
     households = "households"  # how many households an amount equals
-    count = "count"  # other things counted: servers, flights, charges, cars, images
+    counted = "count"  # other things counted: servers, flights, charges, cars, images
     cost = "cost"  # money
     mass = "mass"  # tonnes of material
     memory = "memory"  # bytes, GB
@@ -64,8 +64,16 @@ _REPRESENTATIVE: dict[Measure, str] = {
 }
 # Counted things that are not otherwise measured.
 COUNT_KINDS = frozenset(
-    {"[flights]", "[phone_charges]", "[servers]", "[cars]", "[images]", "[videos]", "[tokens]",
-     "[gpus]"}
+    {
+        "[flights]",
+        "[phone_charges]",
+        "[servers]",
+        "[cars]",
+        "[images]",
+        "[videos]",
+        "[tokens]",
+        "[gpus]",
+    }
 )
 
 MEASURE_LABELS: dict[Measure, str] = {
@@ -83,7 +91,7 @@ MEASURE_LABELS: dict[Measure, str] = {
     Measure.accelerator_time: N_("GPU time"),
     Measure.requests: N_("number of requests"),
     Measure.households: N_("households equivalent"),
-    Measure.count: N_("count"),
+    Measure.counted: N_("count"),
     Measure.cost: N_("cost"),
     Measure.mass: N_("mass"),
     Measure.memory: N_("memory"),
@@ -98,7 +106,7 @@ def measure_fits_unit(measure: Measure, unit: str) -> bool:
     kind = unit_kind(unit)
     if kind is None:
         return False
-    if measure is Measure.count:
+    if measure is Measure.counted:
         return kind in COUNT_KINDS
     return kind == unit_kind(_REPRESENTATIVE[measure])
 

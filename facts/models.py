@@ -22,13 +22,12 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    ValidationError,
     field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
-from bot.i18n import N_, _
+from bot.i18n import N_
 from bot.sources import SourceDate, WebUrl
 from facts.measures import Measure, default_measure, measure_fits_unit
 from facts.subjects import split_tag, vocabulary
@@ -265,55 +264,6 @@ class Claim(ClaimContent):
 
     def content(self) -> ClaimContent:
         return ClaimContent.model_validate(self.model_dump(include=set(ClaimContent.model_fields)))
-
-
-# Messages for pydantic error types, localized; {field} is the dotted field name.
-_ERROR_MESSAGES = {
-    "missing": N_("{field} is required"),
-    "string_too_short": N_("{field} is too short"),
-    "string_too_long": N_("{field} is too long"),
-    "string_pattern_mismatch": N_("{field} has the wrong form"),
-    "url_parsing": N_("{field} must be a web address (http:// or https://)"),
-    "url_scheme": N_("{field} must be a web address (http:// or https://)"),
-    "float_parsing": N_("{field} must be a number"),
-    "float_type": N_("{field} must be a number"),
-    "enum": N_("{field} must be one of: {expected}"),
-    "extra_forbidden": N_("{field} is not a known field"),
-    "too_short": N_("{field} needs at least one entry"),
-    "finite_number": N_("{field} must be a finite number"),
-    "value_not_sane": N_("{field} must be a finite number below a billion billion"),
-    "value_negative": N_("{field} cannot be negative (only a change, in %, can)"),
-    "unit_unknown": N_("{field}: unknown unit; write one of Wh, kWh, GWh, TWh, J, W, MW, mL, L, gCO2e, tCO2e, %, times, …"),
-    "subject_unknown": N_("{field}: unknown subject {tags}"),
-    "measure_unit_mismatch": N_("{field}: {measure} cannot be measured in {unit}"),
-    "date_invalid": N_("{field} is not a real calendar date"),
-    "date_in_future": N_("{field} is in the future"),
-}
-_FIELD_HINTS = {
-    "id": N_("lower-case letters, digits and hyphens, 3 to 64 characters"),
-    "date": N_("a date as YYYY, YYYY-MM or YYYY-MM-DD"),
-    "corrected_by": N_("the id of another claim"),
-}
-
-
-def describe_validation_error(error: ValidationError) -> list[str]:
-    """One localized line per problem, naming the field and what it expects."""
-    lines = []
-    for item in error.errors():
-        location = [str(part) for part in item["loc"] if not isinstance(part, int)]
-        field = ".".join(location) or _("claim")
-        template = _ERROR_MESSAGES.get(item["type"])
-        if template is None:
-            message = str(item["msg"]).removeprefix("Value error, ")
-            lines.append(f"{field}: {message}")
-            continue
-        context: dict[str, Any] = item.get("ctx") or {}
-        text = _(template).format_map({"expected": "", **context, "field": field})
-        hint = _FIELD_HINTS.get(location[-1] if location else "")
-        if hint and item["type"] == "string_pattern_mismatch":
-            text += f" ({_(hint)})"
-        lines.append(text)
-    return lines
 
 
 def slugify(text: str) -> str:

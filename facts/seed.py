@@ -15,7 +15,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from facts.models import ClaimContent, describe_validation_error
+from facts.fields import describe_problems
+from facts.models import ClaimContent
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -57,8 +58,7 @@ def check_seed_files(folder: Path = DATA_DIR) -> tuple[list[ClaimContent], list[
                 claim = ClaimContent.model_validate(entry)
             except ValidationError as error:
                 problems.extend(
-                    SeedProblem(path.name, claim_id, line)
-                    for line in describe_validation_error(error)
+                    SeedProblem(path.name, claim_id, line) for line in describe_problems(error)
                 )
                 continue
             if claim.topic.value != path.stem:

@@ -284,9 +284,10 @@ def future_tense(text: str) -> bool:
     """Whether the text speaks of a projection ("will", "by 2030", "d'ici", "fournira")."""
     if _FUTURE_CUES.search(text) is not None:
         return True
-    return any(
-        match.group(0).casefold() not in _NOT_FUTURE_FR for match in _FUTURE_FR.finditer(text)
-    ) and guess_language(text) == "fr"
+    return (
+        any(match.group(0).casefold() not in _NOT_FUTURE_FR for match in _FUTURE_FR.finditer(text))
+        and guess_language(text) == "fr"
+    )
 
 
 _AMOUNTS = frozenset({Measure.energy, Measure.water, Measure.emissions})
@@ -369,7 +370,9 @@ def extract_figures(text: str, language: str | None = None) -> list[StatedFigure
     found: list[StatedFigure] = []
     taken: list[tuple[int, int]] = []
     # "Llama 3.1 405B", "H100", "16 bits", "100 000 tokens": a number inside a name is no figure
-    names = [(m.start, m.end) for m in find_subjects(text) if re.search(r"\d", text[m.start : m.end])]
+    names = [
+        (m.start, m.end) for m in find_subjects(text) if re.search(r"\d", text[m.start : m.end])
+    ]
 
     def named(start: int, end: int) -> bool:
         return any(start < e and s < end for s, e in names)
@@ -404,15 +407,17 @@ def extract_figures(text: str, language: str | None = None) -> list[StatedFigure
     for match in _GOOGLE_COUNT.finditer(text):
         if named(match.start(), match.start() + len(match["number"])):
             continue
-        factor = number_value(_renamed(match, "g_"), language)
-        found.append(_derived_google(text, match.start(), match.end(), factor, figure_years))
+        searches = number_value(_renamed(match, "g_"), language)
+        found.append(_derived_google(text, match.start(), match.end(), searches, figure_years))
         taken.append((match.start(), match.end()))
     for match in _FIGURE.finditer(text):
         if not free(match.start(), match.end()) or named(*match.span("number")):
             continue
         unit_text = match["unit"]
-        if unit_text.casefold() in ("x", "×") and match["high"] is None and re.match(
-            r"\s*\d", text[match.end() :]
+        if (
+            unit_text.casefold() in ("x", "×")
+            and match["high"] is None
+            and re.match(r"\s*\d", text[match.end() :])
         ):
             continue  # "3 x 10^9" is a number, read by NUMBER
         unit = _canonical_unit(unit_text)
@@ -421,7 +426,9 @@ def extract_figures(text: str, language: str | None = None) -> list[StatedFigure
         value = scaled(number_value(match, language), match["scale"])
         high = None
         if match["high"] is not None:
-            high = scaled(number_value(_renamed(match, "hi_"), language), match["hi_scale"] or match["scale"])
+            high = scaled(
+                number_value(_renamed(match, "hi_"), language), match["hi_scale"] or match["scale"]
+            )
             if not match["scale"] and match["hi_scale"]:
                 value = scaled(value, match["hi_scale"])
         if year_like(match["number"]) and high is None and unit_kind(unit) == "ratio":
@@ -437,16 +444,23 @@ def extract_figures(text: str, language: str | None = None) -> list[StatedFigure
         every = _EVERY_N.match(text, end)
         measures = _measures(unit, text, start, match.end())
         per = _per_at(text, end, sentence, measures)
-        low = high_value = None
+        low: float | None = None
+        high_value: float | None = None
         if high is not None:
             low, high_value = min(value, high), max(value, high)
             value = (low + high_value) / 2
-        derivation = factor = factor_high = None
+        derivation: Derivation | None = None
+        factor: float | None = None
+        factor_high: float | None = None
         if every is not None and unit_kind(unit) != str(unit_kind("prompts")):
             n_low = number_value(_renamed(every, "n_"), language)
             n_high = number_value(_renamed(every, "m_"), language) if every["high"] else n_low
             if n_low > 0 and n_high > 0:
-                base_low, base_high = (low, high_value) if low is not None else (value, value)
+                base_low, base_high = (
+                    (low, high_value)
+                    if low is not None and high_value is not None
+                    else (value, value)
+                )
                 low, high_value = base_low / max(n_low, n_high), base_high / min(n_low, n_high)
                 value = (low + high_value) / 2
                 per, derivation = Per.request, Derivation.per_requests
@@ -500,7 +514,11 @@ def extract_figures(text: str, language: str | None = None) -> list[StatedFigure
     for match in _WORD_FIGURE.finditer(text):
         word = " ".join(match["word"].casefold().split())
         unit = match["unit"]
-        if not free(match.start(), match.end()) or named(match.start(), match.end()) or unit_expression(unit) is None:
+        if (
+            not free(match.start(), match.end())
+            or named(match.start(), match.end())
+            or unit_expression(unit) is None
+        ):
             continue
         if word in _ONE_WORDS and unit_kind(unit) != "[length] ** 3":
             continue  # "a Google search", "une heure": not a figure; "un litre" is
@@ -536,7 +554,11 @@ def extract_figures(text: str, language: str | None = None) -> list[StatedFigure
         taken.append((match.start(), match.end()))
     for match in _SINGLE.finditer(text):
         unit = match["unit"]
-        if not free(match.start(), match.end()) or named(match.start(), match.end()) or unit_expression(unit) is None:
+        if (
+            not free(match.start(), match.end())
+            or named(match.start(), match.end())
+            or unit_expression(unit) is None
+        ):
             continue
         sentence = text[slice(*sentence_of(spans, match.start()))]
         measures = _measures(unit, text, match.start(), match.end())

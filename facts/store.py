@@ -101,6 +101,14 @@ class ClaimNotFoundError(ClaimStoreError):
         super().__init__(claim_id, "no such claim")
 
 
+class UnknownCorrectionError(ClaimStoreError):
+    """``corrected_by`` names a claim the base does not hold: nothing is written."""
+
+    def __init__(self, claim_id: str, corrected_by: str) -> None:
+        super().__init__(claim_id, f"corrected_by names no claim: {corrected_by}")
+        self.corrected_by = corrected_by
+
+
 class ProposalNotFoundError(ClaimStoreError):
     def __init__(self, proposal_id: int) -> None:
         super().__init__(str(proposal_id), "no pending proposal with this number")
@@ -270,6 +278,7 @@ class ClaimStore:
     async def add(self, content: ClaimContent, actor: str, action: Action = "add") -> Claim:
         """Add a new claim; refuse an id that exists (even retracted)."""
         async with self.transaction() as connection:
+            await self._check_correction(connection, content)
             await self._insert(connection, content, actor, action)
         claim = await self.get(content.id)
         assert claim is not None
@@ -281,6 +290,7 @@ class ClaimStore:
     ) -> Claim:  # fmt: skip
         """Replace a claim's content (an edit); the id stays."""
         async with self.transaction() as connection:
+            await self._check_correction(connection, content)
             await self._update(connection, content, actor, action, reason)
         claim = await self.get(content.id)
         assert claim is not None
@@ -297,6 +307,7 @@ class ClaimStore:
     async def propose(self, content: ClaimContent, actor: str) -> int:
         """Record a member's proposal for moderators to review; returns its number."""
         async with self.transaction() as connection:
+            await self._check_correction(connection, content)
             cursor = await connection.execute(
                 "INSERT INTO claim_proposals (claim_id, content, proposed_by, proposed_at)"
                 " VALUES (?, ?, ?, ?)",
@@ -335,6 +346,7 @@ class ClaimStore:
                 raise ProposalNotFoundError(proposal_id)
             content = ClaimContent.model_validate_json(row["content"])
             if approve:
+                await self._check_correction(connection, content)
                 if await self._row(connection, content.id) is None:
                     await self._insert(connection, content, actor, "approve", row["proposed_by"])
                 else:
@@ -358,6 +370,10 @@ class ClaimStore:
         written and the report says what would change.
         """
         existing = {claim.id: claim for claim in await self.all_claims(include_retracted=True)}
+        known = set(existing) | {content.id for content, _retracted in entries}
+        for content, _retracted in entries:
+            if content.corrected_by and content.corrected_by not in known:
+                raise UnknownCorrectionError(content.id, content.corrected_by)
         added, changed, unchanged = [], [], []
         for content, retracted in entries:
             current = existing.get(content.id)
@@ -442,6 +458,13 @@ class ClaimStore:
         return len(rows)
 
     # ---- internals (run inside a transaction) -----------------------------------
+
+    async def _check_correction(
+        self, connection: aiosqlite.Connection, content: ClaimContent
+    ) -> None:
+        """Refuse a ``corrected_by`` that names no claim of the base (retracted ones count)."""
+        if content.corrected_by and await self._row(connection, content.corrected_by) is None:
+            raise UnknownCorrectionError(content.id, content.corrected_by)
 
     async def _row(self, connection: aiosqlite.Connection, claim_id: str) -> Any:
         async with connection.execute("SELECT * FROM claims WHERE id = ?", (claim_id,)) as c:

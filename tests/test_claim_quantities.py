@@ -22,7 +22,7 @@ from facts.numbers import SIMPLE_NUMBER, parse_number
 from facts.seed import seed_claims
 from facts.statements import SCALES_EN, SCALES_FR
 from facts.subjects import find_subjects, kind_of, split_tag, vocabulary
-from facts.units import convert, known_unit_words
+from facts.units import convert, known_unit_words, unit_expression
 
 _VERSION = re.compile(r"\b\d+\.\d+\.\d+\b")
 _SCALE_WORDS = sorted({*SCALES_EN, *SCALES_FR, "M"} - {"m", "k"}, key=len, reverse=True)
@@ -48,8 +48,9 @@ def written_numbers(text: str, language: str) -> list[tuple[str, float, str | No
         scales = SCALES_FR if language == "fr" else SCALES_EN
         scale = (match["scale"] or "").casefold()
         value *= 1e6 if match["scale"] == "M" else scales.get(scale, 1.0)
-        found.append((match.group(0).strip(), value, match["unit"]))
-        if match["scale"] and not match["unit"]:  # "12.9 billion (parameters)": as written too
+        unit = match["unit"] if match["unit"] and unit_expression(match["unit"]) else None
+        found.append((match.group(0).strip(), value, unit))
+        if match["scale"] and not unit:  # "12.9 billion (parameters)": as written too
             found[-1] = (match.group(0).strip(), value, None)
             found.append((match["number"], parse_number(match["number"], language), "?"))
     return found

@@ -70,8 +70,8 @@ async def test_add_edit_retract_are_audited_with_before_and_after(store: ClaimSt
     await store.retract("test-claim", MODERATOR, "duplicate")
     history = await store.history("test-claim")
     assert [e.action for e in history] == ["add", "edit", "retract"]
-    assert history[1].before is not None and history[1].before["figure"]["value"] == 1.0
-    assert history[1].after is not None and history[1].after["figure"]["value"] == 2.0
+    assert history[1].before is not None and history[1].before["quantities"][0]["value"] == 1.0
+    assert history[1].after is not None and history[1].after["quantities"][0]["value"] == 2.0
     assert {e.actor for e in history} == {MODERATOR} and history[2].reason == "duplicate"
 
 

@@ -176,9 +176,15 @@ def test_check_json_holds_the_contract(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["verdict"] == "inconsistent"
-    assert data["stated"] == [{"value": 500.0, "unit": "ml", "text": "500 mL", "per": "request"}]
+    [stated] = data["stated"]
+    assert {k: stated[k] for k in ("value", "unit", "text", "per")} == {
+        "value": 500.0, "unit": "mL", "text": "500 mL", "per": "request"
+    }  # fmt: skip
+    compared = stated["compared_with"]
+    assert compared["claim"] == data["reference"] == "altman-water-per-query"
+    assert {"quantity", "measure", "subject", "period", "status", "source_url"} <= set(compared)
+    assert stated["misreads"] == "li-water-bottle-per-conversation"
     assert data["ratio"] > 100
-    assert data["agrees_only_with"] == "li-water-bottle-per-conversation"
     for match in data["matches"]:
         assert {"id", "score", "status", "figure", "unit", "source_url"} <= set(match)
 

@@ -14,6 +14,7 @@ async def command_facts(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from facts.exchange import ImportFileError, export_claims, read_claims
+    from facts.store import UnknownCorrectionError
 
     settings = load(args)
     database, store = await open_claims(settings)
@@ -40,7 +41,13 @@ async def command_facts(args: argparse.Namespace) -> int:
             for problem in error.problems:
                 print(f"  {problem}", file=sys.stderr)
             return EXIT_USAGE
-        report = await store.import_claims(entries, f"import:{path.name}", args.dry_run)
+        try:
+            report = await store.import_claims(entries, f"import:{path.name}", args.dry_run)
+        except UnknownCorrectionError as error:
+            return fail(
+                f"{path} was not imported: {error.claim_id}: corrected_by names no claim"
+                f" ({error.corrected_by})"
+            )
         verb = "would add" if report.dry_run else "added"
         print(f"{verb} {len(report.added)}: {', '.join(report.added) or '-'}")
         verb = "would change" if report.dry_run else "changed"

@@ -18,14 +18,14 @@ from bot.commands.fact import store_of
 from bot.commands.text import target_text
 from bot.dispatch import Command, Context
 from bot.formatting import number_format
-from bot.i18n import N_, _, current_language
+from bot.i18n import N_, _, current_language, ngettext
 from bot.messages import Reply
 from facts.check import CheckResult, Comparison, FigureCheck, Verdict, check_statement
 from facts.matching import Mismatch
 from facts.measures import MEASURE_LABELS
 from facts.models import Claim, Quantity
 from facts.statements import Derivation, StatedFigure
-from facts.subjects import subject_label, split_tag
+from facts.subjects import split_tag, subject_label
 
 MAX_FIGURES_SHOWN = 4
 FURTHER_READING = 3
@@ -43,7 +43,9 @@ _WHY_NOT = {
 _VERDICT_HEADLINES = {
     Verdict.consistent: N_("Consistent with the sourced figures."),
     Verdict.inconsistent: N_("Inconsistent with the sourced figures."),
-    Verdict.unknown: N_("Not covered: the claim base holds no sourced figure about the same thing."),
+    Verdict.unknown: N_(
+        "Not covered: the claim base holds no sourced figure about the same thing."
+    ),
 }
 
 
@@ -72,7 +74,9 @@ def quantity_text(quantity: Quantity) -> str:
         period = str(quantity.year)
     elif quantity.since is not None:
         period = _("from {year}").format(year=quantity.since)
-    details = " · ".join(part for part in (_(MEASURE_LABELS[quantity.measure]), *about, period) if part)
+    details = " · ".join(
+        part for part in (_(MEASURE_LABELS[quantity.measure]), *about, period) if part
+    )
     return f"{figure_text(quantity)} ({details})"
 
 
@@ -93,9 +97,7 @@ def derivation_text(figure: StatedFigure, derived_from: Claim | None) -> str | N
     """How the bot turned the statement's words into a figure, or ``None``."""
     if figure.derivation is Derivation.google_searches and derived_from is not None:
         search = derived_from.figure
-        return _(
-            "{count} × {per_search} per Google search ({status}, {source}) = {total}"
-        ).format(
+        return _("{count} × {per_search} per Google search ({status}, {source}) = {total}").format(
             count=_plain(figure.value),
             per_search=_value_text(search.value, search.unit),
             status=status_label(derived_from.status),
@@ -151,13 +153,13 @@ def _comparison_line(comparison: Comparison, agrees: bool) -> str:
             stated=stated, sourced=sourced, status=status
         )
     if not figure.finite:
-        return _("{stated} is not a finite number; the sourced figure is {sourced}, {status}.").format(
-            stated=figure.text, sourced=sourced, status=status
-        )
+        return _(
+            "{stated} is not a finite number; the sourced figure is {sourced}, {status}."
+        ).format(stated=figure.text, sourced=sourced, status=status)
     if figure.negative:
-        return _("{stated} is negative, which this cannot be; the sourced figure is {sourced}, {status}.").format(
-            stated=stated, sourced=sourced, status=status
-        )
+        return _(
+            "{stated} is negative, which this cannot be; the sourced figure is {sourced}, {status}."
+        ).format(stated=stated, sourced=sourced, status=status)
     if comparison.stated_in_claim_unit == 0:
         return _("{stated} is zero; the sourced figure is {sourced}, {status}.").format(
             stated=stated, sourced=sourced, status=status
@@ -179,7 +181,9 @@ def figure_lines(check: FigureCheck, language: str) -> list[str]:
         lines.append("  " + _comparison_line(check.reference, agrees))
     untrusted = check.agreeing_untrustworthy
     if untrusted is not None and check.verdict is Verdict.inconsistent:
-        explanation = untrusted.claim.explanation.pick(language) if untrusted.claim.explanation else ""
+        explanation = (
+            untrusted.claim.explanation.pick(language) if untrusted.claim.explanation else ""
+        )
         lines.append(
             "  "
             + _("It repeats {id}, a figure marked {status}: {explanation}").format(
@@ -188,9 +192,21 @@ def figure_lines(check: FigureCheck, language: str) -> list[str]:
                 explanation=explanation,
             )
         )
+    if check.misread is not None:
+        lines.append(
+            "  "
+            + _("It looks like a misreading of {id} ({status}): {statement}").format(
+                id=check.misread.claim.id,
+                status=status_label(check.misread.claim.status),
+                statement=check.misread.claim.statement.pick(language),
+            )
+        )
     if check.reference is None and check.verdict is Verdict.unknown:
         reason = _WHY_NOT.get(check.why_not) if check.why_not else None
-        lines.append("  " + _("Not checked: {reason}.").format(reason=_(reason or _WHY_NOT[Mismatch.subject])))
+        lines.append(
+            "  "
+            + _("Not checked: {reason}.").format(reason=_(reason or _WHY_NOT[Mismatch.subject]))
+        )
     return lines
 
 
@@ -203,15 +219,19 @@ def render_check(result: CheckResult, language: str) -> str:
     lines = [_(_VERDICT_HEADLINES[result.verdict])]
     for check in result.figures[:MAX_FIGURES_SHOWN]:
         lines += figure_lines(check, language)
-    if len(result.figures) > MAX_FIGURES_SHOWN:
+    hidden = len(result.figures) - MAX_FIGURES_SHOWN
+    if hidden > 0:
         lines.append(
-            _("{count} more figures not shown.").format(
-                count=len(result.figures) - MAX_FIGURES_SHOWN
-            )
+            ngettext(
+                "{count} more figure not shown.", "{count} more figures not shown.", hidden
+            ).format(count=hidden)
         )
     cited = _cited_claims(result)
     for claim in cited:
-        lines.append(_("Source: {source}").format(source=source_text(claim.sources[0])) + f" · /fact {claim.id}")
+        lines.append(
+            _("Source: {source}").format(source=source_text(claim.sources[0]))
+            + f" · /fact {claim.id}"
+        )
     if result.verdict is Verdict.unknown:
         lines += _further_reading(result)
     return "\n".join(lines)
@@ -220,7 +240,7 @@ def render_check(result: CheckResult, language: str) -> str:
 def _cited_claims(result: CheckResult) -> list[Claim]:
     claims: dict[str, Claim] = {}
     for check in result.figures[:MAX_FIGURES_SHOWN]:
-        for comparison in (check.reference, check.agreeing_untrustworthy):
+        for comparison in (check.reference, check.agreeing_untrustworthy, check.misread):
             if comparison is not None:
                 claims.setdefault(comparison.claim.id, comparison.claim)
         if check.derived_from is not None and check.reference is not None:
@@ -290,6 +310,7 @@ def _figure_json(check: FigureCheck) -> dict[str, Any]:
             else None
         ),
         "why_not": None if check.reference else why_not,
+        "misreads": check.misread.claim.id if check.misread else None,
     }
 
 

@@ -18,10 +18,16 @@ from bot.dispatch import Command, Context
 from bot.errors import MissingArgumentError, PermissionDeniedError, UserInputError
 from bot.i18n import N_, _, ngettext
 from bot.messages import Reply
-from facts.fields import Thing, parse_fields, read_claim
+from facts.fields import ClaimValidationError, Thing, field_label, parse_fields, read_claim
 from facts.models import Status, Topic
 from facts.search import search_claims
-from facts.store import ClaimExistsError, ClaimNotFoundError, ClaimStore, ProposalNotFoundError
+from facts.store import (
+    ClaimExistsError,
+    ClaimNotFoundError,
+    ClaimStore,
+    ProposalNotFoundError,
+    UnknownCorrectionError,
+)
 from facts.vocabulary import read_topic, topic_label
 
 SubHandler = Callable[[Context, str], Awaitable[Reply]]
@@ -200,6 +206,14 @@ async def history(context: Context, args: str) -> Reply:
     return Reply(text="\n".join(lines), data=entries)
 
 
+def correction_refused(error: UnknownCorrectionError, thing: Thing) -> ClaimValidationError:
+    """``corrected_by`` names no claim: refused, saying which id is unknown."""
+    problem = _("{field}: no claim has the id “{id}”").format(
+        field=field_label("corrected_by"), id=error.corrected_by
+    )
+    return ClaimValidationError([problem], thing)
+
+
 async def add(context: Context, args: str) -> Reply:
     require_moderator(context, "add claims", PROPOSE_INSTEAD)
     fields = required_fields(args, "claim", N_("/fact add (then one “key: value” per line)"))
@@ -208,6 +222,8 @@ async def add(context: Context, args: str) -> Reply:
         claim = await store_of(context).add(content, context.actor)
     except ClaimExistsError:
         raise ClaimConflictError(content.id) from None
+    except UnknownCorrectionError as error:
+        raise correction_refused(error, "claim") from None
     return Reply(text=_("Added {id}.").format(id=claim.id) + "\n" + claim_text(claim), data=claim)
 
 
@@ -229,7 +245,10 @@ async def edit(context: Context, args: str) -> Reply:
         )
     fields.pop("id", None)
     content = read_claim(fields, context.language, base=current.content())
-    claim = await store.replace(content, context.actor)
+    try:
+        claim = await store.replace(content, context.actor)
+    except UnknownCorrectionError as error:
+        raise correction_refused(error, "claim") from None
     return Reply(text=_("Changed {id}.").format(id=claim.id) + "\n" + claim_text(claim), data=claim)
 
 
@@ -253,7 +272,10 @@ async def retract(context: Context, args: str) -> Reply:
 async def propose(context: Context, args: str) -> Reply:
     fields = required_fields(args, "proposal", N_("/fact propose (then one “key: value” per line)"))
     content = read_claim(fields, context.language, thing="proposal")
-    number = await store_of(context).propose(content, context.actor)
+    try:
+        number = await store_of(context).propose(content, context.actor)
+    except UnknownCorrectionError as error:
+        raise correction_refused(error, "proposal") from None
     return Reply(
         text=_("Thank you: proposal #{number} ({id}) awaits a moderator’s review.").format(
             number=number, id=content.id
@@ -296,6 +318,8 @@ async def decide(context: Context, args: str, approve: bool) -> Reply:
         claim = await store_of(context).review(int(number), context.actor, approve, reason or None)
     except ProposalNotFoundError:
         raise UnknownProposalError(number) from None
+    except UnknownCorrectionError as error:
+        raise correction_refused(error, "claim") from None
     if claim is None:
         return Reply(text=_("Proposal #{number} rejected.").format(number=number))
     return Reply(text=_("Approved: {id} is in the base.").format(id=claim.id), data=claim)

@@ -1,0 +1,237 @@
+"""/check gives verdicts only on the same quantity, and explains each one.
+
+Each test is one of the failures seen with realistic statements: a figure
+judged against another model's, another country's or another kind of figure;
+a second figure of a claim judged against its first; percentages read as
+"× times"; ``mWh`` read as ``MWh``; rates not normalized; a correct
+equivalent confirming a wrong figure; zero, negative and huge numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+import pytest_asyncio
+
+from bot.commands.check import check_json, render_check
+from bot.database import Database
+from bot.i18n import use_language
+from facts.check import CheckResult, Verdict, check_statement
+from facts.measures import Measure
+from facts.models import Per
+from facts.statements import Derivation, extract_figures
+from facts.store import ClaimStore
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def store() -> AsyncIterator[ClaimStore]:
+    async with Database(":memory:") as database:
+        claims = ClaimStore(database)
+        await claims.setup()
+        yield claims
+
+
+def reference_of(result: CheckResult) -> str | None:
+    return result.reference.claim.id if result.reference else None
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_models_training_is_judged_against_that_model_only(store: ClaimStore) -> None:
+    """5.2 GWh is Llama 4's figure; for GPT-3 it is wrong, not confirmed."""
+    result = await check_statement(store, "Training GPT-3 took 5.2 GWh of electricity")
+    assert result.verdict is Verdict.inconsistent
+    assert reference_of(result) == "gpt3-training"
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_another_models_figure_is_not_a_confirmation(store: ClaimStore) -> None:
+    result = await check_statement(store, "Training GPT-3 took about 50 GWh")
+    assert result.verdict is Verdict.inconsistent
+    assert reference_of(result) == "gpt3-training"
+
+
+@pytest.mark.asyncio(loop_scope="module")
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "Bitcoin mining uses about 150 TWh a year",
+        "German data centres used 20 TWh in 2024",
+        "A Claude query uses 1 Wh",
+        "Une image générée par Midjourney consomme 3 Wh",
+        "Les data centers irlandais ont consommé 29 TWh en 2024",
+        "My cat weighs 4 kg",
+    ],
+)
+async def test_what_the_base_does_not_cover_is_unknown(store: ClaimStore, statement: str) -> None:
+    result = await check_statement(store, statement)
+    assert result.verdict is Verdict.unknown
+    assert result.reference is None
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_country_is_not_the_world(store: ClaimStore) -> None:
+    ireland = await check_statement(store, "Data centres use 18 % of Ireland's electricity")
+    world = await check_statement(store, "Data centres use 18 % of the world's electricity")
+    assert (ireland.verdict, reference_of(ireland)) == (Verdict.consistent, "ireland-dc-share")
+    assert (world.verdict, reference_of(world)) == (Verdict.inconsistent, "iea-dc-2024")
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_every_figure_of_a_claim_is_checked_against_its_own_quantity(
+    store: ClaimStore,
+) -> None:
+    result = await check_statement(
+        store, "Data centres used 415 TWh in 2024, 1.5 % of the world's electricity"
+    )
+    assert result.verdict is Verdict.consistent
+    compared = [(c.reference.claim.id, c.reference.index) for c in result.figures if c.reference]
+    assert compared == [("iea-dc-2024", 0), ("iea-dc-2024", 1)]
+
+
+@pytest.mark.asyncio(loop_scope="module")
+@pytest.mark.parametrize(
+    ("statement", "verdict"),
+    [
+        ("Mixtral 8x7B uses 12.9 billion active parameters per token", Verdict.consistent),
+        ("Mixtral 8x7B has 46.7 billion parameters in total", Verdict.consistent),
+        ("Mixtral 8x7B uses 46.7 billion active parameters per token", Verdict.inconsistent),
+        ("US data centres used 4.4 % of the country's electricity in 2023", Verdict.consistent),
+        ("Les data centers consommeront 945 TWh en 2030 selon l'AIE", Verdict.consistent),
+        ("Data centres use 945 TWh today", Verdict.inconsistent),
+    ],
+)
+async def test_second_figures_and_projections_are_their_own_quantities(
+    store: ClaimStore, statement: str, verdict: Verdict
+) -> None:
+    assert (await check_statement(store, statement)).verdict is verdict
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_percentage_is_never_compared_with_a_factor(store: ClaimStore) -> None:
+    result = await check_statement(
+        store, "A ChatGPT request uses 10 % more energy than a Google search"
+    )
+    assert result.verdict is Verdict.unknown
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_milliwatt_hours_are_not_megawatt_hours(store: ClaimStore) -> None:
+    milli = await check_statement(store, "A ChatGPT query uses 0.3 mWh")
+    mega = await check_statement(store, "A ChatGPT query uses 0.3 MWh")
+    assert milli.verdict is mega.verdict is Verdict.inconsistent
+    assert milli.ratio == pytest.approx(0.001, rel=0.2)
+    assert mega.ratio == pytest.approx(1e6, rel=0.2)
+
+
+def test_an_amount_for_every_n_questions_is_divided() -> None:
+    [figure] = extract_figures(
+        "ChatGPT drinks a 500 mL bottle of water for every 20 to 50 questions"
+    )
+    assert figure.derivation is Derivation.per_requests
+    assert figure.per is Per.request
+    assert figure.bounds == (pytest.approx(10.0), pytest.approx(25.0))
+
+
+def test_per_request_is_not_guessed_for_a_count_per_day() -> None:
+    figures = extract_figures("ChatGPT answers 2.5 billion questions a day and uses 1 GWh per day")
+    assert [f.per for f in figures] == [Per.day, Per.day]
+    assert figures[0].measures == (Measure.requests,)
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_correct_equivalent_does_not_confirm_a_wrong_figure(store: ClaimStore) -> None:
+    result = await check_statement(store, "A GPT-4o e-mail takes 15 Wh, a full phone charge")
+    assert result.verdict is Verdict.inconsistent
+    assert reference_of(result) == "ecologits-gpt4o-170tok-energy"
+    assert result.agreeing_untrustworthy is not None
+    assert result.agreeing_untrustworthy.claim.id == "seed-gpt4o-email-14-9wh"
+
+
+@pytest.mark.asyncio(loop_scope="module")
+@pytest.mark.parametrize(
+    ("statement", "value"),
+    [
+        ("A ChatGPT query uses 0 Wh", 0.0),
+        ("A ChatGPT query uses -5 Wh", -5.0),
+        ("A ChatGPT query uses −5 Wh", -5.0),
+        ("A ChatGPT query uses 1e308 Wh", 1e308),
+        ("A ChatGPT query uses 10^400 Wh", float("inf")),
+    ],
+)
+async def test_zero_negative_and_huge_figures_get_a_clear_answer(
+    store: ClaimStore, statement: str, value: float
+) -> None:
+    result = await check_statement(store, statement)
+    assert result.stated[0].value == value
+    assert result.verdict is Verdict.inconsistent
+    with use_language("en"):
+        reply = render_check(result, "en")
+    assert "epoch-chatgpt-query" in reply or "altman-chatgpt-query" in reply
+    check_json(result)  # serializable: no infinity leaks into JSON numbers
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_derived_figure_shows_its_derivation(store: ClaimStore) -> None:
+    result = await check_statement(
+        store, "Une requête ChatGPT consomme 10 fois plus qu'une recherche Google"
+    )
+    with use_language("fr"):
+        reply = render_check(result, "fr")
+    assert result.figures[0].figure.derivation is Derivation.google_searches
+    assert "google-search-2009" in reply
+    assert "10 × 0,3 Wh" in reply and "= 3 Wh" in reply
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_verdict_names_the_quantity_its_status_and_its_source(store: ClaimStore) -> None:
+    result = await check_statement(store, "Training Llama 4 used 21,000 GWh")
+    with use_language("en"):
+        reply = render_check(result, "en")
+    assert result.verdict is Verdict.inconsistent
+    assert "energy used · Llama 4" in reply
+    assert "verified" in reply and "times higher" in reply
+    assert (
+        "https://github.com/meta-llama/llama-models/blob/main/models/llama4/MODEL_CARD.md" in reply
+    )
+    assert "seed-llama4-21000gwh-10000-households" in reply
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_an_uncovered_statement_says_so_and_suggests_reading(store: ClaimStore) -> None:
+    result = await check_statement(store, "German data centres used 20 TWh in 2024")
+    with use_language("en"):
+        reply = render_check(result, "en")
+    assert "Not covered" in reply and "/fact " in reply
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_the_json_names_the_quantity_compared_or_why_none_was(store: ClaimStore) -> None:
+    covered = check_json(await check_statement(store, "Llama 4 Scout took 5 million GPU-hours"))
+    [figure] = covered["stated"]
+    assert figure["compared_with"]["claim"] == "llama4-training-gpu-hours"
+    assert figure["compared_with"]["quantity"] == 1
+    assert figure["compared_with"]["measure"] == "accelerator-time"
+    assert "llama-4-scout" in figure["compared_with"]["subject"]
+    assert set(figure["compared_with"]["period"]) == {"year", "since"}
+    uncovered = check_json(await check_statement(store, "A Claude query uses 1 Wh"))
+    assert uncovered["stated"][0]["compared_with"] is None
+    assert uncovered["stated"][0]["why_not"] == "subject"
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_the_altman_quip_is_never_a_figure_to_check_against(store: ClaimStore) -> None:
+    result = await check_statement(
+        store,
+        "Saying please and thank you to ChatGPT costs tens of millions of dollars: 10,000,000 $",
+    )
+    assert result.verdict is Verdict.unknown
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_moderator_notes_are_not_shown_in_chat_replies(store: ClaimStore) -> None:
+    result = await check_statement(store, "Data centres used 18 % of Ireland's electricity in 2022")
+    with use_language("en"):
+        reply = render_check(result, "en")
+    assert "not checked" not in reply.casefold()
+    assert "Data Centres Metered Electricity Consumption 2022" in reply
