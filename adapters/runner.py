@@ -37,10 +37,15 @@ def build_adapters(core: Core, settings: Settings, secrets: Secrets) -> list[Ada
             DiscordAdapter(core, secrets.discord_token.get_secret_value(), settings.discord)
         )
     if secrets.telegram_token is not None:
+        from adapters.ledger import DeliveryLedger
         from adapters.telegram import TelegramAdapter
 
+        store = core.services.preferences  # any store: they share the one database
+        ledger = DeliveryLedger(store.database, "telegram") if store is not None else None
         adapters.append(
-            TelegramAdapter(core, secrets.telegram_token.get_secret_value(), settings.telegram)
+            TelegramAdapter(
+                core, secrets.telegram_token.get_secret_value(), settings.telegram, ledger
+            )
         )
     return adapters
 
