@@ -40,8 +40,7 @@ def build_adapters(core: Core, settings: Settings, secrets: Secrets) -> list[Ada
         from adapters.ledger import DeliveryLedger
         from adapters.telegram import TelegramAdapter
 
-        store = core.services.preferences  # any store: they share the one database
-        ledger = DeliveryLedger(store.database, "telegram") if store is not None else None
+        ledger = DeliveryLedger(settings.storage.database, "telegram")
         adapters.append(
             TelegramAdapter(
                 core, secrets.telegram_token.get_secret_value(), settings.telegram, ledger

@@ -40,8 +40,7 @@ async def serving(
         limits={"per_user_per_minute": 1000, "per_chat_per_minute": 1000},
     )
     async with open_core(settings) as core:
-        assert core.services.preferences is not None
-        ledger = DeliveryLedger(core.services.preferences.database, "telegram")
+        ledger = DeliveryLedger(database, "telegram")
         adapter = TelegramAdapter(core, TOKEN, settings.telegram, ledger)
         task = asyncio.create_task(adapter.start())
         try:

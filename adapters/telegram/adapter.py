@@ -266,6 +266,8 @@ class TelegramAdapter:
                 log.info("%d update(s) left for Telegram to deliver again", left)
             await self.poller.confirm()
             await self.bot.shutdown()
+            if self.ledger is not None:
+                self.ledger.close()
         finally:
             self._stopped.set()
 

@@ -163,7 +163,7 @@ class UpdatePoller:
             except Exception:
                 log.exception("giving up on update %d", update.update_id)
             if self.ledger is not None:
-                await self.ledger.record(update.update_id)
+                self.ledger.record(update.update_id)  # at once: no await since the send
             self._in_flight.discard(update.update_id)
             self._finished.add(update.update_id)
             self._progress.set()

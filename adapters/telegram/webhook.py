@@ -95,7 +95,7 @@ class WebhookReceiver:
             try:
                 await self.adapter.answer(update)
                 if ledger is not None:
-                    await ledger.record(uid)
+                    ledger.record(uid)
                 finished = True
             finally:
                 self._answering.pop(uid, None)

@@ -14,6 +14,7 @@ import contextlib
 import itertools
 import json
 import random
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,6 +68,7 @@ class FakeTelegram:
     confirmed: int = 0  # every update below this was confirmed by an offset
     # updates confirmed (dropped from the queue) while their message had no answer yet
     confirmed_unanswered: list[int] = field(default_factory=list)
+    answered_at: list[tuple[float, int]] = field(default_factory=list)  # (monotonic, message id)
 
     @property
     def base_url(self) -> str:
@@ -276,6 +278,10 @@ class FakeTelegram:
 
     async def _sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
+        if params.get("reply_parameters"):
+            self.answered_at.append(
+                (time.monotonic(), int(params["reply_parameters"]["message_id"]))
+            )
         return {"message_id": next(self._message_ids), "date": 1764115300,
                 "chat": {"id": chat_id, "type": "supergroup" if chat_id < 0 else "private"},
                 "from": {"id": BOT_ID, "is_bot": True, "first_name": "Wattson"},
