@@ -10,8 +10,11 @@ migration runs in its own transaction with the version bump.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import os
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -133,6 +136,34 @@ class Database:
                 raise
             current = migration.version
         return current
+
+
+@contextlib.contextmanager
+def serving_lock(path: Path | str) -> Iterator[None]:
+    """Hold ``<database>.lock`` while serving; a second bot on the same file stops clearly.
+
+    Two bots on one database would both answer and both post campaigns (the
+    slots are claimed, but their notices are not); one-off commands (export,
+    import, stats) do not take the lock and work beside a running bot.
+    """
+    if str(path) == ":memory:":
+        yield
+        return
+    lock_path = f"{path}.lock"
+    try:
+        descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as error:
+        raise StorageError(str(path), f"cannot be locked: {error.strerror or error}") from None
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StorageError(
+                str(path), "is in use by another running Wattson (wattson run or console)"
+            ) from None
+        yield
+    finally:
+        os.close(descriptor)
 
 
 def is_read_only(error: BaseException) -> bool:

@@ -103,3 +103,18 @@ async def test_a_database_turned_read_only_refuses_writes_clearly_and_still_read
         assert "0.26 mL" in fact
         stats = await console.send("/stats")
         assert "Sorry" not in stats[0]
+
+
+def test_a_second_bot_on_the_same_database_is_refused(tmp_path: Path) -> None:
+    from bot.database import serving_lock
+
+    path = tmp_path / "shared.db"
+    with serving_lock(path):  # as a running `wattson run` holds it
+        result = subprocess.run(
+            [WATTSON, "run"],
+            env={"WATTSON_STORAGE__DATABASE": str(path), "PATH": "/usr/bin:/bin"},
+            input="", capture_output=True, text=True, timeout=30, cwd=tmp_path,
+        )  # fmt: skip
+    assert result.returncode == 2
+    assert "in use by another running Wattson" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -24,7 +24,14 @@ import time
 
 from telegram import BotCommand, BotCommandScopeDefault, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
-from telegram.error import Conflict, Forbidden, InvalidToken, NetworkError, TelegramError
+from telegram.error import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    TelegramError,
+)
 from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
@@ -35,6 +42,7 @@ from adapters.moderation import needs_moderator
 from adapters.telegram.polling import POLL_TIMEOUT, UpdatePoller
 from adapters.telegram.render import render_reply
 from adapters.telegram.sending import PatientLimiter, backoff
+from bot.campaigns import ChatRefusedError
 from bot.dispatch import Core
 from bot.errors import RateLimitedError
 from bot.i18n import SUPPORTED_LANGUAGES, translations, use_language
@@ -187,15 +195,22 @@ class TelegramAdapter:
             )
 
     async def post(self, chat_id: str, reply: Reply) -> None:
-        """Post in a chat unprompted (campaigns)."""
-        for text in render_reply(reply):
-            await self.bot.send_message(
-                int(chat_id), text, parse_mode=ParseMode.HTML, disable_web_page_preview=True
-            )
-        for attachment in reply.attachments:
-            await self.bot.send_photo(
-                int(chat_id), photo=attachment.content, filename=attachment.filename
-            )
+        """Post in a chat unprompted (campaigns); :class:`ChatRefusedError` if the chat refuses."""
+        try:
+            for text in render_reply(reply):
+                await self.bot.send_message(
+                    int(chat_id), text, parse_mode=ParseMode.HTML, disable_web_page_preview=True
+                )
+            for attachment in reply.attachments:
+                await self.bot.send_photo(
+                    int(chat_id), photo=attachment.content, filename=attachment.filename
+                )
+        except Forbidden as error:
+            raise ChatRefusedError(str(error)) from None
+        except BadRequest as error:
+            if "chat not found" not in str(error).lower():
+                raise
+            raise ChatRefusedError(str(error)) from None
 
     # ---- lifecycle -------------------------------------------------------------------
 
