@@ -132,3 +132,32 @@ async def test_sigterm_finishes_in_flight_answers_and_leaves_the_rest(
         process.terminate()
         await process.wait()
     assert set(fake.answers().values()) == {1}
+
+
+async def test_a_revoked_token_ends_the_run_with_a_clear_message(
+    fake: FakeTelegram, tmp_path: Path
+) -> None:
+    fake.revoked = True
+    process = await start(configure(tmp_path, fake, caps=True))
+    code = await asyncio.wait_for(process.wait(), timeout=30)
+    assert process.stderr is not None
+    stderr = (await process.stderr.read()).decode()
+    assert code == 1
+    assert "Telegram refuses the token" in stderr and "TELEGRAM_TOKEN" in stderr
+    assert "Traceback" not in stderr
+
+
+async def test_an_unreachable_telegram_is_retried_then_given_up_clearly(tmp_path: Path) -> None:
+    config = tmp_path / "wattson.toml"
+    config.write_text(
+        f'[storage]\ndatabase = "{tmp_path / "run.db"}"\n'
+        '[telegram]\napi_base_url = "http://127.0.0.1:9/bot"\nstartup_seconds = 2\n'
+    )
+    began = time.monotonic()
+    process = await start(config)
+    code = await asyncio.wait_for(process.wait(), timeout=30)
+    assert time.monotonic() - began > 2, "retried for startup_seconds before giving up"
+    assert process.stderr is not None
+    stderr = (await process.stderr.read()).decode()
+    assert code == 1 and "Telegram unreachable" in stderr
+    assert "Traceback" not in stderr
