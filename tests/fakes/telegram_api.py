@@ -69,6 +69,7 @@ class FakeTelegram:
     # updates confirmed (dropped from the queue) while their message had no answer yet
     confirmed_unanswered: list[int] = field(default_factory=list)
     answered_at: list[tuple[float, int]] = field(default_factory=list)  # (monotonic, message id)
+    sent_to: list[tuple[float, int]] = field(default_factory=list)  # (monotonic, chat id)
 
     @property
     def base_url(self) -> str:
@@ -242,8 +243,8 @@ class FakeTelegram:
         if draw < faults.rate_drop:
             self.calls.append((f"{method}:dropped", params))
             assert request.transport is not None
-            request.transport.close()
-            raise ConnectionResetError("dropped by the fake")
+            request.transport.close()  # no answer: the client sees the connection drop
+            return web.Response()
         chat_id = params.get("chat_id")
         if chat_id is not None and int(chat_id) in self.blocked_chats:
             self.calls.append((f"{method}:403", params))
@@ -278,6 +279,7 @@ class FakeTelegram:
 
     async def _sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
+        self.sent_to.append((time.monotonic(), chat_id))
         if params.get("reply_parameters"):
             self.answered_at.append(
                 (time.monotonic(), int(params["reply_parameters"]["message_id"]))
