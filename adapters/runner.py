@@ -37,10 +37,14 @@ def build_adapters(core: Core, settings: Settings, secrets: Secrets) -> list[Ada
             DiscordAdapter(core, secrets.discord_token.get_secret_value(), settings.discord)
         )
     if secrets.telegram_token is not None:
+        from adapters.ledger import DeliveryLedger
         from adapters.telegram import TelegramAdapter
 
+        ledger = DeliveryLedger(settings.storage.database, "telegram")
         adapters.append(
-            TelegramAdapter(core, secrets.telegram_token.get_secret_value(), settings.telegram)
+            TelegramAdapter(
+                core, secrets.telegram_token.get_secret_value(), settings.telegram, ledger
+            )
         )
     return adapters
 

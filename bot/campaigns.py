@@ -31,6 +31,12 @@ from facts.models import Claim, Topic
 
 log = logging.getLogger(__name__)
 COMPONENT = "campaigns"
+
+
+class ChatRefusedError(Exception):
+    """The platform refuses the bot's posts in this chat (removed, banned): raised by outboxes."""
+
+
 MIGRATIONS = (
     Migration(
         1,
@@ -57,7 +63,12 @@ MIGRATIONS = (
         );
         """,
     ),
+    # why a campaign was paused by Wattson itself (its chat refuses the bot's posts)
+    Migration(2, "ALTER TABLE campaigns ADD COLUMN note TEXT;"),
 )
+REFUSALS_BEFORE_PAUSE = 3  # refusals in a row (bot removed from the chat) pause a campaign
+RETRY_FIRST = timedelta(minutes=1)  # after a failed post, wait this long, doubling …
+RETRY_MAX = timedelta(hours=1)  # … up to this
 LATE_AFTER = timedelta(minutes=10)  # a post sent later than this after its slot is "late"
 State = Literal["active", "paused", "stopped", "finished"]
 
@@ -114,6 +125,7 @@ class Campaign:
     state: State
     created_by: str
     created_at: datetime
+    note: str | None = None  # why Wattson paused it, if it did
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,10 +214,32 @@ class CampaignStore:
         ) as cursor:
             return [_campaign(row) for row in await cursor.fetchall()]
 
-    async def set_state(self, campaign_id: int, state: State, now: datetime) -> None:
+    async def set_state(
+        self, campaign_id: int, state: State, now: datetime, note: str | None = None
+    ) -> None:
         await self.database.connection.execute(
-            "UPDATE campaigns SET state = ?, updated_at = ? WHERE id = ?",
-            (state, now.isoformat(), campaign_id),
+            "UPDATE campaigns SET state = ?, updated_at = ?, note = ? WHERE id = ?",
+            (state, now.isoformat(), note, campaign_id),
+        )
+
+    async def claim(self, campaign_id: int, slot: datetime, claim_id: str, now: datetime) -> bool:
+        """Write down that this process sends the slot; ``False`` if it is already written.
+
+        One conditional insert: of two processes on the same database, only one
+        wins a slot, so it is never posted twice.
+        """
+        async with self.database.connection.execute(
+            "INSERT INTO campaign_posts (campaign_id, slot, claim_id, status, updated_at)"
+            " VALUES (?, ?, ?, 'sending', ?) ON CONFLICT (campaign_id, slot) DO NOTHING",
+            (campaign_id, slot.isoformat(), claim_id, now.isoformat()),
+        ) as cursor:
+            return cursor.rowcount == 1
+
+    async def release(self, campaign_id: int, slot: datetime) -> None:
+        """Forget a slot claimed but certainly not sent, so it is due again."""
+        await self.database.connection.execute(
+            "DELETE FROM campaign_posts WHERE campaign_id = ? AND slot = ? AND status = 'sending'",
+            (campaign_id, slot.isoformat()),
         )
 
     async def posts(self, campaign_id: int) -> list[PostRecord]:
@@ -237,6 +271,7 @@ def _campaign(row: sqlite3.Row) -> Campaign:
         state=row["state"],
         created_by=str(row["created_by"]),
         created_at=datetime.fromisoformat(row["created_at"]),
+        note=row["note"],
     )
 
 
@@ -267,15 +302,45 @@ class CampaignScheduler:
         self.claims = claims
         self.deliver = deliver
         self.clock = clock
+        # campaign id -> (not before, failures in a row, refusals in a row)
+        self._backoff: dict[int, tuple[datetime, int, int]] = {}
 
     async def tick(self, now: datetime | None = None) -> TickReport:
         """Post what is due at ``now`` (default: the clock); safe to call any number of times."""
         now = now or self.clock()
         report = TickReport([], 0, 0)
         all_claims = await self.claims()
-        for campaign in await self.campaigns.active():
-            await self._tick_one(campaign, now, all_claims, report)
+        due = [
+            c for c in await self.campaigns.active() if self._backoff.get(c.id, (now,))[0] <= now
+        ]
+        # Side by side: a slow or failing chat never delays another campaign.
+        await asyncio.gather(*(self._tick_isolated(c, now, all_claims, report) for c in due))
         return report
+
+    async def _tick_isolated(
+        self, campaign: Campaign, now: datetime, all_claims: Sequence[Claim], report: TickReport
+    ) -> None:
+        """One campaign's tick; its failure is its own: logged with its id, retried later."""
+        try:
+            await self._tick_one(campaign, now, all_claims, report)
+        except ChatRefusedError as error:
+            await self._failed(campaign, now, f"the chat refuses the bot's posts ({error})", True)
+        except Exception as error:
+            await self._failed(campaign, now, f"{type(error).__name__}: {error}", False)
+        else:
+            self._backoff.pop(campaign.id, None)
+
+    async def _failed(self, campaign: Campaign, now: datetime, why: str, refused: bool) -> None:
+        _until, failures, refusals = self._backoff.get(campaign.id, (now, 0, 0))
+        failures, refusals = failures + 1, (refusals + 1 if refused else 0)
+        if refusals >= REFUSALS_BEFORE_PAUSE:
+            self._backoff.pop(campaign.id, None)
+            log.warning("campaign %s paused: %s", campaign.id, why)
+            await self.campaigns.set_state(campaign.id, "paused", now, note=why)
+            return
+        wait = min(RETRY_MAX, RETRY_FIRST * 2 ** (failures - 1))
+        self._backoff[campaign.id] = (now + wait, failures, refusals)
+        log.error("campaign %s: %s; trying again in %s", campaign.id, why, wait)
 
     async def _tick_one(
         self, campaign: Campaign, now: datetime, all_claims: Sequence[Claim], report: TickReport
@@ -307,24 +372,22 @@ class CampaignScheduler:
         if claim is None:
             log.warning("campaign %s has no fact left to post", campaign.id)
             return
-        await self.campaigns.mark(campaign.id, slot, "sending", claim.id, now)
+        if not await self.campaigns.claim(campaign.id, slot, claim.id, now):
+            return  # another process sends this slot
         number = len(posted_ids) + 1
         try:
             sent = await self.deliver(campaign, claim, {"number": number})
-        except Exception:
-            # It may or may not have gone out: leave "sending"; the next tick reports it
-            # as uncertain instead of risking a second post.
-            log.exception("campaign %s: sending slot %s failed", campaign.id, slot)
-            return
+        except ChatRefusedError:
+            await self.campaigns.release(campaign.id, slot)  # refused: certainly not posted
+            raise
+        # Any other failure: it may or may not have gone out, so the slot stays
+        # "sending" and the next tick reports it as uncertain instead of posting twice.
         if sent:
             status = "late" if now - slot > LATE_AFTER else "posted"
             await self.campaigns.mark(campaign.id, slot, status, claim.id, now)
             report.posted.append((campaign.id, claim.id))
         else:  # nothing was attempted (platform not connected): the slot stays due
-            await self.campaigns.database.connection.execute(
-                "DELETE FROM campaign_posts WHERE campaign_id = ? AND slot = ? AND status = 'sending'",
-                (campaign.id, slot.isoformat()),
-            )
+            await self.campaigns.release(campaign.id, slot)
 
     async def run(self, stop: asyncio.Event, interval: float = 30.0) -> None:
         """Tick every ``interval`` seconds until ``stop`` is set."""
@@ -351,4 +414,5 @@ def describe(campaign: Campaign) -> dict[str, object]:
         "timezone": spec.timezone,
         "start": spec.start.isoformat(),
         "end": spec.end.isoformat() if spec.end else None,
+        "note": campaign.note,
     }

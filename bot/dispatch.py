@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from bot.catalog import ModelCatalog
+from bot.database import is_read_only
 from bot.energy import Estimator
 from bot.errors import (
     PermissionDeniedError,
@@ -175,7 +176,16 @@ class Core:
         except WattsonError as error:
             log.error("cannot answer /%s: %s", request.command, error)
             return Reply(text=error.localized(), error=True)
-        except Exception:
+        except Exception as error:
+            if is_read_only(error):
+                log.error("cannot answer /%s: the database is read-only", request.command)
+                return Reply(
+                    text=_(
+                        "The database cannot be written at the moment, so nothing was saved. "
+                        "Reading still works; please tell the bot’s operator."
+                    ),
+                    error=True,
+                )
             log.exception("unexpected error while answering /%s", request.command)
             return Reply(
                 text=_(

@@ -129,6 +129,10 @@ class FactSettings(Section):
 
 class PlatformSettings(Section):
     api_base_url: AnyHttpUrl | None = None
+    # how long a platform unreachable at start is retried before `wattson run` gives up
+    startup_seconds: float = Field(default=60.0, ge=0.0, le=3600.0)
+    # on SIGTERM, how long answers already being written may take before the process exits
+    stop_seconds: float = Field(default=10.0, ge=0.0, le=60.0)
 
 
 class DiscordSettings(PlatformSettings):
@@ -141,6 +145,9 @@ class TelegramSettings(PlatformSettings):
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     admin_cache_seconds: int = Field(default=120, ge=0, le=86_400)
+    # Telegram's caps; 0 turns a cap off (for measuring what the bot itself can do)
+    messages_per_second: float = Field(default=30.0, ge=0.0, le=1000.0)
+    group_messages_per_minute: float = Field(default=20.0, ge=0.0, le=1000.0)
 
 
 class Settings(BaseSettings):

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
+import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -26,6 +28,8 @@ from bot.estimate import CostEstimate
 from bot.messages import Reply, Request
 from facts.check import CheckResult
 from facts.models import Claim
+
+log = logging.getLogger(__name__)
 
 COMPONENT = "usage"
 MIGRATIONS = (
@@ -165,13 +169,20 @@ class UsageRecorder:
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-        await self.flush()
+        await self._try_flush()
+
+    async def _try_flush(self) -> None:
+        """Flush, or keep the counts in memory if the database cannot be written now."""
+        try:
+            await self.flush()
+        except sqlite3.Error as error:
+            log.warning("usage counts not saved: %s", error)
 
     async def days(
         self, since: date | None = None, platform: str | None = None, chat_id: str | None = None
     ) -> list[DayUsage]:
         """Stored usage, one entry per day and chat, oldest first (pending counts flushed)."""
-        await self.flush()
+        await self._try_flush()
         query = "SELECT day, platform, chat_id, metric, value FROM usage_daily WHERE 1 = 1"
         params: list[Any] = []
         if since is not None:

@@ -17,6 +17,7 @@ import discord
 
 from adapters.discord.commands import WattsonTree, build_tree
 from adapters.discord.render import NO_MENTIONS, render_reply
+from bot.campaigns import ChatRefusedError
 from bot.dispatch import Core
 from bot.i18n import negotiate_language
 from bot.messages import ChatRef, Reply, Request, UserRef
@@ -104,13 +105,16 @@ class DiscordAdapter:
 
     async def post(self, chat_id: str, reply: Reply) -> None:
         """Post in a channel unprompted (campaigns), mentions inert as always."""
-        channel = self.client.get_channel(int(chat_id)) or await self.client.fetch_channel(
-            int(chat_id)
-        )
-        if not isinstance(channel, discord.abc.Messageable):
-            raise TypeError(f"Discord channel {chat_id} cannot receive messages")
-        for message in render_reply(reply, self.core.services.settings.language.default):
-            await channel.send(**message)
+        try:
+            channel = self.client.get_channel(int(chat_id)) or await self.client.fetch_channel(
+                int(chat_id)
+            )
+            if not isinstance(channel, discord.abc.Messageable):
+                raise ChatRefusedError(f"Discord channel {chat_id} cannot receive messages")
+            for message in render_reply(reply, self.core.services.settings.language.default):
+                await channel.send(**message)
+        except (discord.Forbidden, discord.NotFound) as error:
+            raise ChatRefusedError(str(error)) from None
 
     # ---- optional auto mode --------------------------------------------------------
 

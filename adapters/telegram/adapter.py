@@ -3,60 +3,103 @@
 ``/cost`` works as a reply to someone's message (the adapter passes the replied-to
 text), which also works in groups where the bot's privacy mode is on: commands
 addressed to the bot always reach it. Moderators are the chat's administrators
-(asked of Telegram, cached briefly) or the configured allow-list. Sending goes
-through python-telegram-bot's rate limiter, which waits out Telegram's 429
-answers and retries, so a reply is delayed, not lost.
+(asked of Telegram only for the commands that need it, cached briefly) or the
+configured allow-list.
+
+Delivery: updates are fetched by :class:`~adapters.telegram.polling.UpdatePoller`
+(or received by :class:`~adapters.telegram.webhook.WebhookReceiver`), answered in
+their chat's lane (chats concurrently, each in order) and confirmed to Telegram
+only once answered, so a crash or a stop loses nothing. Sends wait for
+Telegram's caps and retry what can be retried
+(:class:`~adapters.telegram.sending.PatientLimiter`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import html
 import logging
-import secrets
 import time
-from typing import Any
-from urllib.parse import urlsplit
 
 from telegram import BotCommand, BotCommandScopeDefault, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
-from telegram.ext import AIORateLimiter, Application, CommandHandler, ContextTypes
+from telegram.error import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    TelegramError,
+)
+from telegram.ext import ExtBot
+from telegram.request import HTTPXRequest
 
+from adapters.budget import Admission, ChatBudget
+from adapters.lanes import ChatLanes
+from adapters.ledger import DeliveryLedger
+from adapters.moderation import needs_moderator
+from adapters.telegram.polling import POLL_TIMEOUT, UpdatePoller
 from adapters.telegram.render import render_reply
+from adapters.telegram.sending import PatientLimiter, backoff
+from bot.campaigns import ChatRefusedError
 from bot.dispatch import Core
-from bot.i18n import SUPPORTED_LANGUAGES, translations
+from bot.errors import RateLimitedError
+from bot.i18n import SUPPORTED_LANGUAGES, translations, use_language
 from bot.messages import ChatRef, Reply, Request, UserRef
 from bot.settings import TelegramSettings
 
 PLATFORM = "telegram"
 ADMIN_STATUSES = frozenset({ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR})
-MAX_RETRIES = 3
+CONNECTIONS = 64
 log = logging.getLogger(__name__)
+
+
+class PlatformError(RuntimeError):
+    """The platform refuses to serve the bot (bad token, another instance running)."""
 
 
 class TelegramAdapter:
     """One Telegram bot serving the core."""
 
-    def __init__(self, core: Core, token: str, settings: TelegramSettings) -> None:
+    def __init__(
+        self,
+        core: Core,
+        token: str,
+        settings: TelegramSettings,
+        ledger: DeliveryLedger | None = None,
+    ) -> None:
         self.core = core
         self.settings = settings
-        builder = (
-            Application.builder().token(token).rate_limiter(AIORateLimiter(max_retries=MAX_RETRIES))
+        self.ledger = ledger
+        base_url = str(settings.api_base_url) if settings.api_base_url else None
+        self.bot: ExtBot[int] = ExtBot(
+            token,
+            base_url=base_url or "https://api.telegram.org/bot",
+            request=HTTPXRequest(connection_pool_size=CONNECTIONS, pool_timeout=30.0),
+            get_updates_request=HTTPXRequest(read_timeout=POLL_TIMEOUT + 10),
+            rate_limiter=PatientLimiter(
+                overall_per_second=settings.messages_per_second,
+                group_per_minute=settings.group_messages_per_minute,
+            ),
         )
-        if settings.api_base_url is not None:
-            builder = builder.base_url(str(settings.api_base_url))
-        self.application: Application[Any, Any, Any, Any, Any, Any] = builder.build()
-        names = [name for command in core.commands for name in (command.name, *command.aliases)]
-        telegram_names = [n for n in names if n.isascii() and n.replace("_", "").isalnum()]
-        self.application.add_handler(CommandHandler(telegram_names, self.on_command))
+        limits = core.services.settings.limits
+        group_budget = limits.per_chat_per_minute
+        if settings.group_messages_per_minute:  # one message of the cap is kept for the notice
+            group_budget = min(group_budget, max(1, int(settings.group_messages_per_minute) - 1))
+        self._group_budget = ChatBudget(group_budget)
+        self._private_budget = ChatBudget(limits.per_user_per_minute)
+        self.lanes = ChatLanes()
+        self.poller = UpdatePoller(self.bot, self.lanes.submit, self.answer, ledger)
         self._admins: dict[tuple[int, int], tuple[float, bool]] = {}
+        self._stop = asyncio.Event()
         self._stopped = asyncio.Event()
         core.services.outboxes[PLATFORM] = self.post
 
     # ---- translation -------------------------------------------------------------
 
-    async def to_request(self, update: Update) -> Request | None:
-        """A core request from a command message; ``None`` if the update is not one."""
+    def parse(self, update: Update) -> Request | None:
+        """A core request from a command message (moderator status not yet known)."""
         message = update.effective_message
         user = update.effective_user
         chat = update.effective_chat
@@ -69,8 +112,18 @@ class TelegramAdapter:
             chat=ChatRef(platform=PLATFORM, id=str(chat.id)),
             locale=user.language_code,
             reply_to_text=(replied.text or replied.caption) if replied else None,
-            is_moderator=await self.is_admin(chat.id, chat.type, user.id),
         )
+
+    async def to_request(self, update: Update) -> Request | None:
+        """A core request from a command message; ``None`` if the update is not one."""
+        request = self.parse(update)
+        chat, user = update.effective_chat, update.effective_user
+        if request is None or chat is None or user is None:
+            return request
+        if needs_moderator(request, self.core.commands):
+            admin = await self.is_admin(chat.id, chat.type, user.id)
+            request = request.model_copy(update={"is_moderator": admin})
+        return request
 
     async def is_admin(self, chat_id: int, chat_type: str, user_id: int) -> bool:
         """Whether the user administers this group (asked of Telegram, cached)."""
@@ -81,19 +134,56 @@ class TelegramAdapter:
         now = time.monotonic()
         if cached is not None and now - cached[0] < self.settings.admin_cache_seconds:
             return cached[1]
-        member = await self.application.bot.get_chat_member(chat_id, user_id)
+        try:
+            member = await self.bot.get_chat_member(chat_id, user_id)
+        except (InvalidToken, Conflict):
+            raise
+        except TelegramError as error:
+            log.warning("cannot ask Telegram who moderates chat %s: %s", chat_id, error)
+            return False
         admin = member.status in ADMIN_STATUSES
         self._admins[key] = (now, admin)
         return admin
 
-    async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Answer one command message in its chat, as a reply to it."""
-        request = await self.to_request(update)
-        if request is None:
+    # ---- answering ---------------------------------------------------------------
+
+    async def answer(self, update: Update) -> None:
+        """Answer one update in its chat, or drop it on purpose; raise only if the bot is refused.
+
+        A reply that cannot be delivered after the retries is logged once, without
+        a traceback, and counts as finished: sending it again later could not
+        succeed any better and would hold back every later update.
+        """
+        request = self.parse(update)
+        message, chat = update.effective_message, update.effective_chat
+        if request is None or message is None or chat is None:
             return
-        reply = await self.core.handle(request)
-        message = update.effective_message
-        assert isinstance(message, Message)
+        private = chat.type == ChatType.PRIVATE
+        budget = self._private_budget if private else self._group_budget
+        key = str(chat.id)
+        try:
+            admission = budget.admit(key)
+            if admission is Admission.DROP:
+                return
+            if admission is Admission.NOTICE:
+                with use_language(await self.core.language_for(request)):
+                    notice = RateLimitedError(budget.retry_after(key)).localized()
+                await self.deliver(message, Reply(text=notice, error=True))
+                return
+            full = await self.to_request(update)
+            assert full is not None
+            await self.deliver(message, await self.core.handle(full))
+        except (InvalidToken, Conflict):
+            raise
+        except Forbidden as error:
+            log.warning("chat %s refuses the bot's messages (%s); update %d dropped",
+                        chat.id, error, update.update_id)  # fmt: skip
+        except TelegramError as error:
+            log.error("gave up answering update %d in chat %s: %s",
+                      update.update_id, chat.id, error)  # fmt: skip
+
+    async def deliver(self, message: Message, reply: Reply) -> None:
+        """Send ``reply`` as answers to ``message``."""
         for text in render_reply(reply):
             await message.reply_text(text, parse_mode=ParseMode.HTML, disable_web_page_preview=True)
         for attachment in reply.attachments:
@@ -105,16 +195,22 @@ class TelegramAdapter:
             )
 
     async def post(self, chat_id: str, reply: Reply) -> None:
-        """Post in a chat unprompted (campaigns)."""
-        bot = self.application.bot
-        for text in render_reply(reply):
-            await bot.send_message(
-                int(chat_id), text, parse_mode=ParseMode.HTML, disable_web_page_preview=True
-            )
-        for attachment in reply.attachments:
-            await bot.send_photo(
-                int(chat_id), photo=attachment.content, filename=attachment.filename
-            )
+        """Post in a chat unprompted (campaigns); :class:`ChatRefusedError` if the chat refuses."""
+        try:
+            for text in render_reply(reply):
+                await self.bot.send_message(
+                    int(chat_id), text, parse_mode=ParseMode.HTML, disable_web_page_preview=True
+                )
+            for attachment in reply.attachments:
+                await self.bot.send_photo(
+                    int(chat_id), photo=attachment.content, filename=attachment.filename
+                )
+        except Forbidden as error:
+            raise ChatRefusedError(str(error)) from None
+        except BadRequest as error:
+            if "chat not found" not in str(error).lower():
+                raise
+            raise ChatRefusedError(str(error)) from None
 
     # ---- lifecycle -------------------------------------------------------------------
 
@@ -126,38 +222,70 @@ class TelegramAdapter:
                 BotCommand(command.name, catalog.gettext(command.summary)[:256])
                 for command in self.core.commands
             ]
-            await self.application.bot.set_my_commands(
+            await self.bot.set_my_commands(
                 commands,
                 scope=BotCommandScopeDefault(),
                 language_code=None if language == "en" else language,
             )
 
+    async def connect(self) -> bool:
+        """Reach Telegram, retrying an unreachable API for ``startup_seconds``; ``False`` if stopped."""
+        deadline = time.monotonic() + self.settings.startup_seconds
+        attempt = 0
+        while not self._stop.is_set():
+            try:
+                await self.bot.initialize()
+                return True
+            except InvalidToken as error:
+                raise PlatformError(
+                    f"Telegram refuses the token ({error}); check TELEGRAM_TOKEN"
+                ) from None
+            except NetworkError as error:
+                attempt += 1
+                delay = backoff(min(attempt, 5))
+                if time.monotonic() + delay > deadline:
+                    raise PlatformError(f"Telegram unreachable: {error}") from None
+                log.warning("Telegram unreachable (%s); trying again in %.1f s", error, delay)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stop.wait(), delay)
+        return False
+
     async def start(self) -> None:
-        """Initialize, publish the command menus, and receive updates until :meth:`stop`."""
-        await self.application.initialize()
-        await self.set_commands()
-        await self.application.start()
-        updater = self.application.updater
-        assert updater is not None
-        if self.settings.webhook_url is not None:
-            url = str(self.settings.webhook_url)
-            await updater.start_webhook(
-                listen=self.settings.webhook_listen,
-                port=self.settings.webhook_port,
-                url_path=urlsplit(url).path.lstrip("/"),
-                webhook_url=url,
-                # Telegram sends it back with every update; anything else is refused.
-                secret_token=secrets.token_urlsafe(32),
-            )
-        else:
-            await updater.start_polling(poll_interval=0.0, timeout=10)
-        await self._stopped.wait()
+        """Connect, publish the command menus, and answer updates until :meth:`stop`."""
+        try:
+            if self.ledger is not None:
+                await self.ledger.setup()
+            if not await self.connect():
+                return
+            await self.set_commands()
+            if self.settings.webhook_url is not None:
+                from adapters.telegram.webhook import WebhookReceiver
+
+                receiver = WebhookReceiver(self, str(self.settings.webhook_url))
+                await receiver.run(self._stop)
+            else:
+                await self.bot.delete_webhook()
+                await self.poller.run(self._stop)
+        except (InvalidToken, Conflict) as error:
+            raise PlatformError(
+                f"Telegram refuses the bot ({error}); check TELEGRAM_TOKEN"
+            ) from None
+        finally:
+            await self._finish()
+
+    async def _finish(self) -> None:
+        """Finish what is being answered (within ``stop_seconds``), confirm it, close."""
+        try:
+            left = await self.lanes.close(self.settings.stop_seconds)
+            if left:
+                log.info("%d update(s) left for Telegram to deliver again", left)
+            await self.poller.confirm()
+            await self.bot.shutdown()
+            if self.ledger is not None:
+                self.ledger.close()
+        finally:
+            self._stopped.set()
 
     async def stop(self) -> None:
-        self._stopped.set()
-        updater = self.application.updater
-        if updater is not None and updater.running:
-            await updater.stop()
-        if self.application.running:
-            await self.application.stop()
-        await self.application.shutdown()
+        self._stop.set()
+        await self._stopped.wait()

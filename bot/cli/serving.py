@@ -6,6 +6,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from bot.cli.common import EXIT_USAGE
+from bot.database import serving_lock
 
 if TYPE_CHECKING:
     from bot.settings import Settings
@@ -18,8 +19,9 @@ async def command_console(settings: Settings, language: str | None = None) -> in
 
     async with open_core(settings) as core:
         console = ConsoleAdapter(core, locale=language)
-        async with running_campaigns(core, settings.campaigns.tick_seconds):
-            await console.repl()
+        with serving_lock(settings.storage.database):
+            async with running_campaigns(core, settings.campaigns.tick_seconds):
+                await console.repl()
     return 0
 
 
@@ -39,11 +41,12 @@ async def command_run(settings: Settings) -> int:
     from bot.app import open_core, running_campaigns
 
     async with open_core(settings) as core:
-        adapters = build_adapters(core, settings, secrets)
-        names = ", ".join(type(adapter).__name__ for adapter in adapters)
-        print(f"wattson: serving {names}; Ctrl-C or SIGTERM stops.", file=sys.stderr)
-        async with running_campaigns(core, settings.campaigns.tick_seconds):
-            failures = await serve(adapters)
+        with serving_lock(settings.storage.database):
+            adapters = build_adapters(core, settings, secrets)
+            names = ", ".join(type(adapter).__name__ for adapter in adapters)
+            print(f"wattson: serving {names}; Ctrl-C or SIGTERM stops.", file=sys.stderr)
+            async with running_campaigns(core, settings.campaigns.tick_seconds):
+                failures = await serve(adapters)
     for failure in failures:
         print(f"wattson: {failure}", file=sys.stderr)
     return 1 if failures else 0

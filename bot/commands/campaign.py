@@ -2,7 +2,7 @@
 
 ``/campaign start topic: water; daily: 09:00; tz: Europe/Paris; from: 2026-12-01;
 to: 2026-12-07`` (or ``facts: id1, id2``, ``every: 6`` hours, ``include: disputed``,
-``channel: ID``), then ``/campaign list``, ``pause N``, ``resume N``, ``stop N``.
+then ``/campaign list``, ``pause N``, ``resume N``, ``stop N``.
 Starting and changing campaigns is for moderators.
 """
 
@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from bot.campaigns import Campaign, CampaignScheduler, CampaignSpec, CampaignStore, describe
 from bot.commands.claims import claim_links, claim_text
+from bot.commands.fact import UnknownClaimError
 from bot.commands.text import first_word
 from bot.dispatch import Command, Context, Services
 from bot.errors import MissingArgumentError, PermissionDeniedError, UserInputError
@@ -91,6 +92,17 @@ class CampaignOverError(UserInputError):
             text.format(number=self.number)
             + " "
             + _("Start a new one: /campaign start topic: water; daily: 09:00")
+        )
+
+
+class DuplicateCampaignError(UserInputError):
+    def __init__(self, campaign_id: int) -> None:
+        super().__init__(f"the same campaign is already #{campaign_id}")
+        self.campaign_id = campaign_id
+
+    def localized(self) -> str:
+        return _("This chat already has this campaign: #{id}. Nothing was changed.").format(
+            id=self.campaign_id
         )
 
 
@@ -172,7 +184,10 @@ def summary(campaign: Campaign) -> str:
     )
     until = info["end"] or "…"
     state = state_label(campaign.state)
-    return f"#{campaign.id} [{state}] {what} — {when} — {info['start']} → {until}"
+    line = f"#{campaign.id} [{state}] {what} — {when} — {info['start']} → {until}"
+    if campaign.note and campaign.state == "paused":
+        line += " — " + _("paused by Wattson: {reason}").format(reason=campaign.note)
+    return line
 
 
 async def start(context: Context, args: str) -> Reply:
@@ -187,11 +202,28 @@ async def start(context: Context, args: str) -> Reply:
         )
     spec = spec_from(fields, context)
     chat = context.request.chat
-    chat_id = fields.get("channel") or chat.id
-    campaign = await store_of(context).create(
-        chat.platform, chat_id, spec, context.actor, context.services.clock()
+    if fields.get("channel", chat.id).strip() != chat.id:
+        # Moderating this chat says nothing of another: a campaign posts where it was started.
+        raise PermissionDeniedError("start campaigns in another chat")
+    await check_facts(context, spec)
+    store = store_of(context)
+    for existing in await store.in_chat(chat.platform, chat.id):
+        if existing.state in ("active", "paused") and existing.spec == spec:
+            raise DuplicateCampaignError(existing.id)
+    campaign = await store.create(
+        chat.platform, chat.id, spec, context.actor, context.services.clock()
     )
     return Reply(text=_("Campaign started: {summary}").format(summary=summary(campaign)))
+
+
+async def check_facts(context: Context, spec: CampaignSpec) -> None:
+    """Refuse a campaign naming a claim the base does not hold."""
+    claims = context.services.claims
+    if claims is None:
+        return
+    for claim_id in spec.fact_ids:
+        if await claims.get(claim_id) is None:
+            raise UnknownClaimError(claim_id)
 
 
 async def listing(context: Context, args: str) -> Reply:

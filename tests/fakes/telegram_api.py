@@ -13,6 +13,8 @@ import asyncio
 import contextlib
 import itertools
 import json
+import random
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +24,27 @@ from tests.fakes.server import serve_locally
 
 BOT_ID = 7000000001
 TOKEN = "7000000001:FAKE-token"
+
+
+@dataclass
+class Faults:
+    """Failures the fake injects into Bot API calls other than ``getUpdates``.
+
+    Rates are per call; a 5xx or a dropped connection happens before the call is
+    acted on (nothing sent), as a front-end failing would.
+    """
+
+    rate_429: float = 0.0
+    rate_5xx: float = 0.0
+    rate_drop: float = 0.0
+    delay: float = 0.0  # seconds before every answer (a slow API)
+    seed: int = 1
+    random: random.Random = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.random = random.Random(self.seed)
+
+
 JSON_FIELDS = {"reply_markup", "commands", "scope", "entities", "reply_parameters",
                "link_preview_options", "allowed_updates"}  # fmt: skip
 
@@ -39,6 +62,14 @@ class FakeTelegram:
     _message_ids: Any = field(default_factory=lambda: itertools.count(100))
     _polled: asyncio.Event = field(default_factory=asyncio.Event)
     webhook: dict[str, Any] | None = None
+    faults: Faults = field(default_factory=Faults)
+    revoked: bool = False  # every call answers 401, as for a revoked token
+    blocked_chats: set[int] = field(default_factory=set)  # the bot was removed: 403
+    confirmed: int = 0  # every update below this was confirmed by an offset
+    # updates confirmed (dropped from the queue) while their message had no answer yet
+    confirmed_unanswered: list[int] = field(default_factory=list)
+    answered_at: list[tuple[float, int]] = field(default_factory=list)  # (monotonic, message id)
+    sent_to: list[tuple[float, int]] = field(default_factory=list)  # (monotonic, chat id)
 
     @property
     def base_url(self) -> str:
@@ -83,6 +114,23 @@ class FakeTelegram:
                 "from": {"id": 43, "is_bot": False, "first_name": "Bob"}, "text": reply_to,
             }  # fmt: skip
         return message
+
+    def push(self, text: str, **who: Any) -> int:
+        """Queue a message for ``getUpdates`` without waiting for the answer; its update id."""
+        update_id = next(self._update_ids)
+        self._updates.append({"update_id": update_id, "message": self.message(text, **who)})
+        self._new_update.set()
+        return update_id
+
+    def answers(self) -> dict[int, int]:
+        """How many times each message (by its message id) was answered."""
+        counts: dict[int, int] = {}
+        for params in self.sent():
+            replied = params.get("reply_parameters")
+            if replied:
+                key = int(replied["message_id"])
+                counts[key] = counts.get(key, 0) + 1
+        return counts
 
     async def send_text(
         self, text: str, expect: int = 1, timeout: float = 20.0, **who: Any
@@ -152,6 +200,14 @@ class FakeTelegram:
     async def _method(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         params = await self._params(request)
+        if self.revoked:
+            return web.json_response(
+                {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
+            )
+        if method != "getUpdates":
+            injected = await self._inject(method, params, request)
+            if injected is not None:
+                return injected
         if self._failures.get(method, 0) > 0:
             self._failures[method] -= 1
             self.calls.append((f"{method}:429", params))
@@ -164,6 +220,39 @@ class FakeTelegram:
         result = await handler(params) if handler else True
         return web.json_response({"ok": True, "result": result})
 
+    async def _inject(
+        self, method: str, params: dict[str, Any], request: web.Request
+    ) -> web.Response | None:
+        faults = self.faults
+        if faults.delay:
+            await asyncio.sleep(faults.delay)
+        draw = faults.random.random()
+        if draw < faults.rate_429:
+            self.calls.append((f"{method}:429", params))
+            return web.json_response(
+                {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
+                 "parameters": {"retry_after": 1}}, status=429)  # fmt: skip
+        draw -= faults.rate_429
+        if draw < faults.rate_5xx:
+            self.calls.append((f"{method}:500", params))
+            return web.json_response(
+                {"ok": False, "error_code": 500, "description": "Internal Server Error"},
+                status=500,
+            )
+        draw -= faults.rate_5xx
+        if draw < faults.rate_drop:
+            self.calls.append((f"{method}:dropped", params))
+            assert request.transport is not None
+            request.transport.close()  # no answer: the client sees the connection drop
+            return web.Response()
+        chat_id = params.get("chat_id")
+        if chat_id is not None and int(chat_id) in self.blocked_chats:
+            self.calls.append((f"{method}:403", params))
+            return web.json_response(
+                {"ok": False, "error_code": 403,
+                 "description": "Forbidden: bot was kicked from the group chat"}, status=403)  # fmt: skip
+        return None
+
     async def _getMe(self, params: dict[str, Any]) -> dict[str, Any]:
         return {"id": BOT_ID, "is_bot": True, "first_name": "Wattson", "username": "WattsonBot",
                 "can_join_groups": True, "can_read_all_group_messages": False,
@@ -173,15 +262,28 @@ class FakeTelegram:
         self._polled.set()
         offset = int(params.get("offset", 0) or 0)
         timeout = float(params.get("timeout", 0) or 0)
+        limit = int(params.get("limit", 100) or 100)
+        self.confirmed = max(self.confirmed, offset)
+        if any(u["update_id"] < offset for u in self._updates):
+            answered = self.answers()
+            self.confirmed_unanswered += [
+                u["update_id"] for u in self._updates
+                if u["update_id"] < offset and u["message"]["message_id"] not in answered
+            ]  # fmt: skip
         self._updates = [u for u in self._updates if u["update_id"] >= offset]
         if not self._updates and timeout:
             self._new_update.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._new_update.wait(), min(timeout, 1.0))
-        return [u for u in self._updates if u["update_id"] >= offset]
+        return [u for u in self._updates if u["update_id"] >= offset][:limit]
 
     async def _sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
+        self.sent_to.append((time.monotonic(), chat_id))
+        if params.get("reply_parameters"):
+            self.answered_at.append(
+                (time.monotonic(), int(params["reply_parameters"]["message_id"]))
+            )
         return {"message_id": next(self._message_ids), "date": 1764115300,
                 "chat": {"id": chat_id, "type": "supergroup" if chat_id < 0 else "private"},
                 "from": {"id": BOT_ID, "is_bot": True, "first_name": "Wattson"},
