@@ -59,9 +59,14 @@ class Subject:
     names: tuple[str, ...]
     implies: tuple[str, ...] = ()
     exclusive: bool = True  # naming it rules out quantities about something else (if its kind does)
+    of_en: str | None = None  # how a share of it reads: "of electricity"
+    of_fr: str | None = None
 
     def label(self, language: str) -> str:
         return self.fr if language == "fr" else self.en
+
+    def share_of(self, language: str) -> str | None:
+        return self.of_fr if language == "fr" else self.of_en
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +112,8 @@ def vocabulary() -> dict[str, Subject]:
             names=tuple(entry["names"]),
             implies=tuple(entry.get("implies", ())),
             exclusive=entry.get("exclusive", True),
+            of_en=entry.get("of_en"),
+            of_fr=entry.get("of_fr"),
         )
         for tag, entry in raw.items()
     }
@@ -196,6 +203,15 @@ def is_exclusive(tag: str) -> bool:
 def kind_of(tag: str) -> SubjectKind | None:
     subject = vocabulary().get(split_tag(tag)[0])
     return subject.kind if subject else None
+
+
+def share_of(tags: list[str], language: str) -> str | None:
+    """What a share is of, from a quantity's tags ("of electricity"), or ``None``."""
+    for tag in tags:
+        subject = vocabulary().get(split_tag(tag)[0])
+        if subject is not None and subject.share_of(language):
+            return subject.share_of(language)
+    return None
 
 
 def subject_label(tag: str, language: str) -> str:

@@ -150,3 +150,23 @@ def test_a_phone_charge_is_one_sourced_figure_wherever_it_appears() -> None:
     for equivalent in load_equivalents():
         if equivalent.claim == "smartphone-full-charge":
             assert equivalent.amount_low == equivalent.amount_high == reference.value
+
+
+@pytest.mark.parametrize("fmt", ["json", "toml", "claimreview"])
+def test_exports_carry_every_quantity_and_json_keeps_the_main_figure(fmt: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from facts.exchange import export_claims, read_claims
+    from facts.models import Claim
+
+    claims = [Claim.model_validate(c.model_dump()) for c in seed_claims()]
+    text = export_claims(claims, fmt)  # type: ignore[arg-type]
+    if fmt == "json":
+        record = next(r for r in json.loads(text) if r["id"] == "iea-dc-2024")
+        assert record["figure"] == {"value": 415.0, "unit": "TWh", "low": None, "high": None,
+                                    "per": "year"}  # fmt: skip
+        assert [q["value"] for q in record["quantities"]] == [415.0, 1.5]
+    path = tmp_path / f"claims.{'toml' if fmt == 'toml' else 'json'}"
+    path.write_text(text)
+    back = {content.id: content for content, _retracted in read_claims(path, fmt)}  # type: ignore[arg-type]
+    assert all(back[c.id].quantities == c.quantities for c in claims)

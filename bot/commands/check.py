@@ -22,10 +22,10 @@ from bot.i18n import N_, _, current_language, ngettext
 from bot.messages import Reply
 from facts.check import CheckResult, Comparison, FigureCheck, Verdict, check_statement
 from facts.matching import Mismatch
-from facts.measures import MEASURE_LABELS
+from facts.measures import MEASURE_LABELS, Measure
 from facts.models import Claim, Quantity
 from facts.statements import Derivation, StatedFigure
-from facts.subjects import split_tag, subject_label
+from facts.subjects import share_of, split_tag, subject_label
 
 MAX_FIGURES_SHOWN = 4
 FURTHER_READING = 3
@@ -62,10 +62,13 @@ def factor_text(ratio: float | None) -> str:
 def quantity_text(quantity: Quantity) -> str:
     """``0.3 Wh per request — energy used · ChatGPT · 2024``: the figure and what it is."""
     language = current_language()
+    shown_as_whole = (
+        share_of(quantity.subject, language) if quantity.measure is Measure.share else None
+    )
     about = [
         subject_label(tag, language)
         for tag, optional in (split_tag(raw) for raw in quantity.subject)
-        if not optional
+        if not optional and not (shown_as_whole and share_of([tag], language))
     ]
     period = ""
     if quantity.year is not None and quantity.since is not None:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from bot.amounts import amount_text
 from bot.i18n import N_, _, current_language
-from facts.models import Claim, ClaimSource, Figure, Per, Status
+from facts.measures import Measure
+from facts.models import Claim, ClaimSource, Figure, Per, Quantity, Status
+from facts.subjects import share_of
 from facts.vocabulary import topic_label
 
 STATUS_LABELS = {
@@ -32,8 +34,11 @@ def figure_text(figure: Figure) -> str:
     """``0.25–0.41 Wh per request``, ``9.3 trillion L per year``, in the reader's words."""
     low, high = figure.bounds
     per = _(PER_LABELS[figure.per]) if PER_LABELS[figure.per] else ""
+    whole = None
+    if isinstance(figure, Quantity) and figure.measure is Measure.share:
+        whole = share_of(figure.subject, current_language())  # "1.5 % of electricity"
     return " ".join(
-        part for part in (amount_text(figure.value, figure.unit, low, high), per) if part
+        part for part in (amount_text(figure.value, figure.unit, low, high), whole, per) if part
     )
 
 
