@@ -150,17 +150,17 @@ async def test_a_correct_equivalent_does_not_confirm_a_wrong_figure(store: Claim
 
 @pytest.mark.asyncio(loop_scope="module")
 @pytest.mark.parametrize(
-    ("statement", "value"),
+    ("statement", "value", "said"),
     [
-        ("A ChatGPT query uses 0 Wh", 0.0),
-        ("A ChatGPT query uses -5 Wh", -5.0),
-        ("A ChatGPT query uses −5 Wh", -5.0),
-        ("A ChatGPT query uses 1e308 Wh", 1e308),
-        ("A ChatGPT query uses 10^400 Wh", float("inf")),
+        ("A ChatGPT query uses 0 Wh", 0.0, "is zero"),
+        ("A ChatGPT query uses -5 Wh", -5.0, "is negative"),
+        ("A ChatGPT query uses −5 Wh", -5.0, "is negative"),
+        ("A ChatGPT query uses 1e308 Wh", 1e308, "about 10^308 times"),
+        ("A ChatGPT query uses 10^400 Wh", float("inf"), "not a finite number"),
     ],
 )
 async def test_zero_negative_and_huge_figures_get_a_clear_answer(
-    store: ClaimStore, statement: str, value: float
+    store: ClaimStore, statement: str, value: float, said: str
 ) -> None:
     result = await check_statement(store, statement)
     assert result.stated[0].value == value
@@ -168,6 +168,7 @@ async def test_zero_negative_and_huge_figures_get_a_clear_answer(
     with use_language("en"):
         reply = render_check(result, "en")
     assert "epoch-chatgpt-query" in reply or "altman-chatgpt-query" in reply
+    assert said in reply
     check_json(result)  # serializable: no infinity leaks into JSON numbers
 
 

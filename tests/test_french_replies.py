@@ -3,7 +3,7 @@
 English is recognised from the catalog itself: the words of its English side
 (msgids) that no French translation uses. Sources keep their original titles
 and publishers, and model names are names, so source lines, URLs and model
-keys are left out of the check. (``/check``'s reply is being rewritten apart.)
+keys are left out of the check.
 """
 
 from __future__ import annotations
@@ -20,7 +20,9 @@ from bot.messages import ChatRef, Request, UserRef
 CATALOG = Path(__file__).resolve().parent.parent / "bot/locales/fr/LC_MESSAGES/wattson.po"
 WORD = re.compile(r"[A-Za-zÀ-ÿ’']{4,}")
 # Words both languages write alike, or that name things (not English prose).
-SHARED = {"EcoLogits", "tokens", "token", "Wattson", "Gemini", "Google", "OpenAI", "TikToken"}
+SHARED = {"EcoLogits", "tokens", "token", "Wattson", "Gemini", "Google", "OpenAI", "TikToken",
+          # French words too ("un four", "le ratio", "la documentation"), and a plant's name
+          "four", "ratio", "documentation", "Energy"}  # fmt: skip
 
 MEMBER_COMMANDS = [
     "/aide", "/cout Bonjour à toutes et à tous", "/cout compare Bonjour à tous",
@@ -35,6 +37,16 @@ MEMBER_COMMANDS = [
     "/fait ajoute sujet: eau", "/fait revue", "/stats", "/stats 1", "/stats semaine",
     "/stats jamais", "/campagne", "/campagne lance sujet: eau; tous les jours: 9h",
     "/inconnue", "/statistique",
+    "/verifie Une requête ChatGPT consomme 2,9 Wh, dix fois une recherche Google",
+    "/verifie Une requête ChatGPT consomme 10 fois plus qu'une recherche Google",
+    "/verifie ChatGPT boit une bouteille de 500 mL d'eau toutes les 20 à 50 questions",
+    "/verifie ChatGPT consomme 500 mL d'eau par question",
+    "/verifie Un e-mail GPT-4o consomme autant qu'une recharge de smartphone",
+    "/verifie Le bitcoin consomme 150 TWh par an", "/verifie Bonjour à tous",
+    "/verifie Une requête ChatGPT consomme 0 Wh", "/verifie Une requête Gemini consomme 10^400 Wh",
+    "/verifie Les data centers consomment 1,5 % de l'électricité mondiale en 2024",
+    "/verifie Mixtral 8x7B utilise 12,9 milliards de paramètres actifs par token",
+    "/verifie", "/verifie L'entraînement de Llama 4 a consommé 21 000 GWh",
 ]  # fmt: skip
 MODERATOR_COMMANDS = [
     "/fait ajoute", "/fait modifie", "/fait modifie gemini-water-per-prompt",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from bot.amounts import amount_text, plain_number
 from bot.commands.claims import PER_LABELS, figure_text, source_text, status_label
 from bot.commands.fact import store_of
 from bot.commands.text import target_text
@@ -83,17 +84,17 @@ def quantity_text(quantity: Quantity) -> str:
     return f"{figure_text(quantity)} ({details})"
 
 
+def _rounded(value: float) -> float:
+    """Three significant digits: what the reader needs of a converted or derived value."""
+    return float(f"{value:.3g}") if math.isfinite(value) else value
+
+
 def _plain(value: float) -> str:
-    """Up to three significant digits, without trailing zeros (``3``, ``0.25``, ``17.5``)."""
-    fmt = number_format()
-    text = fmt.significant(value, 3)
-    if fmt.decimal_symbol in text:
-        text = text.rstrip("0").rstrip(fmt.decimal_symbol)
-    return text
+    return plain_number(_rounded(value))
 
 
 def _value_text(value: float, unit: str) -> str:
-    return f"{_plain(value)} {unit}"
+    return amount_text(_rounded(value), unit)
 
 
 def derivation_text(figure: StatedFigure, derived_from: Claim | None) -> str | None:
@@ -137,13 +138,14 @@ def _short_source(claim: Claim) -> str:
     return f"{source.publisher}, {source.date}" if source.date else source.publisher
 
 
+BEYOND_WORDS = 1e15  # Babel writes numbers in words up to trillions; past that, as stated
+
+
 def _stated_in_claim_unit(comparison: Comparison) -> str:
     low, high, unit = comparison.low, comparison.high, comparison.quantity.unit
-    if not (math.isfinite(low) and math.isfinite(high)):
+    if not all(math.isfinite(v) and abs(v) < BEYOND_WORDS for v in (low, high)):
         return comparison.stated.text
-    if abs(high - low) > 1e-12 * max(abs(high), 1.0):
-        return f"{_plain(low)}–{_plain(high)} {unit}"
-    return _value_text(low, unit)
+    return amount_text(_rounded((low + high) / 2), unit, _rounded(low), _rounded(high))
 
 
 def _comparison_line(comparison: Comparison, agrees: bool) -> str:
@@ -167,6 +169,12 @@ def _comparison_line(comparison: Comparison, agrees: bool) -> str:
         return _("{stated} is zero; the sourced figure is {sourced}, {status}.").format(
             stated=stated, sourced=sourced, status=status
         )
+    if comparison.ratio is None and comparison.quantity.value > 0:
+        stated_log = math.log10(max(comparison.low, comparison.high))
+        orders = round(stated_log - math.log10(comparison.quantity.value))
+        return _(
+            "{stated} is about 10^{orders} times the sourced figure {sourced}, {status}."
+        ).format(stated=stated, orders=orders, sourced=sourced, status=status)
     return _("{stated} is {factor} than the sourced figure {sourced}, {status}.").format(
         stated=stated, factor=factor_text(comparison.ratio), sourced=sourced, status=status
     )
