@@ -49,6 +49,7 @@ __all__ = [
 
 ROUNDING_TOLERANCE = 0.15  # "about 0.3 Wh" agrees with 0.34 Wh
 CLOSER_MARGIN = 0.005  # orders of magnitude: a bad figure must be clearly closer to win
+MAX_FIGURES = 20  # a statement is checked on its first figures; the rest are counted, not read
 LOAD_ALL_UNDER = 2000  # claims: below this, every claim is a candidate; above, search narrows
 GOOGLE_SEARCH_CLAIM = "google-search-2009"
 PHONE_CHARGE_CLAIM = "smartphone-full-charge"
@@ -130,6 +131,7 @@ class CheckResult:
     matches: list[tuple[Claim, float]]  # nearest claims, for further reading
     figures: list[FigureCheck] = field(default_factory=list)
     deciding: FigureCheck | None = None
+    unchecked: int = 0  # figures past MAX_FIGURES
 
     @property
     def reference(self) -> Comparison | None:
@@ -200,6 +202,8 @@ async def check_statement(
     """Compare each figure of ``text`` with the quantities of the base about the same thing."""
     language = language or guess_language(text)
     stated = extract_figures(text, language)
+    unchecked = max(0, len(stated) - MAX_FIGURES)
+    stated = stated[:MAX_FIGURES]
     context = StatementContext.of(text)
     claims = await _candidates(store, text) if stated else []
     hits = await search_claims(store, text, limit=50, any_term=True) if stated else []
@@ -219,7 +223,7 @@ async def check_statement(
     )
     verdict = deciding.verdict if deciding else Verdict.unknown
     matches = await _nearest(store, text, stated, context, claims, limit)
-    return CheckResult(verdict, stated, matches, checks, deciding)
+    return CheckResult(verdict, stated, matches, checks, deciding, unchecked)
 
 
 async def _check_figure(

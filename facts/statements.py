@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -321,6 +322,12 @@ def _per_at(text: str, end: int, sentence: str, measures: tuple[Measure, ...]) -
     said = said_per(text, end)
     if said is not None or not _AMOUNTS.intersection(measures):
         return said
+    return _sentence_per(sentence)
+
+
+@lru_cache(maxsize=256)
+def _sentence_per(sentence: str) -> Per | None:
+    """What a sentence's amounts are counted per when it does not say so next to them."""
     if _PLURAL_REQUESTS.search(sentence):
         return None  # "2.5 billion prompts a day": a count, not an amount per prompt
     if _REQUEST_SUBJECT.search(sentence):
@@ -328,6 +335,11 @@ def _per_at(text: str, end: int, sentence: str, measures: tuple[Measure, ...]) -
     if _TRAINING.search(sentence):
         return Per.training
     return None
+
+
+@lru_cache(maxsize=256)
+def _present_cues(sentence: str) -> tuple[int, ...]:
+    return tuple(m.start() for m in _PRESENT_CUES.finditer(sentence))
 
 
 def _measures(unit: str, text: str, start: int, end: int) -> tuple[Measure, ...]:
@@ -386,7 +398,7 @@ def extract_figures(text: str, language: str | None = None) -> list[StatedFigure
 
     def is_present(start: int) -> bool:
         sentence = sentence_of(spans, start)
-        cues = [m.start() + sentence[0] for m in _PRESENT_CUES.finditer(text[slice(*sentence)])]
+        cues = [pos + sentence[0] for pos in _present_cues(text[slice(*sentence)])]
         if not cues:
             return False
         inside = [pos for _year, pos in years if sentence[0] <= pos < sentence[1]]

@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, Literal
 
 import aiosqlite
@@ -160,15 +161,38 @@ def _dump(content: ClaimContent) -> str:
 
 
 def _row_to_claim(row: aiosqlite.Row) -> Claim:
-    data = json.loads(row["content"])
+    return _parsed_claim(
+        row["content"],
+        row["created_by"],
+        row["created_at"],
+        row["updated_by"],
+        row["updated_at"],
+        bool(row["retracted"]),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _parsed_claim(
+    content: str,
+    created_by: str,
+    created_at: str,
+    updated_by: str,
+    updated_at: str,
+    retracted: bool,
+) -> Claim:
+    """A stored row as a claim, validated once per version of its content (claims are frozen).
+
+    ``/check`` reads every claim of a small base for each statement; validating
+    the same JSON again each time cost more than the checking itself.
+    """
     return Claim.model_validate(
         {
-            **data,
-            "created_by": row["created_by"],
-            "created_at": row["created_at"],
-            "updated_by": row["updated_by"],
-            "updated_at": row["updated_at"],
-            "retracted": bool(row["retracted"]),
+            **json.loads(content),
+            "created_by": created_by,
+            "created_at": created_at,
+            "updated_by": updated_by,
+            "updated_at": updated_at,
+            "retracted": retracted,
         }
     )
 

@@ -230,7 +230,7 @@ def render_check(result: CheckResult, language: str) -> str:
     lines = [_(_VERDICT_HEADLINES[result.verdict])]
     for check in result.figures[:MAX_FIGURES_SHOWN]:
         lines += figure_lines(check, language)
-    hidden = len(result.figures) - MAX_FIGURES_SHOWN
+    hidden = len(result.figures) - MAX_FIGURES_SHOWN + result.unchecked
     if hidden > 0:
         lines.append(
             ngettext(
