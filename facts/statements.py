@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import math
 import re
-from functools import lru_cache
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 
 from facts.measures import Measure, measures_for_unit
 from facts.models import Per
