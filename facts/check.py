@@ -31,10 +31,11 @@ from facts.measures import Measure
 from facts.models import Claim, Quantity
 from facts.numbers import parse_number
 from facts.search import search_claims
-from facts.statements import Derivation, StatedFigure, extract_figures, guess_language
+from facts.statements import Derivation, StatedFigure, extract_figures
 from facts.store import ClaimStore
 from facts.subjects import implied, split_tag
 from facts.units import convert
+from facts.wording import guess_language
 
 __all__ = [
     "CheckResult",

@@ -22,9 +22,45 @@ from functools import lru_cache
 
 from facts.measures import Measure, measures_for_unit
 from facts.models import Per
-from facts.numbers import NUMBER, number_value
+from facts.numbers import number_value
 from facts.subjects import find_subjects
-from facts.units import known_unit_words, unit_expression, unit_kind
+from facts.units import unit_expression, unit_kind
+from facts.wording import (
+    ACTIVE_CUES,
+    CHANGE_CUES,
+    EMISSION_UNITS,
+    EMISSION_WORDS,
+    EVERY_N,
+    FACTOR_PHRASES,
+    FIGURE,
+    FROM_BEFORE,
+    FUTURE_CUES,
+    FUTURE_FR,
+    GOOGLE_AFTER,
+    GOOGLE_COUNT,
+    MONEY_BEFORE,
+    NOT_FUTURE_FR,
+    NUMBER_WORDS,
+    ONE_WORDS,
+    PER_PATTERNS,
+    PHONE_CHARGE,
+    PLURAL_REQUESTS,
+    PRESENT_CUES,
+    RATIO_BEFORE,
+    RATIO_UNITS,
+    REQUEST_SUBJECT,
+    SCALES_EN,
+    SCALES_FR,
+    SENTENCE_END,
+    SHARE_CUES,
+    SINGLE,
+    TRAINING,
+    WORD_FACTORS,
+    WORD_FIGURE,
+    YEAR,
+    guess_language,
+    word_factor,
+)
 
 
 class Derivation(StrEnum):
@@ -72,199 +108,10 @@ class StatedFigure:
         return min(self.bounds) < 0
 
 
-# ---- words ----------------------------------------------------------------------------
-
-SCALES_EN = {"thousand": 1e3, "k": 1e3, "million": 1e6, "millions": 1e6, "m": 1e6,
-             "billion": 1e9, "billions": 1e9, "bn": 1e9, "trillion": 1e12, "trillions": 1e12}  # fmt: skip
-SCALES_FR = {"mille": 1e3, "k": 1e3, "million": 1e6, "millions": 1e6, "m": 1e6, "milliard": 1e9,
-             "milliards": 1e9, "md": 1e9, "mds": 1e9, "billion": 1e12, "billions": 1e12}  # fmt: skip
-_REQUEST_WORDS = (
-    r"requests?|quer(?:y|ies)|questions?|prompts?|answers?|responses?|replies|reply|e-?mails?|"
-    r"messages?|conversations?|searche?s?|requêtes?|réponses?|courriels?|recherches?|"
-    r"demandes?|interactions?|échanges?"
-)
-_PER_PATTERNS: list[tuple[Per, re.Pattern[str]]] = [
-    (Per.request, re.compile(
-        rf"^\s*(?:per|par|a|an|each|every|for each|pour chaque|pour une?|chaque|à chaque|/)\s+"
-        rf"(?:\w+\s+){{0,2}}?(?:{_REQUEST_WORDS})\b", re.I)),
-    (Per.day, re.compile(
-        r"^\s*(?:(?:per|par|a|each|every|chaque|/)\s*(?:day|jour|journée)\b|daily\b|"
-        r"quotidien\w*|each day|every day|tous les jours|by day)", re.I)),
-    (Per.year, re.compile(
-        r"^\s*(?:(?:per|par|a|each|every|chaque|/)\s*(?:year|an|année)\b|yearly\b|annual\w*|"
-        r"annuel\w*|each year|every year|tous les ans|in a year|en un an|sur un an|"
-        r"(?:of|d['’]|de)\s*(?:electricity|électricité)\s+(?:a|per|par|each)\s+(?:year|an)\b)",
-        re.I)),
-    (Per.hour, re.compile(
-        r"^\s*(?:(?:per|par|an|each|every|chaque|/|de l['’])\s*(?:hour|heure)\b|hourly\b)", re.I)),
-]  # fmt: skip
-_REQUEST_SUBJECT = re.compile(
-    rf"\b(?:a|an|one|each|every|per|single|typical|average|median|une?|chaque|par|seule?|"
-    rf"moyenne?|typique|médiane?)\s+(?:\w+\s+){{0,3}}?(?:{_REQUEST_WORDS})\b",
-    re.I,
-)
-_PLURAL_REQUESTS = re.compile(
-    rf"\b(?:{_REQUEST_WORDS})\b\s+(?:a|per|par|each|chaque)\s+(?:day|jour|year|an)\b", re.I
-)
-_TRAINING = re.compile(r"\b(?:train\w*|pre-?train\w*|entraîn\w*|entrain\w*|apprentissage)\b", re.I)
-_CHANGE_CUES = re.compile(
-    r"(?:^|\W)(?:more|less|higher|lower|increase\w*|rise\w*|rose|grew|grow\w*|up|down|jump\w*|"
-    r"spik\w*|above|over|fell|drop\w*|declin\w*|plus|moins|hausse|augment\w*|bond\w*|"
-    r"supérieur\w*|inférieur\w*|baisse|diminu\w*|croissance|progress\w*|grimp\w*|"
-    r"de plus|de moins)(?:\W|$)",
-    re.I,
-)
-_SHARE_CUES = re.compile(
-    r"(?:^|\W)(?:of|de|du|des|d['’]|share|part|portion|represent\w*|représent\w*|account\w*)"
-    r"(?:\W|$)",
-    re.I,
-)
-_ACTIVE_CUES = re.compile(
-    r"\b(?:activ\w*|actif\w*|per token|par token|each token|chaque token|for every token|"
-    r"pour chaque token|à chaque token|par jeton|chaque jeton|utilisé\w* (?:pour|à) chaque|"
-    r"used for each|only one|un seul|une seule|chois\w*|chosen|choose\w*|picks?|select\w*|"
-    r"rout\w*)\b|^\s*(?:sur|out of|of)\s+\d",
-    re.I,
-)
-_FROM_BEFORE = re.compile(r"(?:from|contre|depuis)\s+(?:about |around |environ |près de )?$", re.I)
-_PRESENT_CUES = re.compile(
-    r"\b(?:today|now|currently|at present|nowadays|aujourd['’]hui|actuellement|à l['’]heure "
-    r"actuelle|de nos jours|désormais)\b",
-    re.I,
-)
-_EMISSION_WORDS = re.compile(
-    r"[^.;]{0,45}?\b(?:co2|co₂|emissions?|émissions?|carbon|carbone|ghg|ges|greenhouse|"
-    r"effet de serre)\b",
-    re.I,
-)
-_NUMBER_WORDS = {
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
-    "forty": 40, "fifty": 50, "hundred": 100, "a hundred": 100, "a thousand": 1000,
-    "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7, "huit": 8, "neuf": 9,
-    "dix": 10, "onze": 11, "douze": 12, "quinze": 15, "vingt": 20, "trente": 30,
-    "quarante": 40, "cinquante": 50, "cent": 100, "mille": 1000,
-    "half a": 0.5, "a half": 0.5, "un demi": 0.5, "une demi": 0.5, "demi": 0.5,
-    "a": 1, "an": 1, "one": 1, "un": 1, "une": 1,
-}  # fmt: skip
-_ONE_WORDS = {"a", "an", "one", "un", "une"}  # only before a volume ("un litre", "a litre")
-_WORD_FACTORS = re.compile(
-    r"\b(?P<word>doubl\w*|tripl\w*|quadrupl\w*|halved|divisée?s? par deux|divided by two|"
-    r"multipliée?s? par (?:deux|trois|quatre|dix)|ten-fold|tenfold|two-fold|twofold|"
-    r"three-fold|threefold|six-fold|sixfold)\b",
-    re.I,
-)
-_WORD_FACTOR_VALUES = {"doubl": 2, "tripl": 3, "quadrupl": 4, "halved": 2, "divisée par deux": 2,
-                       "divisé par deux": 2, "divisées par deux": 2, "divisés par deux": 2,
-                       "divided by two": 2, "ten": 10, "two": 2, "three": 3, "six": 6,
-                       "deux": 2, "trois": 3, "quatre": 4, "dix": 10}  # fmt: skip
-
-
-def _word_factor(word: str) -> float:
-    folded = word.casefold()
-    for key, value in _WORD_FACTOR_VALUES.items():
-        if folded.startswith(key) or folded.endswith(key):
-            return float(value)
-    return 2.0
-
-
-_FUTURE_FR = re.compile(r"\b\w{2,}(?:era|eront|ira|iront|dra|dront|ura|uront)\b", re.I)
-_NOT_FUTURE_FR = frozenset({"caméra", "opéra", "extra", "sahara", "chimera", "camera", "aura"})
-_FACTOR_PHRASES = re.compile(
-    rf"\b(?:divided by|divid\w* by|divisée?s? par|réduite?s? d['’]un facteur|cut by a factor of|"
-    rf"reduced by a factor of|by a factor of|d['’]un facteur|facteur)\s+"
-    rf"(?P<number>{NUMBER.replace('(?P<', '(?P<f_')})(?![\w]|[.,]\d)",
-    re.I,
-)
-_FUTURE_CUES = re.compile(
-    r"\b(?:will|would|could|by 20\d\d|projected|projection\w*|forecast\w*|expected|expects|"
-    r"could|may|d['’]ici|prévu\w*|prévision\w*|projet\w*|devrai\w*|pourrai\w*|atteindr\w*|"
-    r"passer\w*|passera|consommeront|consommera|représentera\w*|sera|seront|"
-    r"in the future|à l['’]avenir|demain)\b",
-    re.I,
-)
-
-_RATIO_UNITS = {"times", "fois", "×", "x", "fold", "-fold"}
-
-
-def guess_language(text: str) -> str:
-    """``fr`` or ``en``, from the small words of the text (for reading numbers)."""
-    words = re.findall(r"[a-zàâçéèêëîïôûùüÿœ']+", text.casefold())
-    french = sum(w in {"le", "la", "les", "une", "des", "du", "est", "par", "pour", "et", "de"}
-                 for w in words)  # fmt: skip
-    english = sum(w in {"the", "a", "an", "is", "per", "for", "and", "of", "uses", "to"}
-                  for w in words)  # fmt: skip
-    return "fr" if french > english else "en"
-
-
-def _figure_pattern() -> re.Pattern[str]:
-    units = [re.escape(u) for u in (*known_unit_words(), "-fold", "fold")]
-    scales = sorted({*SCALES_EN, *SCALES_FR}, key=len, reverse=True)
-    scale = rf"(?:\s*(?:{'|'.join(scales)})\b\.?)"
-    second = NUMBER.replace("(?P<", "(?P<hi_")
-    return re.compile(
-        rf"(?<![\w.,])(?P<number>{NUMBER})(?P<scale>{scale})?"
-        rf"(?:\s*(?:to|à|-|–|—|and|et)\s*(?P<high>{second})(?P<hi_scale>{scale})?)?"
-        rf"(?:\s*(?:de |d’|d'|of )?)?"
-        rf"\s*(?P<unit>{'|'.join(units)})(?![\w])",
-        re.IGNORECASE,
-    )
-
-
-def _ratio_before_pattern() -> re.Pattern[str]:
-    """``×10``, ``x 10``: a factor written before its number."""
-    number = NUMBER.replace("(?P<", "(?P<r_")
-    return re.compile(rf"(?<![\w])[×x]\s*(?P<number>{number})(?![\w]|[.,]\d)", re.I)
-
-
-_FIGURE = _figure_pattern()
-_MONEY_BEFORE = re.compile(
-    rf"(?:US)?\$\s*(?P<number>{NUMBER.replace('(?P<', '(?P<d_')})"
-    rf"(?P<scale>\s*(?:{'|'.join(sorted({*SCALES_EN, *SCALES_FR}, key=len, reverse=True))})\b)?"
-)
-_EMISSION_UNITS = {"tonne": "tCO2e", "kilotonne": "ktCO2e", "megatonne": "MtCO2e", "kg": "kgCO2e",
-                   "g": "gCO2e"}  # fmt: skip
-_WORD_FIGURE = re.compile(
-    rf"(?<![\w])(?P<word>{'|'.join(sorted(map(re.escape, _NUMBER_WORDS), key=len, reverse=True))})"
-    rf"(?P<demi>[\s-]*demi)?[\s-]*"
-    rf"(?P<unit>{'|'.join(re.escape(u) for u in known_unit_words() if len(u) > 2)})(?![\w])",
-    re.I,
-)
-_RATIO_BEFORE = _ratio_before_pattern()
-_SINGLE = re.compile(
-    r"\b(?:un seul|une seule|only one|a single|just one|one single)\s+(?P<unit>[\w-]+)", re.I
-)
-_GOOGLE_AFTER = re.compile(
-    r"[^.;]{0,40}?(?:recherches? (?:sur )?google|google search(?:es)?|web search(?:es)?)",
-    re.IGNORECASE,
-)
-_GOOGLE_COUNT = re.compile(
-    rf"(?<![\w.,])(?P<number>{NUMBER.replace('(?P<', '(?P<g_')})\s*"
-    r"(?:recherches? (?:sur )?google|google search(?:es)?|web search(?:es)?)",
-    re.I,
-)
-_PHONE_CHARGE = re.compile(
-    r"\b(?:(?:a|one|une|1)\s+)?(?:full\s+|complete\s+|entière\s+|complète\s+)?"
-    r"(?:(?:smart)?phone charge|(?:re)?charge (?:complète )?(?:de|d['’]un|du) "
-    r"(?:smartphone|téléphone|portable)|(?:smart)?phone recharge|charging a (?:smart)?phone)",
-    re.I,
-)
-_EVERY_N = re.compile(
-    rf"(?:\s+(?!for\b|pour\b|every\b|toutes\b|tous\b|chaque\b|each\b|per\b|par\b)[\w’'-]+){{0,4}}?"
-    rf"\s*(?:,\s*)?(?:for every|every|for each|per|for|pour|toutes les|tous les|par tranche de|"
-    rf"chaque|each)\s+(?P<number>{NUMBER.replace('(?P<', '(?P<n_')})"
-    rf"(?:\s*(?:to|à|-|–|or|ou)\s*(?P<high>{NUMBER.replace('(?P<', '(?P<m_')}))?\s+"
-    rf"(?:\w+\s+)?(?:{_REQUEST_WORDS})\b",
-    re.I,
-)
-_YEAR = re.compile(r"(?<![\w.,])(?:19[5-9]\d|20\d\d)(?![\w]|[.,]\d)")
-_SENTENCE_END = re.compile(r"(?<![A-Z])[.!?;](?=\s|$)|\n")
-
-
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """Where each sentence of ``text`` starts and ends (``U.S.`` and ``0.3`` do not split)."""
     spans, start = [], 0
-    for match in _SENTENCE_END.finditer(text):
+    for match in SENTENCE_END.finditer(text):
         spans.append((start, match.end()))
         start = match.end()
     if start < len(text):
@@ -278,15 +125,15 @@ def sentence_of(spans: list[tuple[int, int]], position: int) -> tuple[int, int]:
 
 def years_in(text: str) -> list[tuple[int, int]]:
     """The years a text names, with their positions."""
-    return [(int(m.group(0)), m.start()) for m in _YEAR.finditer(text)]
+    return [(int(m.group(0)), m.start()) for m in YEAR.finditer(text)]
 
 
 def future_tense(text: str) -> bool:
     """Whether the text speaks of a projection ("will", "by 2030", "d'ici", "fournira")."""
-    if _FUTURE_CUES.search(text) is not None:
+    if FUTURE_CUES.search(text) is not None:
         return True
     return (
-        any(match.group(0).casefold() not in _NOT_FUTURE_FR for match in _FUTURE_FR.finditer(text))
+        any(match.group(0).casefold() not in NOT_FUTURE_FR for match in FUTURE_FR.finditer(text))
         and guess_language(text) == "fr"
     )
 
@@ -307,7 +154,7 @@ def said_per(text: str, end: int) -> Per | None:
     if filler is not None:
         end += filler.end()  # "0.34 Wh of electricity per day"
     after = text[end : end + 60]
-    for per, pattern in _PER_PATTERNS:
+    for per, pattern in PER_PATTERNS:
         if pattern.match(after):
             return per
     return None
@@ -328,18 +175,18 @@ def _per_at(text: str, end: int, sentence: str, measures: tuple[Measure, ...]) -
 @lru_cache(maxsize=256)
 def _sentence_per(sentence: str) -> Per | None:
     """What a sentence's amounts are counted per when it does not say so next to them."""
-    if _PLURAL_REQUESTS.search(sentence):
+    if PLURAL_REQUESTS.search(sentence):
         return None  # "2.5 billion prompts a day": a count, not an amount per prompt
-    if _REQUEST_SUBJECT.search(sentence):
+    if REQUEST_SUBJECT.search(sentence):
         return Per.request
-    if _TRAINING.search(sentence):
+    if TRAINING.search(sentence):
         return Per.training
     return None
 
 
 @lru_cache(maxsize=256)
 def _present_cues(sentence: str) -> tuple[int, ...]:
-    return tuple(m.start() for m in _PRESENT_CUES.finditer(sentence))
+    return tuple(m.start() for m in PRESENT_CUES.finditer(sentence))
 
 
 def _measures(unit: str, text: str, start: int, end: int) -> tuple[Measure, ...]:
@@ -348,15 +195,15 @@ def _measures(unit: str, text: str, start: int, end: int) -> tuple[Measure, ...]
     before, after = text[max(0, start - 40) : start], text[end : end + 50]
     if Measure.share in measures:
         signed = re.search(r"[+−-]\s*$", before) is not None
-        change = signed or _CHANGE_CUES.search(before[-25:] + " " + after[:30]) is not None
+        change = signed or CHANGE_CUES.search(before[-25:] + " " + after[:30]) is not None
         share = (
-            _SHARE_CUES.search(after[:12]) is not None or _FROM_BEFORE.search(before) is not None
+            SHARE_CUES.search(after[:12]) is not None or FROM_BEFORE.search(before) is not None
         ) and not signed
         measures = [Measure.change] if change and not share else [Measure.share]
     if Measure.parameters_total in measures or Measure.experts_total in measures:
         active = (
-            _ACTIVE_CUES.search(before[-20:] + " " + text[start:end] + after[:20]) is not None
-            or _ACTIVE_CUES.match(after) is not None
+            ACTIVE_CUES.search(before[-20:] + " " + text[start:end] + after[:20]) is not None
+            or ACTIVE_CUES.match(after) is not None
         )
         measures = [
             m
@@ -368,252 +215,251 @@ def _measures(unit: str, text: str, start: int, end: int) -> tuple[Measure, ...]
 
 def _canonical_unit(unit: str) -> str:
     folded = unit.casefold()
-    if folded in _RATIO_UNITS:
+    if folded in RATIO_UNITS:
         return "times"
     return unit
 
 
 def extract_figures(text: str, language: str | None = None) -> list[StatedFigure]:
     """The figures ``text`` states, in order, each with what it may measure."""
-    language = language or guess_language(text)
-    scales = SCALES_FR if language == "fr" else SCALES_EN
-    spans = sentence_spans(text)
-    years = years_in(text)
-    found: list[StatedFigure] = []
-    taken: list[tuple[int, int]] = []
-    # "Llama 3.1 405B", "H100", "16 bits", "100 000 tokens": a number inside a name is no figure
-    names = [
-        (m.start, m.end) for m in find_subjects(text) if re.search(r"\d", text[m.start : m.end])
-    ]
+    return _Reader(text, language or guess_language(text)).read()
 
-    def named(start: int, end: int) -> bool:
-        return any(start < e and s < end for s, e in names)
 
-    def free(start: int, end: int) -> bool:
-        return not any(start < e and s < end for s, e in taken)
+class _Reader:
+    """Reads one statement's figures; each pattern claims its span of the text once."""
 
-    def scaled(value: float, scale: str | None) -> float:
-        word = (scale or "").strip().rstrip(".").casefold()
-        return value * scales.get(word, 1.0)
+    def __init__(self, text: str, language: str) -> None:
+        self.text = text
+        self.language = language
+        self.scales = SCALES_FR if language == "fr" else SCALES_EN
+        self.spans = sentence_spans(text)
+        self.years = years_in(text)
+        self.found: list[StatedFigure] = []
+        self.taken: list[tuple[int, int]] = []
+        # "Llama 3.1 405B", "H100", "16 bits", "100 000 tokens": a number inside a name is no figure
+        self.names = [
+            (m.start, m.end) for m in find_subjects(text) if re.search(r"\d", text[m.start : m.end])
+        ]
 
-    def is_present(start: int) -> bool:
-        sentence = sentence_of(spans, start)
-        cues = [pos + sentence[0] for pos in _present_cues(text[slice(*sentence)])]
+    def read(self) -> list[StatedFigure]:
+        self._google_counts()
+        self._figures()
+        self._money()
+        self._factor_phrases()
+        self._word_factors()
+        self._word_figures()
+        self._ratios_before()
+        self._singles()
+        self._phone_charge()
+        return sorted(self.found, key=lambda f: f.start)
+
+    # ---- positions ---------------------------------------------------------------------
+
+    def named(self, start: int, end: int) -> bool:
+        return any(start < e and s < end for s, e in self.names)
+
+    def free(self, start: int, end: int, number_only: tuple[int, int] | None = None) -> bool:
+        """Whether nothing read yet overlaps, and no name holds the number."""
+        unread = not any(start < e and s < end for s, e in self.taken)
+        return unread and not self.named(*(number_only or (start, end)))
+
+    def sentence(self, position: int) -> str:
+        return self.text[slice(*sentence_of(self.spans, position))]
+
+    def is_present(self, start: int) -> bool:
+        sentence = sentence_of(self.spans, start)
+        cues = [pos + sentence[0] for pos in _present_cues(self.text[slice(*sentence)])]
         if not cues:
             return False
-        inside = [pos for _year, pos in years if sentence[0] <= pos < sentence[1]]
+        inside = [pos for _year, pos in self.years if sentence[0] <= pos < sentence[1]]
         nearest_cue = min(abs(pos - start) for pos in cues)
         return not inside or nearest_cue < min(abs(pos - start) for pos in inside)
 
-    def figure_years(start: int) -> frozenset[int]:
-        if is_present(start):
+    def figure_years(self, start: int) -> frozenset[int]:
+        """The year said nearest the figure in its sentence (or the statement's only year)."""
+        if self.is_present(start):
             return frozenset()
-        sentence = sentence_of(spans, start)
-        inside = [(year, pos) for year, pos in years if sentence[0] <= pos < sentence[1]]
+        sentence = sentence_of(self.spans, start)
+        inside = [(year, pos) for year, pos in self.years if sentence[0] <= pos < sentence[1]]
         if len({year for year, _pos in inside}) > 1:
             inside = [min(inside, key=lambda item: abs(item[1] - start))]
-        if not inside and len({year for year, _pos in years}) == 1:
-            inside = years
+        if not inside and len({year for year, _pos in self.years}) == 1:
+            inside = self.years
         return frozenset(year for year, _pos in inside)
 
-    for match in _GOOGLE_COUNT.finditer(text):
-        if named(match.start(), match.start() + len(match["number"])):
-            continue
-        searches = number_value(_renamed(match, "g_"), language)
-        found.append(_derived_google(text, match.start(), match.end(), searches, figure_years))
-        taken.append((match.start(), match.end()))
-    for match in _FIGURE.finditer(text):
-        if not free(match.start(), match.end()) or named(*match.span("number")):
-            continue
-        unit_text = match["unit"]
-        if (
-            unit_text.casefold() in ("x", "×")
-            and match["high"] is None
-            and re.match(r"\s*\d", text[match.end() :])
-        ):
-            continue  # "3 x 10^9" is a number, read by NUMBER
+    def scaled(self, value: float, scale: str | None) -> float:
+        word = (scale or "").strip().rstrip(".").casefold()
+        return value * self.scales.get(word, 1.0)
+
+    def add(self, start: int, end: int, value: float, unit: str, **details: object) -> None:
+        """Record a figure at ``start:end`` with the years and "today" of its place."""
+        details.setdefault("per", None)
+        figure = StatedFigure(
+            value=value, unit=unit, text=self.text[start:end].strip(), start=start, end=end,
+            years=self.figure_years(start), present=self.is_present(start),
+            **details,  # type: ignore[arg-type]
+        )  # fmt: skip
+        self.found.append(figure)
+        self.taken.append((start, end))
+
+    def add_amount(self, start: int, end: int, value: float, unit: str, **details: object) -> None:
+        """A figure whose "per" is read from its place (said next to it, or by its sentence)."""
+        measures = _measures(unit, self.text, start, end)
+        per = _per_at(self.text, end, self.sentence(start), measures)
+        said = said_per(self.text, end) is not None
+        self.add(start, end, value, unit, per=per, measures=measures, per_said=said, **details)
+
+    def add_google(self, start: int, end: int, searches: float) -> None:
+        """ "10 Google searches", "ten times a Google search": energy derived per request."""
+        self.add(
+            start, end, searches, "google searches", per=Per.request, measures=(Measure.energy,),
+            derivation=Derivation.google_searches, factor=searches,
+        )  # fmt: skip
+
+    def number(self, match: re.Match[str], prefix: str = "") -> float:
+        return number_value(_renamed(match, prefix) if prefix else match, self.language)
+
+    # ---- the patterns, in the order they claim the text ----------------------------------
+
+    def _google_counts(self) -> None:
+        for match in GOOGLE_COUNT.finditer(self.text):
+            number_end = match.start() + len(match["number"])
+            if self.free(*match.span(), number_only=(match.start(), number_end)):
+                self.add_google(*match.span(), self.number(match, "g_"))
+
+    def _figures(self) -> None:
+        for match in FIGURE.finditer(self.text):
+            if self.free(*match.span(), number_only=match.span("number")):
+                self._figure(match)
+
+    def _figure(self, match: re.Match[str]) -> None:
+        """A number (or range) and its unit: "415 TWh", "20 to 50 questions", "0,5 litre"."""
+        text, unit_text = self.text, match["unit"]
+        times_then_digit = re.match(r"\s*\d", text[match.end() :]) is not None
+        if unit_text.casefold() in ("x", "×") and match["high"] is None and times_then_digit:
+            return  # "3 x 10^9" is a number, read by NUMBER
         unit = _canonical_unit(unit_text)
         if unit_expression(unit) is None:
-            continue
-        value = scaled(number_value(match, language), match["scale"])
+            return
+        value = self.scaled(self.number(match), match["scale"])
         high = None
         if match["high"] is not None:
-            high = scaled(
-                number_value(_renamed(match, "hi_"), language), match["hi_scale"] or match["scale"]
-            )
+            high = self.scaled(self.number(match, "hi_"), match["hi_scale"] or match["scale"])
             if not match["scale"] and match["hi_scale"]:
-                value = scaled(value, match["hi_scale"])
+                value = self.scaled(value, match["hi_scale"])
         if year_like(match["number"]) and high is None and unit_kind(unit) == "ratio":
-            continue
-        sentence = text[slice(*sentence_of(spans, match.start()))]
-        start, end = match.start(), match.end()
-        if unit_kind(unit) == "[mass]" and _EMISSION_WORDS.match(text, end):
-            unit = _EMISSION_UNITS.get(unit_expression(unit) or "", unit)  # "645 t of CO2e"
-        if unit == "times" and _GOOGLE_AFTER.match(text, end):
-            found.append(_derived_google(text, start, end, value, figure_years))
-            taken.append((start, end))
-            continue
-        every = _EVERY_N.match(text, end)
-        measures = _measures(unit, text, start, match.end())
-        per = _per_at(text, end, sentence, measures)
-        low: float | None = None
-        high_value: float | None = None
+            return
+        start, end = match.span()
+        if unit_kind(unit) == "[mass]" and EMISSION_WORDS.match(text, end):
+            unit = EMISSION_UNITS.get(unit_expression(unit) or "", unit)  # "645 t of CO2e"
+        if unit == "times" and GOOGLE_AFTER.match(text, end):
+            self.add_google(start, end, value)
+            return
+        low = high_value = None
         if high is not None:
             low, high_value = min(value, high), max(value, high)
             value = (low + high_value) / 2
-        derivation: Derivation | None = None
-        factor: float | None = None
-        factor_high: float | None = None
-        if every is not None and unit_kind(unit) != str(unit_kind("prompts")):
-            n_low = number_value(_renamed(every, "n_"), language)
-            n_high = number_value(_renamed(every, "m_"), language) if every["high"] else n_low
+        every = EVERY_N.match(text, end)
+        if every is not None and unit_kind(unit) != unit_kind("prompts"):
+            n_low = self.number(every, "n_")
+            n_high = self.number(every, "m_") if every["high"] else n_low
             if n_low > 0 and n_high > 0:
-                base_low, base_high = (
-                    (low, high_value)
-                    if low is not None and high_value is not None
-                    else (value, value)
+                self._per_questions(match, value, low, high_value, unit, every, n_low, n_high)
+                return
+        self.add_amount(start, end, value, unit, low=low, high=high_value)
+
+    def _per_questions(
+        self,
+        match: re.Match[str],
+        value: float,
+        low: float | None,
+        high: float | None,
+        unit: str,
+        every: re.Match[str],
+        n_low: float,
+        n_high: float,
+    ) -> None:
+        """ "500 mL for every 20 to 50 questions": 10–25 mL per question."""
+        base_low, base_high = (
+            (low, high) if low is not None and high is not None else (value, value)
+        )
+        fewest, most = min(n_low, n_high), max(n_low, n_high)
+        low, high = base_low / most, base_high / fewest
+        self.add(
+            match.start(), every.end(), (low + high) / 2, unit, per=Per.request, low=low,
+            high=high, measures=_measures(unit, self.text, match.start(), match.end()),
+            derivation=Derivation.per_requests, factor=fewest, factor_high=most, per_said=True,
+        )  # fmt: skip
+
+    def _money(self) -> None:
+        for match in MONEY_BEFORE.finditer(self.text):
+            if self.free(*match.span()):
+                value = self.scaled(self.number(match, "d_"), match["scale"])
+                self.add(*match.span(), value, "USD", measures=(Measure.cost,))
+
+    def _factor_phrases(self) -> None:
+        for match in FACTOR_PHRASES.finditer(self.text):
+            if self.free(*match.span()):
+                self.add(
+                    *match.span(), self.number(match, "f_"), "times", measures=(Measure.factor,)
                 )
-                low, high_value = base_low / max(n_low, n_high), base_high / min(n_low, n_high)
-                value = (low + high_value) / 2
-                per, derivation = Per.request, Derivation.per_requests
-                factor, factor_high = min(n_low, n_high), max(n_low, n_high)
-                end = every.end()
-        found.append(
-            StatedFigure(
-                value=value, unit=unit, text=text[start:end].strip(), per=per, start=start,
-                end=end, low=low, high=high_value,
-                measures=measures, derivation=derivation, factor=factor,
-                factor_high=factor_high, years=figure_years(start), present=is_present(start),
-                per_said=said_per(text, match.end()) is not None or derivation is not None,
-            )
-        )  # fmt: skip
-        taken.append((start, end))
-    for match in _MONEY_BEFORE.finditer(text):
-        if not free(match.start(), match.end()) or named(match.start(), match.end()):
-            continue
-        value = scaled(number_value(_renamed(match, "d_"), language), match["scale"])
-        found.append(
-            StatedFigure(
-                value, "USD", match.group(0).strip(), None, match.start(), match.end(),
-                measures=(Measure.cost,), years=figure_years(match.start()),
-                present=is_present(match.start()),
-            )
-        )  # fmt: skip
-        taken.append((match.start(), match.end()))
-    for match in _FACTOR_PHRASES.finditer(text):
-        if not free(match.start(), match.end()) or named(match.start(), match.end()):
-            continue
-        value = number_value(_renamed(match, "f_"), language)
-        found.append(
-            StatedFigure(
-                value, "times", match.group(0), None, match.start(), match.end(),
-                measures=(Measure.factor,), years=figure_years(match.start()),
-                present=is_present(match.start()),
-            )
-        )  # fmt: skip
-        taken.append((match.start(), match.end()))
-    for match in _WORD_FACTORS.finditer(text):
-        if not free(match.start(), match.end()):
-            continue
-        found.append(
-            StatedFigure(
-                _word_factor(match["word"]), "times", match.group(0), None, match.start(),
-                match.end(), measures=(Measure.factor,), years=figure_years(match.start()),
-                present=is_present(match.start()),
-            )
-        )  # fmt: skip
-        taken.append((match.start(), match.end()))
-    for match in _WORD_FIGURE.finditer(text):
-        word = " ".join(match["word"].casefold().split())
-        unit = match["unit"]
-        if (
-            not free(match.start(), match.end())
-            or named(match.start(), match.end())
-            or unit_expression(unit) is None
-        ):
-            continue
-        if word in _ONE_WORDS and unit_kind(unit) != "[length] ** 3":
-            continue  # "a Google search", "une heure": not a figure; "un litre" is
-        value = _NUMBER_WORDS[word] * (0.5 if match["demi"] else 1.0)
-        if unit_kind(unit) == "ratio" and _GOOGLE_AFTER.match(text, match.end()):
-            found.append(_derived_google(text, match.start(), match.end(), value, figure_years))
-            taken.append((match.start(), match.end()))
-            continue
-        sentence = text[slice(*sentence_of(spans, match.start()))]
-        measures = _measures(unit, text, match.start(), match.end())
-        found.append(
-            StatedFigure(
-                value, unit, match.group(0), _per_at(text, match.end(), sentence, measures),
-                match.start(), match.end(), measures=measures, years=figure_years(match.start()),
-                present=is_present(match.start()),
-                per_said=said_per(text, match.end()) is not None,
-            )
-        )  # fmt: skip
-        taken.append((match.start(), match.end()))
-    for match in _RATIO_BEFORE.finditer(text):
-        if not free(match.start(), match.end()) or named(match.start(), match.end()):
-            continue
-        value = number_value(_renamed(match, "r_"), language)
-        if _GOOGLE_AFTER.match(text, match.end()):
-            found.append(_derived_google(text, match.start(), match.end(), value, figure_years))
-        else:
-            found.append(
-                StatedFigure(
-                    value, "times", match.group(0), None, match.start(), match.end(),
-                    measures=(Measure.factor,), years=figure_years(match.start()),
-                )
-            )  # fmt: skip
-        taken.append((match.start(), match.end()))
-    for match in _SINGLE.finditer(text):
-        unit = match["unit"]
-        if (
-            not free(match.start(), match.end())
-            or named(match.start(), match.end())
-            or unit_expression(unit) is None
-        ):
-            continue
-        sentence = text[slice(*sentence_of(spans, match.start()))]
-        measures = _measures(unit, text, match.start(), match.end())
-        found.append(
-            StatedFigure(
-                1.0, unit, match.group(0), _per_at(text, match.end(), sentence, measures),
-                match.start(), match.end(), measures=measures, years=figure_years(match.start()),
-            )
-        )  # fmt: skip
-        taken.append((match.start(), match.end()))
-    has_energy = any(unit_kind(f.unit) == unit_kind("Wh") for f in found)
-    if not has_energy:
-        for match in _PHONE_CHARGE.finditer(text):
-            if not free(match.start(), match.end()):
+
+    def _word_factors(self) -> None:
+        for match in WORD_FACTORS.finditer(self.text):
+            if self.free(*match.span()):
+                value = word_factor(match["word"])
+                self.add(*match.span(), value, "times", measures=(Measure.factor,))
+
+    def _word_figures(self) -> None:
+        """ "ten times a Google search", "un demi-litre", "nine seconds"."""
+        for match in WORD_FIGURE.finditer(self.text):
+            word = " ".join(match["word"].casefold().split())
+            unit = match["unit"]
+            if not self.free(*match.span()) or unit_expression(unit) is None:
                 continue
-            sentence = text[slice(*sentence_of(spans, match.start()))]
-            found.append(
-                StatedFigure(
-                    1.0, "phone charges", match.group(0),
-                    _per_at(text, match.end(), sentence, (Measure.energy,)),
-                    match.start(), match.end(), measures=(Measure.energy,),
-                    derivation=Derivation.phone_charges, factor=1.0,
-                    years=figure_years(match.start()),
+            if word in ONE_WORDS and unit_kind(unit) != "[length] ** 3":
+                continue  # "a Google search", "une heure": not a figure; "un litre" is
+            value = NUMBER_WORDS[word] * (0.5 if match["demi"] else 1.0)
+            if unit_kind(unit) == "ratio" and GOOGLE_AFTER.match(self.text, match.end()):
+                self.add_google(*match.span(), value)
+            else:
+                self.add_amount(*match.span(), value, unit)
+
+    def _ratios_before(self) -> None:
+        """ "× 10", "x10": a factor written before its number."""
+        for match in RATIO_BEFORE.finditer(self.text):
+            if not self.free(*match.span()):
+                continue
+            value = self.number(match, "r_")
+            if GOOGLE_AFTER.match(self.text, match.end()):
+                self.add_google(*match.span(), value)
+            else:
+                self.add(*match.span(), value, "times", measures=(Measure.factor,))
+
+    def _singles(self) -> None:
+        """ "only one expert", "un seul expert"."""
+        for match in SINGLE.finditer(self.text):
+            if self.free(*match.span()) and unit_expression(match["unit"]) is not None:
+                self.add_amount(*match.span(), 1.0, match["unit"])
+
+    def _phone_charge(self) -> None:
+        """ "as much as a phone charge": a figure only when no energy is written."""
+        if any(unit_kind(f.unit) == unit_kind("Wh") for f in self.found):
+            return
+        for match in PHONE_CHARGE.finditer(self.text):
+            if self.free(*match.span()):
+                per = _per_at(
+                    self.text, match.end(), self.sentence(match.start()), (Measure.energy,)
                 )
-            )  # fmt: skip
-            break
-    found.sort(key=lambda f: f.start)
-    return found
+                self.add(
+                    *match.span(), 1.0, "phone charges", per=per, measures=(Measure.energy,),
+                    derivation=Derivation.phone_charges, factor=1.0,
+                )  # fmt: skip
+                return
 
 
 def year_like(number: str) -> bool:
     return re.fullmatch(r"(?:19[5-9]\d|20\d\d)", number.strip()) is not None
-
-
-def _derived_google(
-    text: str, start: int, end: int, factor: float, figure_years: object
-) -> StatedFigure:
-    years = figure_years(start) if callable(figure_years) else frozenset()
-    return StatedFigure(
-        factor, "google searches", text[start:end].strip(), Per.request, start, end,
-        measures=(Measure.energy,), derivation=Derivation.google_searches, factor=factor,
-        years=years,
-    )  # fmt: skip
 
 
 class _Renamed:

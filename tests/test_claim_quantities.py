@@ -20,9 +20,9 @@ from facts.measures import Measure, measure_fits_unit
 from facts.models import Claim
 from facts.numbers import SIMPLE_NUMBER, parse_number
 from facts.seed import seed_claims
-from facts.statements import SCALES_EN, SCALES_FR
 from facts.subjects import find_subjects, kind_of, split_tag, vocabulary
 from facts.units import convert, known_unit_words, unit_expression
+from facts.wording import SCALES_EN, SCALES_FR
 
 _VERSION = re.compile(r"\b\d+\.\d+\.\d+\b")
 _SCALE_WORDS = sorted({*SCALES_EN, *SCALES_FR, "M"} - {"m", "k"}, key=len, reverse=True)

@@ -1,0 +1,203 @@
+"""How statements word their figures: the words and patterns ``facts.statements`` reads.
+
+Scale words ("milliard", "billion" — a French *billion* is 10¹²), what a
+figure is counted per ("per query", "par an", "a day"), the cues that make a
+percentage a rise rather than a share, parameters active rather than total,
+a figure today rather than in a projection, and the patterns of figures
+written in words ("ten times", "un demi-litre", "doubled"), before the unit
+("$16 billion", "× 10") or as a rate ("for every 20 to 50 questions").
+"""
+
+from __future__ import annotations
+
+import re
+
+from facts.models import Per
+from facts.numbers import NUMBER
+from facts.units import known_unit_words
+
+SCALES_EN = {"thousand": 1e3, "k": 1e3, "million": 1e6, "millions": 1e6, "m": 1e6,
+             "billion": 1e9, "billions": 1e9, "bn": 1e9, "trillion": 1e12, "trillions": 1e12}  # fmt: skip
+SCALES_FR = {"mille": 1e3, "k": 1e3, "million": 1e6, "millions": 1e6, "m": 1e6, "milliard": 1e9,
+             "milliards": 1e9, "md": 1e9, "mds": 1e9, "billion": 1e12, "billions": 1e12}  # fmt: skip
+REQUEST_WORDS = (
+    r"requests?|quer(?:y|ies)|questions?|prompts?|answers?|responses?|replies|reply|e-?mails?|"
+    r"messages?|conversations?|searche?s?|requêtes?|réponses?|courriels?|recherches?|"
+    r"demandes?|interactions?|échanges?"
+)
+PER_PATTERNS: list[tuple[Per, re.Pattern[str]]] = [
+    (Per.request, re.compile(
+        rf"^\s*(?:per|par|a|an|each|every|for each|pour chaque|pour une?|chaque|à chaque|/)\s+"
+        rf"(?:\w+\s+){{0,2}}?(?:{REQUEST_WORDS})\b", re.I)),
+    (Per.day, re.compile(
+        r"^\s*(?:(?:per|par|a|each|every|chaque|/)\s*(?:day|jour|journée)\b|daily\b|"
+        r"quotidien\w*|each day|every day|tous les jours|by day)", re.I)),
+    (Per.year, re.compile(
+        r"^\s*(?:(?:per|par|a|each|every|chaque|/)\s*(?:year|an|année)\b|yearly\b|annual\w*|"
+        r"annuel\w*|each year|every year|tous les ans|in a year|en un an|sur un an|"
+        r"(?:of|d['’]|de)\s*(?:electricity|électricité)\s+(?:a|per|par|each)\s+(?:year|an)\b)",
+        re.I)),
+    (Per.hour, re.compile(
+        r"^\s*(?:(?:per|par|an|each|every|chaque|/|de l['’])\s*(?:hour|heure)\b|hourly\b)", re.I)),
+]  # fmt: skip
+REQUEST_SUBJECT = re.compile(
+    rf"\b(?:a|an|one|each|every|per|single|typical|average|median|une?|chaque|par|seule?|"
+    rf"moyenne?|typique|médiane?)\s+(?:\w+\s+){{0,3}}?(?:{REQUEST_WORDS})\b",
+    re.I,
+)
+PLURAL_REQUESTS = re.compile(
+    rf"\b(?:{REQUEST_WORDS})\b\s+(?:a|per|par|each|chaque)\s+(?:day|jour|year|an)\b", re.I
+)
+TRAINING = re.compile(r"\b(?:train\w*|pre-?train\w*|entraîn\w*|entrain\w*|apprentissage)\b", re.I)
+CHANGE_CUES = re.compile(
+    r"(?:^|\W)(?:more|less|higher|lower|increase\w*|rise\w*|rose|grew|grow\w*|up|down|jump\w*|"
+    r"spik\w*|above|over|fell|drop\w*|declin\w*|plus|moins|hausse|augment\w*|bond\w*|"
+    r"supérieur\w*|inférieur\w*|baisse|diminu\w*|croissance|progress\w*|grimp\w*|"
+    r"de plus|de moins)(?:\W|$)",
+    re.I,
+)
+SHARE_CUES = re.compile(
+    r"(?:^|\W)(?:of|de|du|des|d['’]|share|part|portion|represent\w*|représent\w*|account\w*)"
+    r"(?:\W|$)",
+    re.I,
+)
+ACTIVE_CUES = re.compile(
+    r"\b(?:activ\w*|actif\w*|per token|par token|each token|chaque token|for every token|"
+    r"pour chaque token|à chaque token|par jeton|chaque jeton|utilisé\w* (?:pour|à) chaque|"
+    r"used for each|only one|un seul|une seule|chois\w*|chosen|choose\w*|picks?|select\w*|"
+    r"rout\w*)\b|^\s*(?:sur|out of|of)\s+\d",
+    re.I,
+)
+FROM_BEFORE = re.compile(r"(?:from|contre|depuis)\s+(?:about |around |environ |près de )?$", re.I)
+PRESENT_CUES = re.compile(
+    r"\b(?:today|now|currently|at present|nowadays|aujourd['’]hui|actuellement|à l['’]heure "
+    r"actuelle|de nos jours|désormais)\b",
+    re.I,
+)
+EMISSION_WORDS = re.compile(
+    r"[^.;]{0,45}?\b(?:co2|co₂|emissions?|émissions?|carbon|carbone|ghg|ges|greenhouse|"
+    r"effet de serre)\b",
+    re.I,
+)
+NUMBER_WORDS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
+    "forty": 40, "fifty": 50, "hundred": 100, "a hundred": 100, "a thousand": 1000,
+    "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7, "huit": 8, "neuf": 9,
+    "dix": 10, "onze": 11, "douze": 12, "quinze": 15, "vingt": 20, "trente": 30,
+    "quarante": 40, "cinquante": 50, "cent": 100, "mille": 1000,
+    "half a": 0.5, "a half": 0.5, "un demi": 0.5, "une demi": 0.5, "demi": 0.5,
+    "a": 1, "an": 1, "one": 1, "un": 1, "une": 1,
+}  # fmt: skip
+ONE_WORDS = {"a", "an", "one", "un", "une"}  # only before a volume ("un litre", "a litre")
+WORD_FACTORS = re.compile(
+    r"\b(?P<word>doubl\w*|tripl\w*|quadrupl\w*|halved|divisée?s? par deux|divided by two|"
+    r"multipliée?s? par (?:deux|trois|quatre|dix)|ten-fold|tenfold|two-fold|twofold|"
+    r"three-fold|threefold|six-fold|sixfold)\b",
+    re.I,
+)
+WORD_FACTOR_VALUES = {"doubl": 2, "tripl": 3, "quadrupl": 4, "halved": 2, "divisée par deux": 2,
+                       "divisé par deux": 2, "divisées par deux": 2, "divisés par deux": 2,
+                       "divided by two": 2, "ten": 10, "two": 2, "three": 3, "six": 6,
+                       "deux": 2, "trois": 3, "quatre": 4, "dix": 10}  # fmt: skip
+
+
+def word_factor(word: str) -> float:
+    folded = word.casefold()
+    for key, value in WORD_FACTOR_VALUES.items():
+        if folded.startswith(key) or folded.endswith(key):
+            return float(value)
+    return 2.0
+
+
+FUTURE_FR = re.compile(r"\b\w{2,}(?:era|eront|ira|iront|dra|dront|ura|uront)\b", re.I)
+NOT_FUTURE_FR = frozenset({"caméra", "opéra", "extra", "sahara", "chimera", "camera", "aura"})
+FACTOR_PHRASES = re.compile(
+    rf"\b(?:divided by|divid\w* by|divisée?s? par|réduite?s? d['’]un facteur|cut by a factor of|"
+    rf"reduced by a factor of|by a factor of|d['’]un facteur|facteur)\s+"
+    rf"(?P<number>{NUMBER.replace('(?P<', '(?P<f_')})(?![\w]|[.,]\d)",
+    re.I,
+)
+FUTURE_CUES = re.compile(
+    r"\b(?:will|would|could|by 20\d\d|projected|projection\w*|forecast\w*|expected|expects|"
+    r"could|may|d['’]ici|prévu\w*|prévision\w*|projet\w*|devrai\w*|pourrai\w*|atteindr\w*|"
+    r"passer\w*|passera|consommeront|consommera|représentera\w*|sera|seront|"
+    r"in the future|à l['’]avenir|demain)\b",
+    re.I,
+)
+
+RATIO_UNITS = {"times", "fois", "×", "x", "fold", "-fold"}
+
+
+def guess_language(text: str) -> str:
+    """``fr`` or ``en``, from the small words of the text (for reading numbers)."""
+    words = re.findall(r"[a-zàâçéèêëîïôûùüÿœ']+", text.casefold())
+    french = sum(w in {"le", "la", "les", "une", "des", "du", "est", "par", "pour", "et", "de"}
+                 for w in words)  # fmt: skip
+    english = sum(w in {"the", "a", "an", "is", "per", "for", "and", "of", "uses", "to"}
+                  for w in words)  # fmt: skip
+    return "fr" if french > english else "en"
+
+
+def figure_pattern() -> re.Pattern[str]:
+    units = [re.escape(u) for u in (*known_unit_words(), "-fold", "fold")]
+    scales = sorted({*SCALES_EN, *SCALES_FR}, key=len, reverse=True)
+    scale = rf"(?:\s*(?:{'|'.join(scales)})\b\.?)"
+    second = NUMBER.replace("(?P<", "(?P<hi_")
+    return re.compile(
+        rf"(?<![\w.,])(?P<number>{NUMBER})(?P<scale>{scale})?"
+        rf"(?:\s*(?:to|à|-|–|—|and|et)\s*(?P<high>{second})(?P<hi_scale>{scale})?)?"
+        rf"(?:\s*(?:de |d’|d'|of )?)?"
+        rf"\s*(?P<unit>{'|'.join(units)})(?![\w])",
+        re.IGNORECASE,
+    )
+
+
+def ratio_before_pattern() -> re.Pattern[str]:
+    """``×10``, ``x 10``: a factor written before its number."""
+    number = NUMBER.replace("(?P<", "(?P<r_")
+    return re.compile(rf"(?<![\w])[×x]\s*(?P<number>{number})(?![\w]|[.,]\d)", re.I)
+
+
+FIGURE = figure_pattern()
+MONEY_BEFORE = re.compile(
+    rf"(?:US)?\$\s*(?P<number>{NUMBER.replace('(?P<', '(?P<d_')})"
+    rf"(?P<scale>\s*(?:{'|'.join(sorted({*SCALES_EN, *SCALES_FR}, key=len, reverse=True))})\b)?"
+)
+EMISSION_UNITS = {"tonne": "tCO2e", "kilotonne": "ktCO2e", "megatonne": "MtCO2e", "kg": "kgCO2e",
+                   "g": "gCO2e"}  # fmt: skip
+WORD_FIGURE = re.compile(
+    rf"(?<![\w])(?P<word>{'|'.join(sorted(map(re.escape, NUMBER_WORDS), key=len, reverse=True))})"
+    rf"(?P<demi>[\s-]*demi)?[\s-]*"
+    rf"(?P<unit>{'|'.join(re.escape(u) for u in known_unit_words() if len(u) > 2)})(?![\w])",
+    re.I,
+)
+RATIO_BEFORE = ratio_before_pattern()
+SINGLE = re.compile(
+    r"\b(?:un seul|une seule|only one|a single|just one|one single)\s+(?P<unit>[\w-]+)", re.I
+)
+GOOGLE_AFTER = re.compile(
+    r"[^.;]{0,40}?(?:recherches? (?:sur )?google|google search(?:es)?|web search(?:es)?)",
+    re.IGNORECASE,
+)
+GOOGLE_COUNT = re.compile(
+    rf"(?<![\w.,])(?P<number>{NUMBER.replace('(?P<', '(?P<g_')})\s*"
+    r"(?:recherches? (?:sur )?google|google search(?:es)?|web search(?:es)?)",
+    re.I,
+)
+PHONE_CHARGE = re.compile(
+    r"\b(?:(?:a|one|une|1)\s+)?(?:full\s+|complete\s+|entière\s+|complète\s+)?"
+    r"(?:(?:smart)?phone charge|(?:re)?charge (?:complète )?(?:de|d['’]un|du) "
+    r"(?:smartphone|téléphone|portable)|(?:smart)?phone recharge|charging a (?:smart)?phone)",
+    re.I,
+)
+EVERY_N = re.compile(
+    rf"(?:\s+(?!for\b|pour\b|every\b|toutes\b|tous\b|chaque\b|each\b|per\b|par\b)[\w’'-]+){{0,4}}?"
+    rf"\s*(?:,\s*)?(?:for every|every|for each|per|for|pour|toutes les|tous les|par tranche de|"
+    rf"chaque|each)\s+(?P<number>{NUMBER.replace('(?P<', '(?P<n_')})"
+    rf"(?:\s*(?:to|à|-|–|or|ou)\s*(?P<high>{NUMBER.replace('(?P<', '(?P<m_')}))?\s+"
+    rf"(?:\w+\s+)?(?:{REQUEST_WORDS})\b",
+    re.I,
+)
+YEAR = re.compile(r"(?<![\w.,])(?:19[5-9]\d|20\d\d)(?![\w]|[.,]\d)")
+SENTENCE_END = re.compile(r"(?<![A-Z])[.!?;](?=\s|$)|\n")
