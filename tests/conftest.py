@@ -12,11 +12,14 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
 
 from adapters.console import ConsoleAdapter
 from bot.app import open_core
+from bot.database import Database
 from bot.dispatch import Core
 from bot.settings import Settings, load_settings
+from facts.store import ClaimStore
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,6 +50,15 @@ async def core(settings: Settings) -> AsyncIterator[Core]:
 @pytest.fixture
 async def wattson(core: Core) -> ConsoleAdapter:
     return ConsoleAdapter(core)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def claim_base() -> AsyncIterator[ClaimStore]:
+    """The shipped claim base in memory, shared by a module's read-only tests."""
+    async with Database(":memory:") as database:
+        claims = ClaimStore(database)
+        await claims.setup()
+        yield claims
 
 
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}

@@ -7,23 +7,16 @@ rules by ``test_check_quantities.py``.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
-import pytest_asyncio
 
-from bot.database import Database
 from facts.check import Verdict, check_statement, extract_figures, parse_number
 from facts.models import Per
 from facts.store import ClaimStore
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def store() -> AsyncIterator[ClaimStore]:
-    async with Database(":memory:") as database:
-        claims = ClaimStore(database)
-        await claims.setup()
-        yield claims
+@pytest.fixture
+def store(claim_base: ClaimStore) -> ClaimStore:
+    return claim_base
 
 
 @pytest.mark.asyncio(loop_scope="module")

@@ -9,13 +9,9 @@ equivalent confirming a wrong figure; zero, negative and huge numbers.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
-import pytest_asyncio
 
 from bot.commands.check import check_json, render_check
-from bot.database import Database
 from bot.i18n import use_language
 from facts.check import CheckResult, Verdict, check_statement
 from facts.measures import Measure
@@ -24,12 +20,9 @@ from facts.statements import Derivation, extract_figures
 from facts.store import ClaimStore
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def store() -> AsyncIterator[ClaimStore]:
-    async with Database(":memory:") as database:
-        claims = ClaimStore(database)
-        await claims.setup()
-        yield claims
+@pytest.fixture
+def store(claim_base: ClaimStore) -> ClaimStore:
+    return claim_base
 
 
 def reference_of(result: CheckResult) -> str | None:

@@ -17,18 +17,9 @@ from bot.dispatch import Core
 from bot.messages import ChatRef, Request, UserRef
 from facts.exchange import read_claims
 from facts.store import ClaimStore, UnknownCorrectionError
+from tests.test_fact_commands import ADD as WATER_CLAIM
 
-ADD = """add
-id: test-validation-fact
-topic: water
-en: A test claim about the water of one prompt.
-fr: Une affirmation de test sur l’eau d’une requête.
-value: 0,5
-unit: mL
-per: request
-url: https://example.org/water
-publisher: Example Lab
-date: 2025-05-01"""
+ADD = WATER_CLAIM.replace("test-water-fact", "test-validation-fact")
 
 
 def request(args: str, moderator: bool = True, locale: str | None = None) -> Request:
