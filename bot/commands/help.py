@@ -18,7 +18,11 @@ async def help_(context: Context) -> Reply:
         )
     ]
     for command in COMMANDS:
-        line = f"/{command.name} — {_(command.summary)}"
+        # A French reader sees the French name first (every command's first alias is French;
+        # /stats is the same word in both languages).
+        french = context.language == "fr" and command.aliases and command.name != "stats"
+        name = command.aliases[0] if french else command.name
+        line = f"/{name} — {_(command.summary)}"
         if command.usage:
             line += f" ({_(command.usage)})"
         lines.append(line)
