@@ -43,7 +43,7 @@ async def stored(core: Core) -> bool:
     [
         ("date: 2025-02-30", "not a real calendar date", "pas une date réelle"),
         ("date: 2099-01-01", "in the future", "dans le futur"),
-        ("unit: furlongs", "a unit /check cannot read", "une unité que /check"),
+        ("unit: furlongs", "a unit /check cannot read", "une unité que /verifie"),
         ("value: " + "9" * 400, "finite number", "nombre fini"),
         ("value: 1e400", "finite number", "nombre fini"),
         ("value: 1e30", "below a billion billion", "inférieur à un trillion"),
