@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import sys
 import threading
 from datetime import UTC, datetime
@@ -141,6 +142,7 @@ class ConsoleAdapter:
 
     async def repl(self, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> None:
         """Read commands line by line until end of input, answering each."""
+        stdin = tolerant(stdin)
         interactive = stdin.isatty()
         if interactive:
             with use_language(await self._language()):
@@ -164,21 +166,40 @@ class ConsoleAdapter:
         stdout.flush()
 
 
+def tolerant(stream: TextIO) -> TextIO:
+    """``stream`` read as UTF-8 with invalid bytes replaced by U+FFFD, never an error.
+
+    Bytes that are not UTF-8 (a Latin-1 terminal, a binary file piped in) would
+    otherwise raise ``UnicodeDecodeError`` or, under the C locale, arrive as lone
+    surrogates that fail later when written out or stored.
+    """
+    if isinstance(stream, io.TextIOWrapper):
+        with contextlib.suppress(io.UnsupportedOperation, ValueError):  # already read from
+            stream.reconfigure(encoding="utf-8", errors="replace")
+    return stream
+
+
 def read_lines(stdin: TextIO) -> asyncio.Queue[str | None]:
     """Feed lines of ``stdin`` into a queue from a daemon thread; ``None`` ends input.
 
     A daemon thread, not the event loop's executor: a thread blocked in
-    ``readline`` would otherwise keep Ctrl-C from ending the program.
+    ``readline`` would otherwise keep Ctrl-C from ending the program. Input
+    that cannot be read any more (stdin closed or undecodable) ends it too,
+    rather than leaving the console waiting for ever.
     """
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[str | None] = asyncio.Queue()
 
     def pump() -> None:
-        # OSError/ValueError: stdin closed; RuntimeError: the event loop is gone.
-        with contextlib.suppress(OSError, ValueError, RuntimeError):
-            for line in iter(stdin.readline, ""):
-                loop.call_soon_threadsafe(queue.put_nowait, line)
-            loop.call_soon_threadsafe(queue.put_nowait, None)
+        # RuntimeError: the event loop is gone, nobody is listening any more.
+        with contextlib.suppress(RuntimeError):
+            try:
+                for line in iter(stdin.readline, ""):
+                    loop.call_soon_threadsafe(queue.put_nowait, line)
+            except (OSError, ValueError):  # closed, or bytes no codec could read
+                pass
+            finally:
+                loop.call_soon_threadsafe(queue.put_nowait, None)
 
     threading.Thread(target=pump, name="console-stdin", daemon=True).start()
     return queue

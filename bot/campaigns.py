@@ -66,6 +66,9 @@ MIGRATIONS = (
     # why a campaign was paused by Wattson itself (its chat refuses the bot's posts)
     Migration(2, "ALTER TABLE campaigns ADD COLUMN note TEXT;"),
 )
+# Why Wattson paused a campaign, stored as a code (``campaigns.note``) and worded in
+# the reader's language when shown; notes written before codes were English text.
+PAUSED_CHAT_REFUSES = "chat-refuses-posts"
 REFUSALS_BEFORE_PAUSE = 3  # refusals in a row (bot removed from the chat) pause a campaign
 RETRY_FIRST = timedelta(minutes=1)  # after a failed post, wait this long, doubling …
 RETRY_MAX = timedelta(hours=1)  # … up to this
@@ -336,7 +339,7 @@ class CampaignScheduler:
         if refusals >= REFUSALS_BEFORE_PAUSE:
             self._backoff.pop(campaign.id, None)
             log.warning("campaign %s paused: %s", campaign.id, why)
-            await self.campaigns.set_state(campaign.id, "paused", now, note=why)
+            await self.campaigns.set_state(campaign.id, "paused", now, note=PAUSED_CHAT_REFUSES)
             return
         wait = min(RETRY_MAX, RETRY_FIRST * 2 ** (failures - 1))
         self._backoff[campaign.id] = (now + wait, failures, refusals)

@@ -51,10 +51,12 @@ class Outbox:
         return [chat for chat, _reply in self.posts]
 
 
-def request(args: str, chat: str = "club", moderator: bool = True) -> Request:
+def request(
+    args: str, chat: str = "club", moderator: bool = True, locale: str | None = None
+) -> Request:
     return Request(
         command="campaign", args=args, user=UserRef(platform="test", id="mod"),
-        chat=ChatRef(platform="test", id=chat), is_moderator=moderator,
+        chat=ChatRef(platform="test", id=chat), is_moderator=moderator, locale=locale,
     )  # fmt: skip
 
 
@@ -85,6 +87,9 @@ async def test_a_refusing_chat_does_not_hold_back_other_campaigns_and_is_paused_
         assert facts == ["club"] * 5, "every slot of the healthy campaign went out"
         listing = (await core.handle(request("list", chat="gone"))).text
         assert "[paused]" in listing and "refuses the bot" in listing
+        assert "Forbidden" not in listing, "the platform's English error stays in the log"
+        listing_fr = (await core.handle(request("list", chat="gone", locale="fr"))).text
+        assert "refuse les messages du bot" in listing_fr, "the note is worded for the reader"
 
 
 async def test_a_hanging_chat_does_not_delay_other_campaigns(tmp_path: Path) -> None:

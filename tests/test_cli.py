@@ -237,3 +237,39 @@ def test_facts_import_refuses_an_invalid_file_and_writes_nothing(tmp_path: Path)
     assert result.returncode == 2 and "not imported" in result.stderr
     export = run(WATTSON, "facts", "export", "--format", "json", env=env)
     assert len(json.loads(export.stdout)) == 75
+
+
+INVALID_UTF8 = b"/tokens caf\xe9 \xff\xfe\xc3 ok\n/help\n"
+
+
+@pytest.mark.parametrize(
+    "environment",
+    [{"LANG": "C.UTF-8"}, {"LANG": "C", "LC_ALL": "C"}, {"PYTHONIOENCODING": "utf-8"}],
+    ids=["utf8-locale", "c-locale", "strict-io-encoding"],
+)
+def test_invalid_utf8_on_the_console_is_replaced_never_a_traceback(
+    tmp_path: Path, environment: dict[str, str]
+) -> None:
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith(("WATTSON_", "LC_", "PYTHONIO"))
+    }
+    clean.pop("DISCORD_TOKEN", None)
+    clean.pop("TELEGRAM_TOKEN", None)
+    result = subprocess.run(
+        [WATTSON, "console"], input=INVALID_UTF8, capture_output=True, cwd=tmp_path,
+        env={**clean, **environment}, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr.decode(errors="replace")
+    assert b"Traceback" not in result.stderr
+    out = result.stdout.decode("utf-8")  # strictly valid UTF-8 out
+    assert "\N{REPLACEMENT CHARACTER}" in out and "/cost" in out, "both lines answered"
+
+
+def test_invalid_utf8_piped_to_cost_is_replaced(tmp_path: Path) -> None:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("WATTSON_")}
+    result = subprocess.run(
+        [WATTSON, "cost", "--json"], input=b"caf\xe9 \xff ok", capture_output=True,
+        env={**clean, "PYTHONIOENCODING": "utf-8"}, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr.decode(errors="replace")
+    assert json.loads(result.stdout)["tokens"] > 0

@@ -24,7 +24,11 @@ def read_text(words: Sequence[str]) -> str:
         return " ".join(words)
     if sys.stdin is None or sys.stdin.isatty():
         return ""
-    return sys.stdin.read()
+    buffer = getattr(sys.stdin, "buffer", None)
+    if buffer is None:
+        return sys.stdin.read()
+    data: bytes = buffer.read()
+    return data.decode("utf-8", errors="replace")  # invalid bytes become U+FFFD
 
 
 async def open_claims(settings: Settings) -> tuple[Any, Any]:

@@ -13,7 +13,14 @@ import re
 
 from pydantic import ValidationError
 
-from bot.campaigns import Campaign, CampaignScheduler, CampaignSpec, CampaignStore, describe
+from bot.campaigns import (
+    PAUSED_CHAT_REFUSES,
+    Campaign,
+    CampaignScheduler,
+    CampaignSpec,
+    CampaignStore,
+    describe,
+)
 from bot.commands.claims import claim_links, claim_text
 from bot.commands.fact import UnknownClaimError
 from bot.commands.text import first_word
@@ -186,8 +193,22 @@ def summary(campaign: Campaign) -> str:
     state = state_label(campaign.state)
     line = f"#{campaign.id} [{state}] {what} — {when} — {info['start']} → {until}"
     if campaign.note and campaign.state == "paused":
-        line += " — " + _("paused by Wattson: {reason}").format(reason=campaign.note)
+        line += " — " + _("paused by Wattson: {reason}").format(reason=pause_reason(campaign.note))
     return line
+
+
+PAUSE_REASONS = {
+    PAUSED_CHAT_REFUSES: N_(
+        "this chat refuses the bot's posts (removed, or not allowed to write); "
+        "/campaign resume N once it may post again"
+    ),
+}
+
+
+def pause_reason(note: str) -> str:
+    """Why Wattson paused a campaign, in the reader's language (older notes as stored)."""
+    reason = PAUSE_REASONS.get(note)
+    return _(reason) if reason is not None else note
 
 
 async def start(context: Context, args: str) -> Reply:
