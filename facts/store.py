@@ -395,6 +395,14 @@ class ClaimStore:
             )
         return len(rows)
 
+    async def rebuild_index(self, queries: Queries) -> int:
+        """Index every shown claim again, inside ``queries``' transaction (after a copy)."""
+        rows = await queries.fetch_all("SELECT * FROM claims WHERE retracted = 0")
+        await self.database.clear_search_index(queries)
+        texts = [_indexed(_row_to_claim(row).content()) for row in rows]
+        await self.database.index_claims(queries, texts)
+        return len(texts)
+
     # ---- internals (run inside a transaction) -----------------------------------
 
     async def _check_correction(self, connection: Queries, content: ClaimContent) -> None:

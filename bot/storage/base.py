@@ -170,7 +170,13 @@ class Database(Queries):
 
     @abstractmethod
     async def integrity(self) -> list[str]:
-        """Problems the database itself finds in its files or tables (empty: none)."""
+        """Problems found in the files or tables, with every component migrated (empty: none)."""
+
+    async def reset_sequences(self, queries: Queries) -> None:
+        """After rows were copied with their ids: new rows get the next free ones."""
+
+    async def clear_search_index(self, queries: Queries) -> None:
+        """Empty the claim search index (before a copy rebuilds it)."""
 
     # ---- the claim search index (SQL that differs most between drivers) --------------
 

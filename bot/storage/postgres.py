@@ -40,6 +40,7 @@ WEIGHTS = "{0.25, 0, 0, 1}"  # D (id, publishers, keywords), C, B, A (statements
 WORD = re.compile(r"\w+", re.UNICODE)  # as facts.search splits a query
 CONNECT_TIMEOUT = 5.0
 SCHEMA_LOCK = 0x57A7_5C4E  # advisory lock held while a process migrates
+IDENTITIES = (("claim_audit", "seq"), ("claim_proposals", "id"), ("campaigns", "id"))
 
 
 class PgRow:
@@ -205,25 +206,41 @@ class PostgresDatabase(Database):
 
     async def integrity(self) -> list[str]:
         problems = []
-        rows = await self.fetch_all(
-            "SELECT c.id FROM claims c LEFT JOIN claim_search s ON s.id = c.id"
-            " WHERE c.retracted = 0 AND s.id IS NULL LIMIT 5"
+        shown = await self.fetch_value("SELECT COUNT(*) FROM claims WHERE retracted = 0")
+        indexed = await self.fetch_value(
+            "SELECT COUNT(*) FROM claim_search s JOIN claims c ON c.id = s.id WHERE c.retracted = 0"
         )
-        problems += [f"claim {row[0]} is missing from the search index" for row in rows]
-        rows = await self.fetch_all(
-            "SELECT s.id FROM claim_search s JOIN claims c ON c.id = s.id"
-            " WHERE c.retracted = 1 LIMIT 5"
+        if shown != indexed:
+            problems.append(f"the search index holds {indexed} claims, the base shows {shown}")
+        stale = await self.fetch_value(
+            "SELECT COUNT(*) FROM claim_search s JOIN claims c ON c.id = s.id WHERE c.retracted = 1"
         )
-        problems += [f"retracted claim {row[0]} is still in the search index" for row in rows]
-        for table, column in (("claim_audit", "seq"), ("claim_proposals", "id"),
-                              ("campaigns", "id")):  # fmt: skip
+        if stale:
+            problems.append(f"{stale} retracted claims are still in the search index")
+        for table, column in IDENTITIES:
             behind = await self.fetch_value(
-                f"SELECT max({column}) > (SELECT CASE WHEN is_called THEN last_value"
-                f" ELSE last_value - 1 END FROM {table}_{column}_seq) FROM {table}"
+                f"SELECT COALESCE(MAX({column}), 0) > (SELECT CASE WHEN is_called THEN"
+                f" last_value ELSE last_value - 1 END FROM {table}_{column}_seq) FROM {table}"
             )
             if behind:
-                problems.append(f"{table}.{column}: its sequence is behind the stored rows")
+                problems.append(f"{table}.{column}: new rows would reuse stored numbers")
+        orphans = await self.fetch_value(
+            "SELECT COUNT(*) FROM campaign_posts p LEFT JOIN campaigns c"
+            " ON c.id = p.campaign_id WHERE c.id IS NULL"
+        )
+        if orphans:
+            problems.append(f"{orphans} campaign posts name no campaign")
         return problems
+
+    async def reset_sequences(self, queries: Queries) -> None:
+        for table, column in IDENTITIES:
+            await queries.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', '{column}'),"
+                f" COALESCE((SELECT MAX({column}) FROM {table}), 0) + 1, false)"
+            )
+
+    async def clear_search_index(self, queries: Queries) -> None:
+        await queries.execute("DELETE FROM claim_search")
 
     # ---- search ------------------------------------------------------------------------
 

@@ -177,7 +177,18 @@ class SqliteDatabase(Database):
         problems = [str(row[0]) for row in rows if str(row[0]) != "ok"]
         rows = await self.fetch_all("PRAGMA foreign_key_check")
         problems += [f"{row[0]} row {row[1]} names a missing {row[2]}" for row in rows]
+        try:
+            await self.execute("INSERT INTO claims_fts (claims_fts) VALUES ('integrity-check')")
+        except sqlite3.Error as error:
+            problems.append(f"the claim search index is damaged: {error}")
+        shown = await self.fetch_value("SELECT COUNT(*) FROM claims WHERE retracted = 0")
+        indexed = await self.fetch_value("SELECT COUNT(*) FROM claims_fts")
+        if shown != indexed:
+            problems.append(f"the search index holds {indexed} claims, the base shows {shown}")
         return problems
+
+    async def clear_search_index(self, queries: Queries) -> None:
+        await queries.execute("DELETE FROM claims_fts")
 
     # ---- search ------------------------------------------------------------------------
 
