@@ -11,7 +11,7 @@ from bot.commands import COMMANDS
 from bot.dispatch import Core, Services
 from bot.energy import Estimator
 from bot.preferences import PreferenceStore
-from bot.settings import Settings
+from bot.settings import CampaignSettings, Settings
 from bot.storage import open_database
 from bot.usage import UsageRecorder
 from facts.store import ClaimStore
@@ -39,6 +39,7 @@ async def open_core(settings: Settings) -> AsyncIterator[Core]:
             claims=claims,
             usage=usage,
             campaigns=campaigns,
+            database=database,
         )
         try:
             yield Core(services, COMMANDS)
@@ -47,14 +48,17 @@ async def open_core(settings: Settings) -> AsyncIterator[Core]:
 
 
 @asynccontextmanager
-async def running_campaigns(core: Core, interval: float) -> AsyncIterator[None]:
-    """Post due campaign facts in the background while the block runs."""
+async def running_campaigns(core: Core, settings: CampaignSettings) -> AsyncIterator[None]:
+    """Post due campaign facts in the background while the block runs (if this process posts)."""
     import asyncio
 
     from bot.commands.campaign import make_scheduler
 
+    if not settings.post:
+        yield
+        return
     stop = asyncio.Event()
-    task = asyncio.create_task(make_scheduler(core.services).run(stop, interval))
+    task = asyncio.create_task(make_scheduler(core.services).run(stop, settings.tick_seconds))
     try:
         yield
     finally:

@@ -256,6 +256,11 @@ class CampaignScheduler:
     ``None``, a notice of missed or uncertain posts (``info``). It returns True
     when sent, False when nothing was attempted (the platform is not
     connected), and raises when a send failed midway.
+
+    ``serves(campaign)`` says whether this process serves the campaign's chat:
+    with several processes on one database, only the one serving a chat looks
+    at its campaigns, so a slot "sending" there was left by a process that
+    died (and is reported as uncertain), never one another process is sending.
     """
 
     def __init__(
@@ -264,8 +269,10 @@ class CampaignScheduler:
         claims: Callable[[], Awaitable[Sequence[Claim]]],
         deliver: Callable[[Campaign, Claim | None, dict[str, int]], Awaitable[bool]],
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        serves: Callable[[Campaign], Awaitable[bool]] | None = None,
     ) -> None:
         self.campaigns = campaigns
+        self.serves = serves
         self.claims = claims
         self.deliver = deliver
         self.clock = clock
@@ -280,6 +287,8 @@ class CampaignScheduler:
         due = [
             c for c in await self.campaigns.active() if self._backoff.get(c.id, (now,))[0] <= now
         ]
+        if self.serves is not None:  # the chats of other processes are theirs to post in
+            due = [c for c in due if await self.serves(c)]
         # Side by side: a slow or failing chat never delays another campaign.
         await asyncio.gather(*(self._tick_isolated(c, now, all_claims, report) for c in due))
         return report

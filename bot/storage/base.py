@@ -178,6 +178,17 @@ class Database(Queries):
     async def clear_search_index(self, queries: Queries) -> None:
         """Empty the claim search index (before a copy rebuilds it)."""
 
+    # ---- what this process serves --------------------------------------------------------
+
+    async def claim_role(self, role: str) -> bool:
+        """Hold ``role`` (``telegram``, ``discord:shard:3``) while open; ``False``: another holds it.
+
+        On a file only one serving process exists (:func:`bot.storage.serving_lock`),
+        so every role is granted; a shared database keeps the claim for as long
+        as this process lives, and a process that dies lets go of it at once.
+        """
+        return True
+
     # ---- the claim search index (SQL that differs most between drivers) --------------
 
     @abstractmethod

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import re
+import zlib
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, Self
@@ -40,6 +41,7 @@ WEIGHTS = "{0.25, 0, 0, 1}"  # D (id, publishers, keywords), C, B, A (statements
 WORD = re.compile(r"\w+", re.UNICODE)  # as facts.search splits a query
 CONNECT_TIMEOUT = 5.0
 SCHEMA_LOCK = 0x57A7_5C4E  # advisory lock held while a process migrates
+ROLE_LOCKS = 0x57A7  # first key of the advisory locks naming what a process serves
 IDENTITIES = (("claim_audit", "seq"), ("claim_proposals", "id"), ("campaigns", "id"))
 
 
@@ -122,6 +124,7 @@ class PostgresDatabase(Database):
         self.url = url
         self.pool_size = pool_size
         self._pool: AsyncConnectionPool[psycopg.AsyncConnection[PgRow]] | None = None
+        self._roles: psycopg.AsyncConnection[Any] | None = None  # holds the advisory locks
 
     @property
     def location(self) -> str:
@@ -161,6 +164,9 @@ class PostgresDatabase(Database):
         return self
 
     async def close(self) -> None:
+        if self._roles is not None:
+            await self._roles.close()  # the session's advisory locks go with it
+            self._roles = None
         if self._pool is not None:
             await self._pool.close()
             self._pool = None
@@ -241,6 +247,23 @@ class PostgresDatabase(Database):
 
     async def clear_search_index(self, queries: Queries) -> None:
         await queries.execute("DELETE FROM claim_search")
+
+    async def claim_role(self, role: str) -> bool:
+        """A session advisory lock on a connection of its own, held until :meth:`close`.
+
+        A process that dies loses its connection, and PostgreSQL releases the
+        lock at once: a restarted process (or another) can take the role over.
+        """
+        if self._roles is None:
+            self._roles = await psycopg.AsyncConnection.connect(
+                self.url, autocommit=True, connect_timeout=int(CONNECT_TIMEOUT)
+            )
+        cursor = await self._roles.execute(
+            "SELECT pg_try_advisory_lock(%s::int4, %s::int4)",
+            (ROLE_LOCKS, zlib.crc32(role.encode()) - 2**31),
+        )
+        row = await cursor.fetchone()
+        return bool(row and row[0])
 
     # ---- search ------------------------------------------------------------------------
 
