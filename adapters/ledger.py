@@ -19,6 +19,9 @@ import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
+
+from bot.storage import database_errors, is_postgres
 
 RETENTION = 48 * 3600.0
 BUSY_TIMEOUT_S = 2.0
@@ -37,12 +40,14 @@ log = logging.getLogger(__name__)
 class DeliveryLedger:
     """Ids of the updates a platform adapter has finished with.
 
-    It has its own connection to the database file and writes synchronously, in
+    It has its own connection to the database and writes synchronously, in
     the event loop, the moment an answer is sent: nothing else runs between the
     platform confirming the send and the id being written, which keeps the
     window where a crash could repeat an answer as short as a commit (WAL,
     tens of microseconds), instead of however long the shared connection's
-    queue is under load.
+    queue is under load. On PostgreSQL the connection is psycopg's synchronous
+    one (autocommit), for the same reason; the table is created by the
+    ``ledger`` migration when the core opens the database.
     """
 
     def __init__(
@@ -51,17 +56,25 @@ class DeliveryLedger:
         self.path = str(path)
         self.platform = platform
         self.clock = clock
-        self._connection: sqlite3.Connection | None = None
+        self._connection: Any = None  # sqlite3.Connection or psycopg.Connection
+        self._postgres = is_postgres(self.path)
         self._write_failed = False
         self._pruned_at = 0.0
 
     async def setup(self) -> None:
         """Open the connection, create the table if needed, forget old ids."""
-        connection = sqlite3.connect(
-            self.path, isolation_level=None, timeout=BUSY_TIMEOUT_S, check_same_thread=False
-        )
-        connection.executescript(SCHEMA)
-        self._connection = connection
+        if self._postgres:
+            import psycopg
+
+            self._connection = psycopg.connect(
+                self.path, autocommit=True, connect_timeout=int(BUSY_TIMEOUT_S) + 3
+            )
+        else:
+            connection = sqlite3.connect(
+                self.path, isolation_level=None, timeout=BUSY_TIMEOUT_S, check_same_thread=False
+            )
+            connection.executescript(SCHEMA)
+            self._connection = connection
         self.prune()
 
     def close(self) -> None:
@@ -70,17 +83,25 @@ class DeliveryLedger:
             self._connection = None
 
     @property
-    def connection(self) -> sqlite3.Connection:
+    def connection(self) -> Any:
         if self._connection is None:
             raise RuntimeError("ledger is not set up")
         return self._connection
+
+    def _execute(self, sql: str, params: Sequence[Any]) -> Any:
+        """Run ``sql`` (``?`` placeholders) on whichever database the ledger is in."""
+        if self._postgres:
+            from bot.storage.postgres import to_pyformat
+
+            return self.connection.execute(to_pyformat(sql), params)
+        return self.connection.execute(sql, params)
 
     async def answered(self, update_ids: Sequence[int]) -> set[int]:
         """Those of ``update_ids`` already answered."""
         if not update_ids:
             return set()
         marks = ",".join("?" * len(update_ids))
-        rows = self.connection.execute(
+        rows = self._execute(
             f"SELECT update_id FROM answered_updates WHERE platform = ? AND update_id IN ({marks})",
             (self.platform, *update_ids),
         ).fetchall()
@@ -89,12 +110,12 @@ class DeliveryLedger:
     def record(self, update_id: int) -> None:
         """Remember, now, that ``update_id`` is answered (or deliberately dropped)."""
         try:
-            self.connection.execute(
-                "INSERT OR IGNORE INTO answered_updates (platform, update_id, answered_at)"
-                " VALUES (?, ?, ?)",
+            self._execute(
+                "INSERT INTO answered_updates (platform, update_id, answered_at)"
+                " VALUES (?, ?, ?) ON CONFLICT (platform, update_id) DO NOTHING",
                 (self.platform, update_id, self.clock()),
             )
-        except sqlite3.Error as error:
+        except database_errors() as error:
             if not self._write_failed:
                 log.error("cannot record answered updates (%s); a crash may repeat answers", error)
             self._write_failed = True
@@ -107,8 +128,8 @@ class DeliveryLedger:
         """Forget ids older than the retention window."""
         self._pruned_at = self.clock()
         try:
-            self.connection.execute(
+            self._execute(
                 "DELETE FROM answered_updates WHERE answered_at < ?", (self.clock() - RETENTION,)
             )
-        except sqlite3.Error as error:
+        except database_errors() as error:
             log.warning("cannot prune answered updates: %s", error)

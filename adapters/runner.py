@@ -14,7 +14,9 @@ import signal
 from typing import Protocol
 
 from bot.dispatch import Core
+from bot.errors import ConfigError
 from bot.settings import Secrets, Settings
+from bot.storage import Database, describe_location
 
 log = logging.getLogger(__name__)
 
@@ -27,16 +29,69 @@ class Adapter(Protocol):
     async def stop(self) -> None: ...
 
 
+class ServedElsewhereError(ConfigError):
+    """What this process is configured to serve, another process on the database already does."""
+
+
+async def claim_roles(database: Database, settings: Settings, secrets: Secrets) -> None:
+    """Hold, in the database, the platforms and shards this process serves; refuse duplicates.
+
+    Exactly one process polls Telegram, and each Discord shard runs in exactly
+    one process: a second one would answer every command twice.
+    """
+    where = describe_location(database.location)
+    if secrets.discord_token is not None and settings.discord.serve:
+        shards = settings.discord.shards
+        roles = [f"discord:shard:{i}" for i in shards] if shards is not None else ["discord"]
+        taken = [role for role in roles if not await database.claim_role(role)]
+        if taken:
+            names = ", ".join(role.rsplit(":", 1)[-1] for role in taken)
+            what = f"Discord shard(s) {names}" if shards is not None else "Discord"
+            raise ServedElsewhereError(
+                f"{what} already served by another Wattson process on {where}; give each"
+                " process its own [discord] shard_ids (WATTSON_DISCORD__SHARD_IDS), or"
+                " serve = false"
+            )
+    serves_telegram = secrets.telegram_token is not None and settings.telegram.serve
+    if serves_telegram and not await database.claim_role("telegram"):
+        raise ServedElsewhereError(
+            f"Telegram is already served by another Wattson process on {where}: exactly"
+            " one process may receive its updates; set [telegram] serve = false"
+            " (WATTSON_TELEGRAM__SERVE=false) in this one"
+        )
+
+
+def describe_serving(settings: Settings, adapters: list[Adapter], database: str) -> list[str]:
+    """What this process serves, as it logs it at start: shards, platforms, campaigns, database."""
+    names = {type(adapter).__name__ for adapter in adapters}
+    lines = [f"database: {describe_location(database)}"]
+    if "DiscordAdapter" in names:
+        discord = settings.discord
+        if discord.shard_count is None:
+            lines.append("Discord: every shard (as many as Discord recommends)")
+        else:
+            shards = ", ".join(str(i) for i in discord.shards or [])
+            lines.append(f"Discord: shard(s) {shards} of shard_count {discord.shard_count}")
+    if "TelegramAdapter" in names:
+        how = "webhook" if settings.telegram.webhook_url else "long polling"
+        lines.append(f"Telegram: updates by {how}")
+    if settings.campaigns.post:
+        lines.append("campaigns: posting in the chats served here")
+    else:
+        lines.append("campaigns: not posted by this process ([campaigns] post = false)")
+    return lines
+
+
 def build_adapters(core: Core, settings: Settings, secrets: Secrets) -> list[Adapter]:
-    """One adapter per platform whose token is set."""
+    """One adapter per platform whose token is set and that this process serves."""
     adapters: list[Adapter] = []
-    if secrets.discord_token is not None:
+    if secrets.discord_token is not None and settings.discord.serve:
         from adapters.discord import DiscordAdapter
 
         adapters.append(
             DiscordAdapter(core, secrets.discord_token.get_secret_value(), settings.discord)
         )
-    if secrets.telegram_token is not None:
+    if secrets.telegram_token is not None and settings.telegram.serve:
         from adapters.ledger import DeliveryLedger
         from adapters.telegram import TelegramAdapter
 

@@ -8,19 +8,19 @@ from contextlib import asynccontextmanager
 from bot.campaigns import CampaignStore
 from bot.catalog import default_catalog
 from bot.commands import COMMANDS
-from bot.database import Database
 from bot.dispatch import Core, Services
 from bot.energy import Estimator
 from bot.preferences import PreferenceStore
-from bot.settings import Settings
+from bot.settings import CampaignSettings, Settings
+from bot.storage import open_database
 from bot.usage import UsageRecorder
 from facts.store import ClaimStore
 
 
 @asynccontextmanager
 async def open_core(settings: Settings) -> AsyncIterator[Core]:
-    """Open the SQLite store named in the settings and yield a ready core."""
-    async with Database(settings.storage.database) as database:
+    """Open the database named in the settings (SQLite or PostgreSQL) and yield a ready core."""
+    async with open_database(settings.storage.database, settings.storage.pool_size) as database:
         preferences = PreferenceStore(database)
         await preferences.setup()
         claims = ClaimStore(database)
@@ -30,6 +30,7 @@ async def open_core(settings: Settings) -> AsyncIterator[Core]:
         usage.start()
         campaigns = CampaignStore(database)
         await campaigns.setup()
+        await database.migrate("ledger")  # answered update ids (adapters.ledger)
         services = Services(
             settings=settings,
             catalog=default_catalog(),
@@ -38,6 +39,7 @@ async def open_core(settings: Settings) -> AsyncIterator[Core]:
             claims=claims,
             usage=usage,
             campaigns=campaigns,
+            database=database,
         )
         try:
             yield Core(services, COMMANDS)
@@ -46,14 +48,17 @@ async def open_core(settings: Settings) -> AsyncIterator[Core]:
 
 
 @asynccontextmanager
-async def running_campaigns(core: Core, interval: float) -> AsyncIterator[None]:
-    """Post due campaign facts in the background while the block runs."""
+async def running_campaigns(core: Core, settings: CampaignSettings) -> AsyncIterator[None]:
+    """Post due campaign facts in the background while the block runs (if this process posts)."""
     import asyncio
 
     from bot.commands.campaign import make_scheduler
 
+    if not settings.post:
+        yield
+        return
     stop = asyncio.Event()
-    task = asyncio.create_task(make_scheduler(core.services).run(stop, interval))
+    task = asyncio.create_task(make_scheduler(core.services).run(stop, settings.tick_seconds))
     try:
         yield
     finally:

@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import sqlite3
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -24,9 +23,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from bot.database import Database, Migration
 from bot.i18n import N_
 from bot.rotation import next_claim, pool
+from bot.storage import Database, Row
 from facts.models import Claim, Topic
 
 log = logging.getLogger(__name__)
@@ -37,35 +36,6 @@ class ChatRefusedError(Exception):
     """The platform refuses the bot's posts in this chat (removed, banned): raised by outboxes."""
 
 
-MIGRATIONS = (
-    Migration(
-        1,
-        """
-        CREATE TABLE campaigns (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            platform TEXT NOT NULL,
-            chat_id TEXT NOT NULL,
-            spec TEXT NOT NULL,
-            state TEXT NOT NULL CHECK (state IN ('active', 'paused', 'stopped', 'finished')),
-            created_by TEXT NOT NULL,
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL
-        );
-        CREATE INDEX campaigns_by_state ON campaigns (state);
-        CREATE TABLE campaign_posts (
-            campaign_id INTEGER NOT NULL REFERENCES campaigns (id),
-            slot TEXT NOT NULL,
-            claim_id TEXT,
-            status TEXT NOT NULL
-                CHECK (status IN ('sending', 'posted', 'late', 'missed', 'uncertain')),
-            updated_at TEXT NOT NULL,
-            PRIMARY KEY (campaign_id, slot)
-        );
-        """,
-    ),
-    # why a campaign was paused by Wattson itself (its chat refuses the bot's posts)
-    Migration(2, "ALTER TABLE campaigns ADD COLUMN note TEXT;"),
-)
 # Why Wattson paused a campaign, stored as a code (``campaigns.note``) and worded in
 # the reader's language when shown; notes written before codes were English text.
 PAUSED_CHAT_REFUSES = "chat-refuses-posts"
@@ -175,52 +145,50 @@ def is_over(campaign: Campaign, now: datetime) -> bool:
 
 
 class CampaignStore:
-    """Campaigns and their posts, in the embedded database."""
+    """Campaigns and their posts, in the configured database."""
 
     def __init__(self, database: Database) -> None:
         self.database = database
 
     async def setup(self) -> None:
-        await self.database.migrate(COMPONENT, MIGRATIONS)
+        await self.database.migrate(COMPONENT)
 
     async def create(
         self, platform: str, chat_id: str, spec: CampaignSpec, actor: str, now: datetime
     ) -> Campaign:
         stamp = now.isoformat()
-        async with self.database.connection.execute(
-            "INSERT INTO campaigns (platform, chat_id, spec, state, created_by, created_at,"
-            " updated_at) VALUES (?, ?, ?, 'active', ?, ?, ?)",
-            (platform, chat_id, spec.model_dump_json(), actor, stamp, stamp),
-        ) as cursor:
-            campaign_id = int(cursor.lastrowid or 0)
+        campaign_id = int(
+            await self.database.fetch_value(
+                "INSERT INTO campaigns (platform, chat_id, spec, state, created_by, created_at,"
+                " updated_at) VALUES (?, ?, ?, 'active', ?, ?, ?) RETURNING id",
+                (platform, chat_id, spec.model_dump_json(), actor, stamp, stamp),
+            )
+        )
         campaign = await self.get(campaign_id)
         assert campaign is not None
         return campaign
 
     async def get(self, campaign_id: int) -> Campaign | None:
-        async with self.database.connection.execute(
-            "SELECT * FROM campaigns WHERE id = ?", (campaign_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
+        row = await self.database.fetch_one("SELECT * FROM campaigns WHERE id = ?", (campaign_id,))
         return _campaign(row) if row else None
 
     async def in_chat(self, platform: str, chat_id: str) -> list[Campaign]:
-        async with self.database.connection.execute(
+        rows = await self.database.fetch_all(
             "SELECT * FROM campaigns WHERE platform = ? AND chat_id = ? ORDER BY id",
             (platform, chat_id),
-        ) as cursor:
-            return [_campaign(row) for row in await cursor.fetchall()]
+        )
+        return [_campaign(row) for row in rows]
 
     async def active(self) -> list[Campaign]:
-        async with self.database.connection.execute(
+        rows = await self.database.fetch_all(
             "SELECT * FROM campaigns WHERE state = 'active' ORDER BY id"
-        ) as cursor:
-            return [_campaign(row) for row in await cursor.fetchall()]
+        )
+        return [_campaign(row) for row in rows]
 
     async def set_state(
         self, campaign_id: int, state: State, now: datetime, note: str | None = None
     ) -> None:
-        await self.database.connection.execute(
+        await self.database.execute(
             "UPDATE campaigns SET state = ?, updated_at = ?, note = ? WHERE id = ?",
             (state, now.isoformat(), note, campaign_id),
         )
@@ -231,33 +199,32 @@ class CampaignStore:
         One conditional insert: of two processes on the same database, only one
         wins a slot, so it is never posted twice.
         """
-        async with self.database.connection.execute(
+        inserted = await self.database.execute(
             "INSERT INTO campaign_posts (campaign_id, slot, claim_id, status, updated_at)"
             " VALUES (?, ?, ?, 'sending', ?) ON CONFLICT (campaign_id, slot) DO NOTHING",
             (campaign_id, slot.isoformat(), claim_id, now.isoformat()),
-        ) as cursor:
-            return cursor.rowcount == 1
+        )
+        return inserted == 1
 
     async def release(self, campaign_id: int, slot: datetime) -> None:
         """Forget a slot claimed but certainly not sent, so it is due again."""
-        await self.database.connection.execute(
+        await self.database.execute(
             "DELETE FROM campaign_posts WHERE campaign_id = ? AND slot = ? AND status = 'sending'",
             (campaign_id, slot.isoformat()),
         )
 
     async def posts(self, campaign_id: int) -> list[PostRecord]:
-        async with self.database.connection.execute(
+        rows = await self.database.fetch_all(
             "SELECT slot, claim_id, status FROM campaign_posts WHERE campaign_id = ? ORDER BY slot",
             (campaign_id,),
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return [PostRecord(datetime.fromisoformat(r[0]), r[1], r[2]) for r in rows]
 
     async def mark(
         self, campaign_id: int, slot: datetime, status: str, claim_id: str | None, now: datetime
     ) -> None:
         """Write a slot's status; committed before anything is sent for it."""
-        await self.database.connection.execute(
+        await self.database.execute(
             "INSERT INTO campaign_posts (campaign_id, slot, claim_id, status, updated_at)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (campaign_id, slot)"
             " DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at",
@@ -265,7 +232,7 @@ class CampaignStore:
         )
 
 
-def _campaign(row: sqlite3.Row) -> Campaign:
+def _campaign(row: Row) -> Campaign:
     return Campaign(
         id=int(row["id"]),
         platform=str(row["platform"]),
@@ -292,6 +259,11 @@ class CampaignScheduler:
     ``None``, a notice of missed or uncertain posts (``info``). It returns True
     when sent, False when nothing was attempted (the platform is not
     connected), and raises when a send failed midway.
+
+    ``serves(campaign)`` says whether this process serves the campaign's chat:
+    with several processes on one database, only the one serving a chat looks
+    at its campaigns, so a slot "sending" there was left by a process that
+    died (and is reported as uncertain), never one another process is sending.
     """
 
     def __init__(
@@ -300,8 +272,10 @@ class CampaignScheduler:
         claims: Callable[[], Awaitable[Sequence[Claim]]],
         deliver: Callable[[Campaign, Claim | None, dict[str, int]], Awaitable[bool]],
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        serves: Callable[[Campaign], Awaitable[bool]] | None = None,
     ) -> None:
         self.campaigns = campaigns
+        self.serves = serves
         self.claims = claims
         self.deliver = deliver
         self.clock = clock
@@ -316,6 +290,8 @@ class CampaignScheduler:
         due = [
             c for c in await self.campaigns.active() if self._backoff.get(c.id, (now,))[0] <= now
         ]
+        if self.serves is not None:  # the chats of other processes are theirs to post in
+            due = [c for c in due if await self.serves(c)]
         # Side by side: a slow or failing chat never delays another campaign.
         await asyncio.gather(*(self._tick_isolated(c, now, all_claims, report) for c in due))
         return report

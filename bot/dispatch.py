@@ -35,6 +35,7 @@ from bot.usage import UsageRecorder
 
 if TYPE_CHECKING:
     from bot.campaigns import CampaignStore
+    from bot.storage import Database
     from facts.store import ClaimStore
 
 log = logging.getLogger(__name__)
@@ -44,6 +45,7 @@ UNLIMITED_PLATFORMS = frozenset({"console"})  # the local user cannot flood anyo
 
 
 Outbox = Callable[[str, Reply], Awaitable[None]]  # (chat id, reply): post unprompted
+ChatFilter = Callable[[str], Awaitable[bool]]  # chat id -> whether this process serves it
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,10 @@ class Services:
     campaigns: CampaignStore | None = None
     # how to post in a chat of each platform, registered by running adapters
     outboxes: dict[str, Outbox] = field(default_factory=dict)
+    # which chats of a platform this process serves, when it serves only some
+    # (Discord shards split across processes); absent: every chat of the platform
+    serves: dict[str, ChatFilter] = field(default_factory=dict)
+    database: Database | None = None
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     # the last fact shown in each chat, so /fact does not repeat itself (memory only)
     recent_facts: dict[str, str] = field(default_factory=dict)

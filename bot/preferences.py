@@ -1,8 +1,11 @@
-"""Language preferences per user and per chat, the only thing the core stores.
+"""Language preferences per user and per chat, the only thing the core stores about people.
 
 A preference is a platform id and a language code, with the time it was set:
-no message content, no names. Reads come from a memory cache filled on first
-use, so choosing the language of a reply costs no database round trip.
+no message content, no names. On the embedded SQLite file (one serving
+process) reads come from a memory cache filled on first use, so choosing the
+language of a reply costs no database round trip; on a database shared by
+several processes every read asks the database, so a choice made through one
+process applies at once in all.
 """
 
 from __future__ import annotations
@@ -10,70 +13,56 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Literal
 
-from bot.database import Database, Migration
+from bot.storage import Database
 
 COMPONENT = "core"
-MIGRATIONS = (
-    Migration(
-        1,
-        """
-        CREATE TABLE language_preferences (
-            scope TEXT NOT NULL CHECK (scope IN ('user', 'chat')),
-            platform TEXT NOT NULL,
-            subject_id TEXT NOT NULL,
-            language TEXT NOT NULL,
-            updated_at TEXT NOT NULL,
-            PRIMARY KEY (scope, platform, subject_id)
-        );
-        """,
-    ),
-)
 
 Scope = Literal["user", "chat"]
 
 
 class PreferenceStore:
-    """Read and write language preferences, cached in memory."""
+    """Read and write language preferences (cached in memory when no other process writes)."""
 
     def __init__(self, database: Database) -> None:
         self.database = database
         self._cache: dict[tuple[Scope, str, str], str | None] = {}
+        self._cached = not database.shared
 
     async def setup(self) -> None:
-        await self.database.migrate(COMPONENT, MIGRATIONS)
+        await self.database.migrate(COMPONENT)
 
     async def language(self, scope: Scope, platform: str, subject_id: str) -> str | None:
         key = (scope, platform, subject_id)
-        if key in self._cache:
+        if self._cached and key in self._cache:
             return self._cache[key]
-        async with self.database.connection.execute(
+        value = await self.database.fetch_value(
             "SELECT language FROM language_preferences"
             " WHERE scope = ? AND platform = ? AND subject_id = ?",
             key,
-        ) as cursor:
-            row = await cursor.fetchone()
-        language = str(row[0]) if row else None
-        self._cache[key] = language
+        )
+        language = str(value) if value is not None else None
+        if self._cached:
+            self._cache[key] = language
         return language
 
     async def set_language(
         self, scope: Scope, platform: str, subject_id: str, language: str | None
     ) -> None:
-        """Store (or with ``None``, forget) a preference, in one transaction."""
+        """Store (or with ``None``, forget) a preference, in one statement."""
         key = (scope, platform, subject_id)
-        connection = self.database.connection
         if language is None:
-            await connection.execute(
+            await self.database.execute(
                 "DELETE FROM language_preferences"
                 " WHERE scope = ? AND platform = ? AND subject_id = ?",
                 key,
             )
         else:
-            await connection.execute(
+            await self.database.execute(
                 "INSERT INTO language_preferences"
                 " (scope, platform, subject_id, language, updated_at) VALUES (?, ?, ?, ?, ?)"
                 " ON CONFLICT (scope, platform, subject_id) DO UPDATE"
                 " SET language = excluded.language, updated_at = excluded.updated_at",
                 (*key, language, datetime.now(UTC).isoformat(timespec="seconds")),
             )
-        self._cache[key] = language
+        if self._cached:
+            self._cache[key] = language

@@ -23,6 +23,7 @@ from pydantic import (
     SecretStr,
     ValidationError,
     field_validator,
+    model_validator,
 )
 from pydantic_settings import (
     BaseSettings,
@@ -90,7 +91,29 @@ class LanguageSettings(Section):
 
 
 class StorageSettings(Section):
-    database: Path = Path("wattson.db")
+    # a SQLite file (embedded, one serving process) or postgresql://user@host:port/name
+    database: str = "wattson.db"
+    # connections each process keeps open to PostgreSQL (unused with SQLite)
+    pool_size: int = Field(default=4, ge=1, le=100)
+
+    @field_validator("database", mode="before")
+    @classmethod
+    def _path_or_url(cls, value: Any) -> Any:
+        if isinstance(value, os.PathLike):
+            return os.fspath(value)
+        if isinstance(value, str) and "://" in value:
+            from urllib.parse import urlsplit
+
+            parts = urlsplit(value)
+            if parts.scheme not in ("postgresql", "postgres"):
+                raise ValueError(
+                    "a database URL starts with postgresql:// (or give a SQLite file path)"
+                )
+            if not parts.path.strip("/"):
+                raise ValueError("name the database: postgresql://user@host:5432/NAME")
+        if isinstance(value, str) and not value.strip():
+            raise ValueError("give a SQLite file path or a postgresql:// URL")
+        return value
 
 
 class LimitSettings(Section):
@@ -121,6 +144,7 @@ class ModerationSettings(Section):
 
 class CampaignSettings(Section):
     tick_seconds: float = Field(default=30.0, ge=1.0, le=3600.0)
+    post: bool = True  # this process posts the campaigns of the chats it serves
 
 
 class FactSettings(Section):
@@ -138,6 +162,31 @@ class PlatformSettings(Section):
 class DiscordSettings(PlatformSettings):
     auto_channels: list[int] = Field(default_factory=list, max_length=1000)
     auto_per_minute: int = Field(default=6, ge=1, le=600)
+    serve: bool = True  # when DISCORD_TOKEN is set
+    shard_count: int | None = Field(default=None, ge=1, le=100_000)
+    shard_ids: list[int] = Field(default_factory=list, max_length=100_000)
+
+    @model_validator(mode="after")
+    def _shards(self) -> DiscordSettings:
+        if self.shard_ids and self.shard_count is None:
+            raise ValueError("shard_ids needs shard_count (the total, the same in every process)")
+        if self.shard_count is not None:
+            outside = [i for i in self.shard_ids if not 0 <= i < self.shard_count]
+            if outside:
+                raise ValueError(
+                    f"shard_ids {outside} are not between 0 and shard_count - 1"
+                    f" ({self.shard_count - 1})"
+                )
+        if len(set(self.shard_ids)) != len(self.shard_ids):
+            raise ValueError("shard_ids lists a shard twice")
+        return self
+
+    @property
+    def shards(self) -> list[int] | None:
+        """The shards this process runs (``None``: as many as Discord recommends)."""
+        if self.shard_count is None:
+            return None
+        return sorted(self.shard_ids) or list(range(self.shard_count))
 
 
 class TelegramSettings(PlatformSettings):
@@ -145,6 +194,7 @@ class TelegramSettings(PlatformSettings):
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     admin_cache_seconds: int = Field(default=120, ge=0, le=86_400)
+    serve: bool = True  # when TELEGRAM_TOKEN is set; exactly one process may
     # Telegram's caps; 0 turns a cap off (for measuring what the bot itself can do)
     messages_per_second: float = Field(default=30.0, ge=0.0, le=1000.0)
     group_messages_per_minute: float = Field(default=20.0, ge=0.0, le=1000.0)

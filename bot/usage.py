@@ -16,37 +16,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import sqlite3
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from bot.database import Database, Migration
 from bot.estimate import CostEstimate
 from bot.messages import Reply, Request
+from bot.storage import Database, database_errors
 from facts.check import CheckResult
 from facts.models import Claim
 
 log = logging.getLogger(__name__)
 
 COMPONENT = "usage"
-MIGRATIONS = (
-    Migration(
-        1,
-        """
-        CREATE TABLE usage_daily (
-            day TEXT NOT NULL,
-            platform TEXT NOT NULL,
-            chat_id TEXT NOT NULL,
-            metric TEXT NOT NULL,
-            value REAL NOT NULL,
-            PRIMARY KEY (day, platform, chat_id, metric)
-        );
-        """,
-    ),
-)
 METRICS = (
     "cost_requests",
     "tokens",
@@ -107,7 +91,7 @@ class UsageRecorder:
         self._day_span: tuple[datetime, datetime] | None = None
 
     async def setup(self) -> None:
-        await self.database.migrate(COMPONENT, MIGRATIONS)
+        await self.database.migrate(COMPONENT)
 
     def add(self, platform: str, chat_id: str, metric: str, amount: float = 1.0) -> None:
         self._pending[(self._today(), platform, chat_id, metric)] += amount
@@ -137,18 +121,15 @@ class UsageRecorder:
             if not self._pending:
                 return
             pending, self._pending = self._pending, defaultdict(float)
-            connection = self.database.connection
-            await connection.execute("BEGIN IMMEDIATE")
             try:
-                await connection.executemany(
-                    "INSERT INTO usage_daily (day, platform, chat_id, metric, value)"
-                    " VALUES (?, ?, ?, ?, ?) ON CONFLICT (day, platform, chat_id, metric)"
-                    " DO UPDATE SET value = value + excluded.value",
-                    [(*key, value) for key, value in pending.items()],
-                )
-                await connection.execute("COMMIT")
+                async with self.database.transaction() as transaction:
+                    await transaction.execute_many(
+                        "INSERT INTO usage_daily (day, platform, chat_id, metric, value)"
+                        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (day, platform, chat_id, metric)"
+                        " DO UPDATE SET value = usage_daily.value + excluded.value",
+                        [(*key, value) for key, value in pending.items()],
+                    )
             except BaseException:
-                await connection.execute("ROLLBACK")
                 for key, value in pending.items():  # keep them for the next flush
                     self._pending[key] += value
                 raise
@@ -175,7 +156,7 @@ class UsageRecorder:
         """Flush, or keep the counts in memory if the database cannot be written now."""
         try:
             await self.flush()
-        except sqlite3.Error as error:
+        except database_errors() as error:
             log.warning("usage counts not saved: %s", error)
 
     async def days(
@@ -193,10 +174,9 @@ class UsageRecorder:
             params += [platform, chat_id]
         query += " ORDER BY day, platform, chat_id"
         grouped: dict[tuple[str, str, str], dict[str, float]] = {}
-        async with self.database.connection.execute(query, params) as cursor:
-            for row in await cursor.fetchall():
-                values = grouped.setdefault((row[0], row[1], row[2]), dict.fromkeys(METRICS, 0.0))
-                values[row[3]] = float(row[4])
+        for row in await self.database.fetch_all(query, params):
+            values = grouped.setdefault((row[0], row[1], row[2]), dict.fromkeys(METRICS, 0.0))
+            values[row[3]] = float(row[4])
         return [
             DayUsage(date.fromisoformat(day), platform_, chat, values)
             for (day, platform_, chat), values in grouped.items()

@@ -1,18 +1,13 @@
-"""Full-text search over the claim base: SQLite FTS5, accents folded, ranked by BM25.
+"""Full-text search over the claim base: words, accents folded, ranked; on either database.
 
 The index holds each claim's French and English statements plus its id,
-publishers and keywords, tokenized with ``unicode61 remove_diacritics 2``, so
-``energie`` finds « énergie » and ``donnees`` finds « données ». A word also
-matches its plural or singular (``requête`` ↔ « requêtes »). A query's words
-must all match; when nothing matches them all, any of them will do.
-
-BM25 has to score every matching claim before it can keep the best five, so
-the cost grows with how many claims a word matches. The planner looks up each
-word's document frequency in the index (``fts5vocab``) first: words found in a
-large share of a big base carry almost no ranking information (their inverse
-document frequency is near zero), so they are left out of the ranking when
-rarer words remain, and a query made only of such words is answered in index
-order without scoring. This keeps a search in a few milliseconds at 100,000
+publishers and keywords, accents folded, so ``energie`` finds « énergie » and
+``donnees`` finds « données ». A word also matches its plural or singular
+(``requête`` ↔ « requêtes »). A query's words must all match (words the index
+has never seen are left out); when nothing matches them all, any of them will
+do. This module owns those rules; each storage driver matches and ranks
+(SQLite: FTS5 and BM25; PostgreSQL: ``tsvector`` with ``unaccent`` and
+``ts_rank``), planning so a search stays within a few milliseconds at 100,000
 claims (see ``wattson bench``).
 """
 
@@ -26,10 +21,7 @@ from facts.models import Claim
 from facts.store import ClaimStore
 
 MAX_QUERY_WORDS = 24
-RANKING_BUDGET = 2_000  # most claims one word may match and still be scored with BM25
 WORD = re.compile(r"\w+", re.UNICODE)  # as the index splits: "d’environ" is d + environ
-# Statements weigh more than the extra column (ids, publishers, keywords).
-RANK = "bm25(claims_fts, 0.0, 4.0, 4.0, 1.0)"
 STOP_WORDS = frozenset(
     [
         "a",
@@ -147,20 +139,6 @@ def variants(term: str) -> list[str]:
     return [term, term + "s"]
 
 
-def _group(forms: list[str]) -> str:
-    quoted = ['"' + form.replace('"', '""') + '"' for form in forms]
-    return quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")"
-
-
-def fts_query(terms: list[str], any_term: bool, present: dict[str, list[str]] | None = None) -> str:
-    """An FTS5 query: every form quoted (no operator injection), all or any terms.
-
-    ``present`` gives, per term, the forms the index holds; by default every variant.
-    """
-    groups = [_group((present or {}).get(term) or variants(term)) for term in terms]
-    return (" OR " if any_term else " AND ").join(groups)
-
-
 async def search_claims(
     store: ClaimStore, text: str, limit: int = 10, any_term: bool | None = None
 ) -> list[SearchHit]:
@@ -168,61 +146,12 @@ async def search_claims(
     terms = query_terms(text)
     if not terms:
         return []
-    frequencies, present = await _document_frequencies(store, terms)
-    terms = [t for t in terms if frequencies[t] > 0]
-    if not terms:
-        return []  # no word of the query is in the index
+    groups = [variants(term) for term in terms]
     modes = [any_term] if any_term is not None else [False, True]
     for mode in modes:
-        hits = await _plan_and_run(store, terms, frequencies, present, mode, limit)
+        found = await store.database.search_claims(groups, mode, limit)
+        claims = await store.get_many(claim_id for claim_id, _ in found)
+        hits = [SearchHit(claims[i], score) for i, score in found if i in claims]
         if hits:
             return hits
     return []
-
-
-async def _document_frequencies(
-    store: ClaimStore, terms: list[str]
-) -> tuple[dict[str, int], dict[str, list[str]]]:
-    """How many claims hold each term (its forms together), and which forms exist."""
-    forms = {form: term for term in terms for form in variants(term)}
-    marks = ",".join("?" * len(forms))
-    async with store.connection.execute(
-        f"SELECT term, doc FROM claims_vocab WHERE term IN ({marks})", list(forms)
-    ) as cursor:
-        rows = await cursor.fetchall()
-    counts: dict[str, int] = dict.fromkeys(terms, 0)
-    present: dict[str, list[str]] = {term: [] for term in terms}
-    for row in rows:
-        term = forms[row["term"]]
-        counts[term] += int(row["doc"])
-        present[term].append(row["term"])
-    return counts, present
-
-
-async def _plan_and_run(
-    store: ClaimStore,
-    terms: list[str],
-    frequencies: dict[str, int],
-    present: dict[str, list[str]],
-    any_term: bool,
-    limit: int,
-) -> list[SearchHit]:
-    if any_term:
-        rare = [t for t in terms if frequencies[t] <= RANKING_BUDGET]
-        ranked = bool(rare) and sum(frequencies[t] for t in rare) <= RANKING_BUDGET * 2
-        chosen = rare if ranked else terms
-    else:
-        ranked = min(frequencies[t] for t in terms) <= RANKING_BUDGET
-        chosen = terms
-    query = fts_query(chosen, any_term, present)
-    if ranked:
-        sql = (
-            f"SELECT id, {RANK} AS rank FROM claims_fts WHERE claims_fts MATCH ?"
-            " ORDER BY rank LIMIT ?"
-        )
-    else:  # every word is in a large share of the base: index order, no scoring
-        sql = "SELECT id, 0.0 AS rank FROM claims_fts WHERE claims_fts MATCH ? LIMIT ?"
-    async with store.connection.execute(sql, (query, limit)) as cursor:
-        found = [(row["id"], float(row["rank"])) for row in await cursor.fetchall()]
-    claims = await store.get_many(claim_id for claim_id, _ in found)
-    return [SearchHit(claims[i], -rank) for i, rank in found if i in claims]

@@ -1,4 +1,4 @@
-"""The claim store on SQLite (aiosqlite): claims, full-text index, audit log, proposals.
+"""The claim store, on either database: claims, full-text index, audit log, proposals.
 
 Every change is one transaction that writes the claim, its search-index row and
 an audit entry (who, when, which claim, the content before and after) together,
@@ -13,69 +13,19 @@ keeps the moderator's version, and the skipped upgrade is logged.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, Literal
 
-import aiosqlite
-
-from bot.database import Database, Migration
+from bot.storage import Database, Queries, Row
+from bot.storage.base import IndexedText
 from facts.models import SEED_AUTHOR, Claim, ClaimContent, Status, Topic
 from facts.seed import content_hash, seed_claims
 
 COMPONENT = "facts"
-MIGRATIONS = (
-    Migration(
-        1,
-        """
-        CREATE TABLE claims (
-            id TEXT PRIMARY KEY,
-            topic TEXT NOT NULL,
-            status TEXT NOT NULL,
-            content TEXT NOT NULL,
-            retracted INTEGER NOT NULL DEFAULT 0,
-            seed_hash TEXT,
-            created_by TEXT NOT NULL,
-            created_at TEXT NOT NULL,
-            updated_by TEXT NOT NULL,
-            updated_at TEXT NOT NULL
-        );
-        CREATE INDEX claims_by_topic ON claims (topic, id) WHERE retracted = 0;
-        CREATE INDEX claims_by_status ON claims (status) WHERE retracted = 0;
-        CREATE VIRTUAL TABLE claims_fts USING fts5 (
-            id UNINDEXED, statement_en, statement_fr, extra,
-            tokenize = 'unicode61 remove_diacritics 2'
-        );
-        CREATE VIRTUAL TABLE claims_vocab USING fts5vocab (claims_fts, 'row');
-        CREATE TABLE claim_audit (
-            seq INTEGER PRIMARY KEY AUTOINCREMENT,
-            claim_id TEXT NOT NULL,
-            action TEXT NOT NULL,
-            actor TEXT NOT NULL,
-            at TEXT NOT NULL,
-            before TEXT,
-            after TEXT,
-            reason TEXT
-        );
-        CREATE INDEX claim_audit_by_claim ON claim_audit (claim_id, seq);
-        CREATE TABLE claim_proposals (
-            id INTEGER PRIMARY KEY AUTOINCREMENT,
-            claim_id TEXT NOT NULL,
-            content TEXT NOT NULL,
-            proposed_by TEXT NOT NULL,
-            proposed_at TEXT NOT NULL,
-            state TEXT NOT NULL DEFAULT 'pending'
-                CHECK (state IN ('pending', 'approved', 'rejected')),
-            reviewed_by TEXT,
-            reviewed_at TEXT,
-            reason TEXT
-        );
-        """,
-    ),
-)
 
 Action = Literal[
     "seed-add", "seed-upgrade", "seed-upgrade-skipped", "add", "edit", "retract", "restore",
@@ -160,7 +110,13 @@ def _dump(content: ClaimContent) -> str:
     return json.dumps(content.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
 
 
-def _row_to_claim(row: aiosqlite.Row) -> Claim:
+def _indexed(content: ClaimContent) -> IndexedText:
+    return IndexedText(
+        content.id, content.statement.en, content.statement.fr, content.search_text()
+    )
+
+
+def _row_to_claim(row: Row) -> Claim:
     return _parsed_claim(
         row["content"],
         row["created_by"],
@@ -175,9 +131,9 @@ def _row_to_claim(row: aiosqlite.Row) -> Claim:
 def _parsed_claim(
     content: str,
     created_by: str,
-    created_at: str,
+    created_at: object,
     updated_by: str,
-    updated_at: str,
+    updated_at: object,
     retracted: bool,
 ) -> Claim:
     """A stored row as a claim, validated once per version of its content (claims are frozen).
@@ -203,34 +159,21 @@ class ClaimStore:
     def __init__(self, database: Database) -> None:
         self.database = database
 
-    @property
-    def connection(self) -> aiosqlite.Connection:
-        return self.database.connection
-
     async def setup(self, seed: Sequence[ClaimContent] | None = None) -> SeedReport:
         """Create or migrate the tables, then load or upgrade the seed base."""
-        await self.database.migrate(COMPONENT, MIGRATIONS)
+        await self.database.migrate(COMPONENT)
         return await self.sync_seed(seed_claims() if seed is None else seed)
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    def transaction(self) -> AbstractAsyncContextManager[Queries]:
         """One write transaction; rolled back whole on any error."""
-        connection = self.connection
-        await connection.execute("BEGIN IMMEDIATE")
-        try:
-            yield connection
-        except BaseException:
-            await connection.execute("ROLLBACK")
-            raise
-        await connection.execute("COMMIT")
+        return self.database.transaction()
 
     # ---- reading -------------------------------------------------------------------
 
     async def get(self, claim_id: str, include_retracted: bool = False) -> Claim | None:
-        async with self.connection.execute(
+        row = await self.database.fetch_one(
             "SELECT * FROM claims WHERE id = ?", (claim_id.strip().casefold(),)
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         if row is None or (row["retracted"] and not include_retracted):
             return None
         return _row_to_claim(row)
@@ -240,49 +183,47 @@ class ClaimStore:
         if not ids:
             return {}
         marks = ",".join("?" * len(ids))
-        async with self.connection.execute(
+        rows = await self.database.fetch_all(
             f"SELECT * FROM claims WHERE retracted = 0 AND id IN ({marks})", ids
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return {row["id"]: _row_to_claim(row) for row in rows}
 
     async def all_claims(self, include_retracted: bool = False) -> list[Claim]:
         query = "SELECT * FROM claims" + ("" if include_retracted else " WHERE retracted = 0")
-        async with self.connection.execute(query + " ORDER BY topic, id") as cursor:
-            return [_row_to_claim(row) for row in await cursor.fetchall()]
+        return [
+            _row_to_claim(row)
+            for row in await self.database.fetch_all(query + " ORDER BY topic, id")
+        ]
 
     async def by_topic(self, topic: Topic) -> list[Claim]:
-        async with self.connection.execute(
-            "SELECT * FROM claims WHERE retracted = 0 AND topic = ? ORDER BY id", (topic.value,)
-        ) as cursor:
-            return [_row_to_claim(row) for row in await cursor.fetchall()]
+        return [
+            _row_to_claim(row)
+            for row in await self.database.fetch_all(
+                "SELECT * FROM claims WHERE retracted = 0 AND topic = ? ORDER BY id", (topic.value,)
+            )
+        ]
 
     async def random_claim(
         self, status: Status = Status.verified, exclude: str | None = None
     ) -> Claim | None:
         """A random shown claim of ``status``, other than ``exclude`` when possible."""
-        async with self.connection.execute(
+        row = await self.database.fetch_one(
             "SELECT * FROM claims WHERE retracted = 0 AND status = ? AND id != ?"
             " ORDER BY random() LIMIT 1",
             (status.value, exclude or ""),
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         if row is None and exclude:
             return await self.get(exclude)
         return _row_to_claim(row) if row else None
 
     async def count(self) -> int:
-        async with self.connection.execute(
-            "SELECT COUNT(*) FROM claims WHERE retracted = 0"
-        ) as cursor:
-            row = await cursor.fetchone()
+        row = await self.database.fetch_one("SELECT COUNT(*) FROM claims WHERE retracted = 0")
         return int(row[0]) if row else 0
 
     async def history(self, claim_id: str) -> list[AuditEntry]:
-        async with self.connection.execute(
+        rows = await self.database.fetch_all(
             "SELECT * FROM claim_audit WHERE claim_id = ? ORDER BY seq", (claim_id,)
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return [
             AuditEntry(
                 seq=row["seq"],
@@ -332,18 +273,17 @@ class ClaimStore:
         """Record a member's proposal for moderators to review; returns its number."""
         async with self.transaction() as connection:
             await self._check_correction(connection, content)
-            cursor = await connection.execute(
+            number = await connection.fetch_value(
                 "INSERT INTO claim_proposals (claim_id, content, proposed_by, proposed_at)"
-                " VALUES (?, ?, ?, ?)",
+                " VALUES (?, ?, ?, ?) RETURNING id",
                 (content.id, _dump(content), actor, _now()),
             )
-            return int(cursor.lastrowid or 0)
+            return int(number)
 
     async def pending_proposals(self) -> list[Proposal]:
-        async with self.connection.execute(
+        rows = await self.database.fetch_all(
             "SELECT * FROM claim_proposals WHERE state = 'pending' ORDER BY id"
-        ) as cursor:
-            rows = await cursor.fetchall()
+        )
         return [
             Proposal(
                 id=row["id"],
@@ -361,11 +301,10 @@ class ClaimStore:
     ) -> Claim | None:
         """Approve (the claim is added or replaces the existing one) or reject, atomically."""
         async with self.transaction() as connection:
-            async with connection.execute(
+            row = await connection.fetch_one(
                 "SELECT * FROM claim_proposals WHERE id = ? AND state = 'pending'",
                 (proposal_id,),
-            ) as cursor:
-                row = await cursor.fetchone()
+            )
             if row is None:
                 raise ProposalNotFoundError(proposal_id)
             content = ClaimContent.model_validate_json(row["content"])
@@ -425,8 +364,10 @@ class ClaimStore:
 
     async def sync_seed(self, seed: Sequence[ClaimContent]) -> SeedReport:
         """Load new seed claims, upgrade untouched ones, keep moderators' versions."""
-        async with self.connection.execute("SELECT id, seed_hash, updated_by FROM claims") as c:
-            rows = {row["id"]: row for row in await c.fetchall()}
+        rows = {
+            row["id"]: row
+            for row in await self.database.fetch_all("SELECT id, seed_hash, updated_by FROM claims")
+        }
         added = upgraded = kept = 0
         async with self.transaction() as connection:
             for content in seed:
@@ -455,47 +396,49 @@ class ClaimStore:
     async def bulk_insert(self, claims: Iterable[ClaimContent], actor: str) -> int:
         """Insert many new claims in one transaction, batched (large imports, benchmarks)."""
         now = _now()
-        rows, index, audit = [], [], []
+        rows: list[tuple[object, ...]] = []
+        index: list[IndexedText] = []
+        audit: list[tuple[object, ...]] = []
         for content in claims:
             dumped = _dump(content)
             rows.append((content.id, content.topic.value, content.status.value, dumped,
                          None, actor, now, actor, now))  # fmt: skip
-            index.append((content.id, content.statement.en, content.statement.fr,
-                          content.search_text()))  # fmt: skip
+            index.append(_indexed(content))
             audit.append((content.id, "import", actor, now, None, dumped, None))
         async with self.transaction() as connection:
-            await connection.executemany(
+            await connection.execute_many(
                 "INSERT INTO claims (id, topic, status, content, seed_hash, created_by,"
                 " created_at, updated_by, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
-            await connection.executemany(
-                "INSERT INTO claims_fts (id, statement_en, statement_fr, extra)"
-                " VALUES (?, ?, ?, ?)",
-                index,
-            )
-            await connection.executemany(
+            await self.database.index_claims(connection, index)
+            await connection.execute_many(
                 "INSERT INTO claim_audit (claim_id, action, actor, at, before, after, reason)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 audit,
             )
         return len(rows)
 
+    async def rebuild_index(self, queries: Queries) -> int:
+        """Index every shown claim again, inside ``queries``' transaction (after a copy)."""
+        rows = await queries.fetch_all("SELECT * FROM claims WHERE retracted = 0")
+        await self.database.clear_search_index(queries)
+        texts = [_indexed(_row_to_claim(row).content()) for row in rows]
+        await self.database.index_claims(queries, texts)
+        return len(texts)
+
     # ---- internals (run inside a transaction) -----------------------------------
 
-    async def _check_correction(
-        self, connection: aiosqlite.Connection, content: ClaimContent
-    ) -> None:
+    async def _check_correction(self, connection: Queries, content: ClaimContent) -> None:
         """Refuse a ``corrected_by`` that names no claim of the base (retracted ones count)."""
         if content.corrected_by and await self._row(connection, content.corrected_by) is None:
             raise UnknownCorrectionError(content.id, content.corrected_by)
 
-    async def _row(self, connection: aiosqlite.Connection, claim_id: str) -> Any:
-        async with connection.execute("SELECT * FROM claims WHERE id = ?", (claim_id,)) as c:
-            return await c.fetchone()
+    async def _row(self, connection: Queries, claim_id: str) -> Row | None:
+        return await connection.fetch_one("SELECT * FROM claims WHERE id = ?", (claim_id,))
 
     async def _insert(
-        self, connection: aiosqlite.Connection, content: ClaimContent, actor: str,
+        self, connection: Queries, content: ClaimContent, actor: str,
         action: Action, creator: str | None = None,
     ) -> None:  # fmt: skip
         if await self._row(connection, content.id) is not None:
@@ -514,7 +457,7 @@ class ClaimStore:
         await self._audit(connection, content.id, action, actor, now, None, _dump(content), None)
 
     async def _update(
-        self, connection: aiosqlite.Connection, content: ClaimContent, actor: str,
+        self, connection: Queries, content: ClaimContent, actor: str,
         action: Action, reason: str | None,
     ) -> None:  # fmt: skip
         before = await self._row(connection, content.id)
@@ -526,14 +469,14 @@ class ClaimStore:
             " updated_by = ?, updated_at = ? WHERE id = ?",
             (content.topic.value, content.status.value, _dump(content), actor, now, content.id),
         )
-        await connection.execute("DELETE FROM claims_fts WHERE id = ?", (content.id,))
+        await self.database.unindex_claim(connection, content.id)
         await self._index(connection, content)
         await self._audit(
             connection, content.id, action, actor, now, before["content"], _dump(content), reason
         )
 
     async def _retract(
-        self, connection: aiosqlite.Connection, claim_id: str, actor: str, reason: str | None
+        self, connection: Queries, claim_id: str, actor: str, reason: str | None
     ) -> None:
         before = await self._row(connection, claim_id)
         if before is None or before["retracted"]:
@@ -543,19 +486,16 @@ class ClaimStore:
             "UPDATE claims SET retracted = 1, updated_by = ?, updated_at = ? WHERE id = ?",
             (actor, now, claim_id),
         )
-        await connection.execute("DELETE FROM claims_fts WHERE id = ?", (claim_id,))
+        await self.database.unindex_claim(connection, claim_id)
         await self._audit(
             connection, claim_id, "retract", actor, now, before["content"], None, reason
         )
 
-    async def _index(self, connection: aiosqlite.Connection, content: ClaimContent) -> None:
-        await connection.execute(
-            "INSERT INTO claims_fts (id, statement_en, statement_fr, extra) VALUES (?, ?, ?, ?)",
-            (content.id, content.statement.en, content.statement.fr, content.search_text()),
-        )
+    async def _index(self, connection: Queries, content: ClaimContent) -> None:
+        await self.database.index_claims(connection, [_indexed(content)])
 
     async def _audit(
-        self, connection: aiosqlite.Connection, claim_id: str, action: Action, actor: str,
+        self, connection: Queries, claim_id: str, action: Action, actor: str,
         at: str, before: str | None, after: str | None, reason: str | None,
     ) -> None:  # fmt: skip
         await connection.execute(

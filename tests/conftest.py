@@ -8,7 +8,7 @@ returns the reply texts.
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -86,3 +86,78 @@ def loopback_only(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(socket, "getaddrinfo", guarded)
     return hosts
+
+
+# ---- PostgreSQL: the second storage driver, on the real server ----------------------------
+
+POSTGRES_URL = os.environ.get(
+    "WATTSON_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+def _with_database(url: str, name: str, schema: str | None = None) -> str:
+    from urllib.parse import quote, urlsplit
+
+    parts = urlsplit(url)
+    query = f"options={quote(f'-csearch_path={schema},public')}" if schema else ""
+    return parts._replace(path=f"/{name}", query=query).geturl()
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """A database created for this test run on the PostgreSQL server, dropped after it.
+
+    No server answering: the tests that need it are skipped with the reason,
+    except in CI (``CI=true``), where that is a failure.
+    """
+    import secrets
+
+    import psycopg
+
+    try:
+        admin = psycopg.connect(POSTGRES_URL, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as error:
+        reason = f"no PostgreSQL answers at {POSTGRES_URL}: {str(error).strip()}"
+        if _in_ci():
+            pytest.fail(reason + " (CI=true: the PostgreSQL tests must run)")
+        pytest.skip(reason)
+    name = f"wattson_test_{os.getpid()}_{secrets.token_hex(3)}"
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        url = _with_database(POSTGRES_URL, name)
+        try:
+            with psycopg.connect(url, autocommit=True) as connection:
+                connection.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
+            yield url
+        finally:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def postgres_url(postgres_database: str) -> Iterator[str]:
+    """A URL to an empty schema of the run's database, dropped after the test."""
+    import secrets
+
+    import psycopg
+
+    schema = f"t_{secrets.token_hex(4)}"
+    with psycopg.connect(postgres_database, autocommit=True) as connection:
+        connection.execute(f"CREATE SCHEMA {schema}")
+    name = postgres_database.rsplit("/", 1)[1]
+    try:
+        yield _with_database(postgres_database, name, schema)
+    finally:
+        with psycopg.connect(postgres_database, autocommit=True) as connection:
+            connection.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """``[storage] database`` for each driver: a SQLite file, then a PostgreSQL URL."""
+    if request.param == "sqlite":
+        return str(tmp_path / "wattson.db")
+    return str(request.getfixturevalue("postgres_url"))

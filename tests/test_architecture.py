@@ -34,8 +34,17 @@ def test_core_packages_import_no_platform_library(package: str) -> None:
 
 
 def test_no_module_stores_message_text() -> None:
-    """The only tables are preferences and schema versions: no column for contents."""
+    """No table has a column for message contents; ``content`` is only the claim base's."""
+    from bot.storage import postgres_schema, sqlite_schema
+
     for path in (ROOT / "bot").rglob("*.py"):
+        if path.parent.name == "storage":
+            continue  # the schemas, checked below
         source = path.read_text()
         for forbidden in ("message_text", "content TEXT", "text TEXT"):
             assert forbidden not in source, f"{path}: {forbidden}"
+    for schema in (sqlite_schema.MIGRATIONS, postgres_schema.MIGRATIONS):
+        for component, steps in schema.items():
+            for step in steps:
+                assert "message_text" not in step.sql and "text TEXT" not in step.sql
+                assert "content TEXT" not in step.sql or component == "facts"

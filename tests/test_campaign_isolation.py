@@ -71,10 +71,10 @@ def settings_for(path: Path):  # type: ignore[no-untyped-def]
 
 
 async def test_a_refusing_chat_does_not_hold_back_other_campaigns_and_is_paused_with_a_note(
-    tmp_path: Path,
+    database_location: str,
 ) -> None:
     clock, outbox = Clock(), Outbox(refusing={"gone"})
-    async with open_core(settings_for(tmp_path / "c.db")) as core:
+    async with open_core(settings_for(database_location)) as core:
         object.__setattr__(core.services, "clock", clock)
         core.services.outboxes["test"] = outbox
         await started(core, "gone")
@@ -130,8 +130,8 @@ async def test_an_identical_active_campaign_is_refused(tmp_path: Path) -> None:
         await started(core, "other", args)  # the same campaign in another chat is fine
 
 
-async def test_two_processes_on_one_database_post_a_slot_once(tmp_path: Path) -> None:
-    path = tmp_path / "shared.db"
+async def test_two_processes_on_one_database_post_a_slot_once(database_location: str) -> None:
+    path = database_location
     clock, outbox = Clock(), Outbox()
     async with open_core(settings_for(path)) as first, open_core(settings_for(path)) as second:
         for core in (first, second):

@@ -61,7 +61,7 @@ def request(args: str, moderator: bool = True) -> Request:
     )  # fmt: skip
 
 
-async def open_test_core(path: Path, clock: Clock) -> AsyncIterator[tuple[Core, Outbox]]:
+async def open_test_core(path: Path | str, clock: Clock) -> AsyncIterator[tuple[Core, Outbox]]:
     settings = load_settings(None, storage={"database": path},
                              limits={"per_user_per_minute": 1000, "per_chat_per_minute": 1000})  # fmt: skip
     async with open_core(settings) as core:
@@ -77,8 +77,9 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-async def club(tmp_path: Path, clock: Clock) -> AsyncIterator[tuple[Core, Outbox]]:
-    async for opened in open_test_core(tmp_path / "campaigns.db", clock):
+async def club(database_location: str, clock: Clock) -> AsyncIterator[tuple[Core, Outbox]]:
+    """A chat with campaigns, on each storage driver (SQLite, PostgreSQL)."""
+    async for opened in open_test_core(database_location, clock):
         yield opened
 
 
@@ -136,9 +137,9 @@ async def test_a_campaign_ends_on_its_last_day(club: tuple[Core, Outbox], clock:
 
 
 async def test_a_restart_mid_campaign_neither_repeats_nor_skips_silently(
-    tmp_path: Path, clock: Clock
+    database_location: str, clock: Clock
 ) -> None:
-    database = tmp_path / "restart.db"
+    database = database_location
     async for core, outbox in open_test_core(database, clock):
         await core.handle(request(WEEK_ON_WATER))
         await make_scheduler(core.services).tick(clock.advance(hours=2))  # Dec 1, 09:00 Paris

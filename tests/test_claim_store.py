@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.database import Database
+from bot.storage import open_database
 from facts.exchange import FORMATS, export_claims, read_claims
 from facts.models import ClaimContent, Status
 from facts.search import search_claims
@@ -32,8 +33,9 @@ def new_claim(claim_id: str = "test-claim", value: float = 1.0, **changes: objec
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[ClaimStore]:
-    async with Database(tmp_path / "claims.db") as database:
+async def store(database_location: str) -> AsyncIterator[ClaimStore]:
+    """The store on each driver: every test of this module runs on SQLite and PostgreSQL."""
+    async with open_database(database_location) as database:
         claims = ClaimStore(database)
         await claims.setup()
         yield claims

@@ -9,6 +9,19 @@ import pytest
 
 from bot.database import Database, Migration
 from bot.preferences import PreferenceStore
+from bot.storage import Database as AnyDatabase
+from bot.storage import open_database
+
+
+async def columns_of(database: AnyDatabase, table: str) -> set[str]:
+    if database.kind == "sqlite":
+        return {row[1] for row in await database.fetch_all(f"PRAGMA table_info({table})")}
+    rows = await database.fetch_all(
+        "SELECT column_name FROM information_schema.columns"
+        " WHERE table_name = ? AND table_schema = current_schema()",
+        (table,),
+    )
+    return {row[0] for row in rows}
 
 
 async def test_database_uses_wal_and_a_busy_timeout(tmp_path: Path) -> None:
@@ -51,16 +64,15 @@ async def test_migrations_must_be_numbered_from_one(tmp_path: Path) -> None:
             await database.migrate("demo", (Migration(2, "SELECT 1;"),))
 
 
-async def test_preferences_are_ids_and_languages_only(tmp_path: Path) -> None:
-    async with Database(tmp_path / "w.db") as database:
+async def test_preferences_are_ids_and_languages_only(database_location: str) -> None:
+    async with open_database(database_location) as database:
         store = PreferenceStore(database)
         await store.setup()
         await store.set_language("user", "discord", "42", "fr")
         assert await store.language("user", "discord", "42") == "fr"
         await store.set_language("user", "discord", "42", None)
         assert await store.language("user", "discord", "42") is None
-        async with database.connection.execute("PRAGMA table_info(language_preferences)") as cursor:
-            columns = {row[1] for row in await cursor.fetchall()}
+        columns = await columns_of(database, "language_preferences")
     assert columns == {"scope", "platform", "subject_id", "language", "updated_at"}
 
 
@@ -82,3 +94,17 @@ async def test_a_locked_database_delays_instead_of_failing(tmp_path: Path) -> No
         await releasing
         blocker.close()
         assert await store.language("user", "console", "me") == "fr"
+
+
+async def test_a_preference_set_through_one_process_applies_at_once_in_another(
+    database_location: str,
+) -> None:
+    if not database_location.startswith("postgresql"):
+        pytest.skip("one SQLite file serves one process")
+    async with open_database(database_location) as one, open_database(database_location) as two:
+        first, second = PreferenceStore(one), PreferenceStore(two)
+        await first.setup()
+        await second.setup()
+        assert await second.language("chat", "discord", "7") is None
+        await first.set_language("chat", "discord", "7", "fr")
+        assert await second.language("chat", "discord", "7") == "fr"

@@ -35,9 +35,7 @@ def request(args: str, moderator: bool = False, user: str = "u1", chat: str = "c
 
 async def audit_rows(core: Core) -> int:
     assert core.services.claims is not None
-    async with core.services.claims.connection.execute("SELECT COUNT(*) FROM claim_audit") as c:
-        row = await c.fetchone()
-    return int(row[0]) if row else 0
+    return int(await core.services.claims.database.fetch_value("SELECT COUNT(*) FROM claim_audit"))
 
 
 async def test_fact_shows_a_verified_claim_with_its_source(core: Core) -> None:

@@ -44,11 +44,20 @@ class DiscordAdapter:
         self.settings = settings
         intents = discord.Intents.default()
         intents.message_content = bool(settings.auto_channels)  # privileged: only if asked
-        self.client = discord.AutoShardedClient(intents=intents, allowed_mentions=NO_MENTIONS)
+        # No shard_count: as many shards as Discord recommends, all in this process.
+        sharding: dict[str, Any] = {}
+        if settings.shard_count is not None:
+            sharding = {"shard_count": settings.shard_count, "shard_ids": settings.shards}
+        self.client = discord.AutoShardedClient(
+            intents=intents, allowed_mentions=NO_MENTIONS, **sharding
+        )
+        self._served: dict[str, bool] = {}
         self.tree: WattsonTree = build_tree(self.client, self)
         self._auto = SlidingWindow(settings.auto_per_minute)
         self.client.event(self.on_message)
         core.services.outboxes[PLATFORM] = self.post
+        if settings.shard_count is not None:  # other processes may run the other shards
+            core.services.serves[PLATFORM] = self.serves_chat
         use_api_base_url(str(settings.api_base_url) if settings.api_base_url else None)
 
     # ---- translation -------------------------------------------------------------
@@ -115,6 +124,30 @@ class DiscordAdapter:
                 await channel.send(**message)
         except (discord.Forbidden, discord.NotFound) as error:
             raise ChatRefusedError(str(error)) from None
+
+    async def serves_chat(self, chat_id: str) -> bool:
+        """Whether this process runs the shard of the channel's server (campaign posts).
+
+        A server's shard is ``(server_id >> 22) % shard_count``, as Discord
+        assigns it. A channel that cannot be looked up (the bot was removed) is
+        left to the process running shard 0, which reports it like any refusal.
+        """
+        if chat_id in self._served:
+            return self._served[chat_id]
+        shard_count = self.settings.shard_count or 1
+        mine = self.settings.shards or [0]
+        channel: Any = self.client.get_channel(int(chat_id))
+        try:
+            channel = channel or await self.client.fetch_channel(int(chat_id))
+        except (discord.Forbidden, discord.NotFound):
+            answer = 0 in mine
+        except Exception:  # not logged in yet, or Discord unreachable: ask again later
+            return False
+        else:
+            guild = getattr(channel, "guild", None)
+            answer = ((guild.id >> 22) % shard_count if guild else 0) in mine
+        self._served[chat_id] = answer
+        return answer
 
     # ---- optional auto mode --------------------------------------------------------
 

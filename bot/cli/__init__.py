@@ -4,8 +4,8 @@ Subcommands import what they use when they run, so ``wattson cost --json`` pays
 for tiktoken and EcoLogits and not for the database or the chat adapters.
 ``bot/cli/`` holds the parser and dispatch (here), the shared helpers
 (``common``), and the subcommands by kind: ``estimates`` (cost, check),
-``serving`` (run, console, discord sync) and ``data`` (facts, campaign plan,
-stats export).
+``serving`` (run, console, discord sync), ``data`` (facts, campaign plan,
+stats export) and ``storage`` (migrate, check).
 """
 
 from __future__ import annotations
@@ -107,6 +107,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sync.add_argument("--guild", type=int, help="one server's id, for instant testing")
 
+    storage_parser = commands.add_parser("storage", help="move or check the database")
+    storage_commands = storage_parser.add_subparsers(dest="storage_command", required=True)
+    moving = storage_commands.add_parser(
+        "migrate", parents=[common],
+        help="copy the configured database (claims, audit, proposals, preferences, "
+        "campaigns, usage) into another one, e.g. PostgreSQL",
+    )  # fmt: skip
+    moving.add_argument(
+        "--to", required=True, metavar="DATABASE",
+        help="postgresql://user@host:5432/name (or a SQLite file path)",
+    )  # fmt: skip
+    moving.add_argument(
+        "--replace", action="store_true", help="empty a target that already holds data"
+    )
+    storage_commands.add_parser(
+        "check", parents=[common], help="schema versions, integrity and row counts"
+    )
+
     bench = commands.add_parser("bench", parents=[common], help="measure the hot paths")
     bench.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run)")
     return parser
@@ -142,6 +160,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 "stats": data.command_stats_export,
             }[args.command]
             return asyncio.run(handler(args))
+        if args.command == "storage":
+            from bot.cli.storage import command_storage
+
+            return asyncio.run(command_storage(args))
         if args.command == "bench":
             from bot.bench import run_benchmarks
 

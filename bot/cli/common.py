@@ -33,10 +33,10 @@ def read_text(words: Sequence[str]) -> str:
 
 async def open_claims(settings: Settings) -> tuple[Any, Any]:
     """The configured database and its claim store, set up (seeded on first use)."""
-    from bot.database import Database
+    from bot.storage import open_database
     from facts.store import ClaimStore
 
-    database = await Database(settings.storage.database).open()
+    database = await open_database(settings.storage.database, settings.storage.pool_size).open()
     store = ClaimStore(database)
     await store.setup()
     return database, store

@@ -113,11 +113,11 @@ async def command_stats_export(args: argparse.Namespace) -> int:
     import csv
     import io
 
-    from bot.database import Database
+    from bot.storage import open_database
     from bot.usage import METRICS, UsageRecorder
 
     settings = load(args)
-    async with Database(settings.storage.database) as database:
+    async with open_database(settings.storage.database) as database:
         usage = UsageRecorder(database)
         await usage.setup()
         entries = await usage.days()

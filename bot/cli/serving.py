@@ -20,7 +20,7 @@ async def command_console(settings: Settings, language: str | None = None) -> in
     async with open_core(settings) as core:
         console = ConsoleAdapter(core, locale=language)
         with serving_lock(settings.storage.database):
-            async with running_campaigns(core, settings.campaigns.tick_seconds):
+            async with running_campaigns(core, settings.campaigns):
                 await console.repl()
     return 0
 
@@ -37,15 +37,26 @@ async def command_run(settings: Settings) -> int:
             file=sys.stderr,
         )
         return await command_console(settings)
-    from adapters.runner import build_adapters, serve
+    from adapters.runner import build_adapters, claim_roles, describe_serving, serve
     from bot.app import open_core, running_campaigns
 
     async with open_core(settings) as core:
         with serving_lock(settings.storage.database):
+            assert core.services.database is not None
+            await claim_roles(core.services.database, settings, secrets)
             adapters = build_adapters(core, settings, secrets)
+            if not adapters:
+                print(
+                    "wattson: nothing to serve here: [discord] serve and [telegram] serve are"
+                    " false (or their token is unset).",
+                    file=sys.stderr,
+                )
+                return EXIT_USAGE
+            for line in describe_serving(settings, adapters, settings.storage.database):
+                print(f"wattson: {line}", file=sys.stderr)
             names = ", ".join(type(adapter).__name__ for adapter in adapters)
             print(f"wattson: serving {names}; Ctrl-C or SIGTERM stops.", file=sys.stderr)
-            async with running_campaigns(core, settings.campaigns.tick_seconds):
+            async with running_campaigns(core, settings.campaigns):
                 failures = await serve(adapters)
     for failure in failures:
         print(f"wattson: {failure}", file=sys.stderr)

@@ -343,7 +343,13 @@ def make_scheduler(services: Services) -> CampaignScheduler:
             services.usage.add(campaign.platform, campaign.chat_id, "campaign_posts")
         return True
 
-    return CampaignScheduler(services.campaigns, all_claims, deliver, services.clock)
+    async def serves(campaign: Campaign) -> bool:
+        if campaign.platform not in services.outboxes:
+            return False  # the platform is served by another process, or not at all now
+        chat_filter = services.serves.get(campaign.platform)
+        return chat_filter is None or await chat_filter(campaign.chat_id)
+
+    return CampaignScheduler(services.campaigns, all_claims, deliver, services.clock, serves=serves)
 
 
 def notice(campaign: Campaign, info: dict[str, int]) -> str:
