@@ -84,6 +84,11 @@ class Comparison:
 
     @property
     def stated_in_claim_unit(self) -> float:
+        """The figure as written, in the quantity's unit (a bound's own end, a range's middle)."""
+        if self.stated.bound == "upper":
+            return self.high
+        if self.stated.bound == "lower":
+            return self.low
         return (self.low + self.high) / 2
 
     @property

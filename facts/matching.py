@@ -32,6 +32,7 @@ from facts.subjects import (
     EXCLUSIVE_KINDS,
     Mention,
     SubjectKind,
+    common_parent,
     find_subjects,
     implied,
     is_exclusive,
@@ -39,6 +40,7 @@ from facts.subjects import (
     split_tag,
 )
 from facts.units import convert
+from facts.wording import CLAUSE_END, NEGATED_BEFORE
 
 HISTORICAL_YEARS = 2  # a figure for a year this far before its source is history, not today
 
@@ -65,24 +67,50 @@ class StatementContext:
 
     @classmethod
     def of(cls, text: str) -> StatementContext:
+        mentions = [
+            m
+            for m in find_subjects(text)
+            if not NEGATED_BEFORE.search(text[max(0, m.start - 20) : m.start])
+        ]  # "(not data centres)", "hors centres de données": set aside, not named
         return cls(
             text=text,
-            mentions=tuple(find_subjects(text)),
+            mentions=tuple(mentions),
             spans=tuple(sentence_spans(text)),
             future=future_tense(text),
         )
 
-    def named_near(self, figure: StatedFigure) -> list[str]:
-        """The exclusive subjects of the figure's sentence; per kind, the one nearest the figure.
+    def clause_of(self, figure: StatedFigure) -> tuple[int, int]:
+        """The clause of the figure's sentence (between commas, colons, brackets)."""
+        start, end = sentence_of(list(self.spans), figure.start)
+        before = [m.end() for m in CLAUSE_END.finditer(self.text, start, figure.start)]
+        after = CLAUSE_END.search(self.text, figure.end, end)
+        return (before[-1] if before else start, after.start() if after else end)
 
-        "GPT-4o uses 0.3 Wh and GPT-4o mini 0.012 Wh" compares each figure with
-        the model named next to it.
+    def named_near(self, figure: StatedFigure) -> list[str]:
+        """The exclusive subjects said around the figure.
+
+        Per kind, the one nearest the figure in its sentence: "GPT-4o uses 0.3 Wh
+        and GPT-4o mini 0.012 Wh" compares each figure with the model named next
+        to it; two models of one family named together ("Scout + Maverick") are
+        the family. Conditions ("on the GPU alone", "market-based") and things
+        that rule a figure out (a server is not a GPU) apply when said in the
+        figure's own clause.
         """
         start, end = sentence_of(list(self.spans), figure.start)
+        clause = self.clause_of(figure)
         by_kind: dict[SubjectKind, dict[str, int]] = defaultdict(dict)
+        always: list[str] = []
         for mention in self.mentions:
             kind = kind_of(mention.tag)
-            if kind not in EXCLUSIVE_KINDS or not start <= mention.start < end:
+            if kind is None or not start <= mention.start < end:
+                continue
+            if kind is SubjectKind.condition or (
+                kind is SubjectKind.object and is_exclusive(mention.tag)
+            ):
+                if clause[0] <= mention.start < clause[1]:
+                    always.append(mention.tag)
+                continue
+            if kind not in EXCLUSIVE_KINDS:
                 continue
             distance = (
                 figure.start - mention.end
@@ -93,12 +121,10 @@ class StatementContext:
             by_kind[kind][mention.tag] = (
                 abs(distance) if known is None else min(known, abs(distance))
             )
-        named: list[str] = []
+        named = list(always)
         for kind, tags in by_kind.items():
-            if kind is SubjectKind.condition:
-                named.extend(tags)  # every condition said applies
-            else:
-                named.append(min(tags, key=lambda tag: tags[tag]))
+            family = common_parent(list(tags)) if kind is SubjectKind.model else None
+            named.append(family or min(tags, key=lambda tag: tags[tag]))
         return [tag for tag in named if is_exclusive(tag)]
 
     def all_named(self) -> set[str]:

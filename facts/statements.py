@@ -33,11 +33,14 @@ from facts.wording import (
     EVERY_N,
     FACTOR_PHRASES,
     FIGURE,
+    FRACTION,
+    FRACTIONS,
     FROM_BEFORE,
     FUTURE_CUES,
     FUTURE_FR,
     GOOGLE_AFTER,
     GOOGLE_COUNT,
+    LOWER_BOUND,
     MONEY_BEFORE,
     NOT_FUTURE_FR,
     NUMBER_WORDS,
@@ -55,8 +58,10 @@ from facts.wording import (
     SHARE_CUES,
     SINGLE,
     TRAINING,
+    UPPER_BOUND,
     WORD_FACTORS,
     WORD_FIGURE,
+    WORD_SCALES,
     YEAR,
     guess_language,
     word_factor,
@@ -91,6 +96,7 @@ class StatedFigure:
     years: frozenset[int] = field(default_factory=frozenset)
     present: bool = False  # "today", "aujourd'hui": not the year named elsewhere in the sentence
     per_said: bool = False  # the per was said next to the figure, not guessed from the sentence
+    bound: str | None = None  # "upper" ("less than 0.5 mL") or "lower" ("more than 10 Wh")
 
     @property
     def bounds(self) -> tuple[float, float]:
@@ -225,6 +231,9 @@ def extract_figures(text: str, language: str | None = None) -> list[StatedFigure
     return _Reader(text, language or guess_language(text)).read()
 
 
+UNBOUNDED = 1e6  # "more than X" reaches a million times X: far enough to hold any true value
+
+
 class _Reader:
     """Reads one statement's figures; each pattern claims its span of the text once."""
 
@@ -248,6 +257,7 @@ class _Reader:
         self._factor_phrases()
         self._word_factors()
         self._word_figures()
+        self._fractions()
         self._ratios_before()
         self._singles()
         self._phone_charge()
@@ -302,8 +312,19 @@ class _Reader:
         self.found.append(figure)
         self.taken.append((start, end))
 
+    def bounded(self, start: int, value: float, details: dict[str, object]) -> None:
+        """ "less than 0.5 mL" is 0 to 0.5 mL; "more than 10 Wh" is 10 Wh or more."""
+        before = self.text[max(0, start - 30) : start]
+        if details.get("low") is not None:
+            return
+        if UPPER_BOUND.search(before):
+            details.update(low=0.0, high=value, bound="upper")
+        elif LOWER_BOUND.search(before):
+            details.update(low=value, high=value * UNBOUNDED, bound="lower")
+
     def add_amount(self, start: int, end: int, value: float, unit: str, **details: object) -> None:
         """A figure whose "per" is read from its place (said next to it, or by its sentence)."""
+        self.bounded(start, value, details)
         measures = _measures(unit, self.text, start, end)
         per = _per_at(self.text, end, self.sentence(start), measures)
         said = said_per(self.text, end) is not None
@@ -411,19 +432,30 @@ class _Reader:
                 self.add(*match.span(), value, "times", measures=(Measure.factor,))
 
     def _word_figures(self) -> None:
-        """ "ten times a Google search", "un demi-litre", "nine seconds"."""
+        """ "ten times a Google search", "un demi-litre", "a million households"."""
         for match in WORD_FIGURE.finditer(self.text):
             word = " ".join(match["word"].casefold().split())
             unit = match["unit"]
             if not self.free(*match.span()) or unit_expression(unit) is None:
                 continue
-            if word in ONE_WORDS and unit_kind(unit) != "[length] ** 3":
+            if word in ONE_WORDS and not match["wscale"] and unit_kind(unit) != "[length] ** 3":
                 continue  # "a Google search", "une heure": not a figure; "un litre" is
             value = NUMBER_WORDS[word] * (0.5 if match["demi"] else 1.0)
+            if match["wscale"]:
+                value = (value + (0.5 if match["half"] else 0.0)) * WORD_SCALES[
+                    match["wscale"].casefold()
+                ]
             if unit_kind(unit) == "ratio" and GOOGLE_AFTER.match(self.text, match.end()):
                 self.add_google(*match.span(), value)
             else:
                 self.add_amount(*match.span(), value, unit)
+
+    def _fractions(self) -> None:
+        """ "a fifth of Ireland's electricity": a share, 20 %."""
+        for match in FRACTION.finditer(self.text):
+            if self.free(*match.span()):
+                value = FRACTIONS[" ".join(match["fraction"].casefold().split())]
+                self.add_amount(match.start(), match.end(), value, "%")
 
     def _ratios_before(self) -> None:
         """ "× 10", "x10": a factor written before its number."""

@@ -58,7 +58,8 @@ class Subject:
     fr: str
     names: tuple[str, ...]
     implies: tuple[str, ...] = ()
-    exclusive: bool = True  # naming it rules out quantities about something else (if its kind does)
+    exclusive: bool | None = None  # naming it rules out quantities about something else;
+    # by default as its kind does (models, places…), objects only when set
     of_en: str | None = None  # how a share of it reads: "of electricity"
     of_fr: str | None = None
 
@@ -111,7 +112,7 @@ def vocabulary() -> dict[str, Subject]:
             fr=entry["fr"],
             names=tuple(entry["names"]),
             implies=tuple(entry.get("implies", ())),
-            exclusive=entry.get("exclusive", True),
+            exclusive=entry.get("exclusive"),
             of_en=entry.get("of_en"),
             of_fr=entry.get("of_fr"),
         )
@@ -197,7 +198,24 @@ def implied(tag: str) -> set[str]:
 
 def is_exclusive(tag: str) -> bool:
     subject = vocabulary().get(split_tag(tag)[0])
-    return subject is not None and subject.exclusive and subject.kind in EXCLUSIVE_KINDS
+    if subject is None:
+        return False
+    if subject.exclusive is not None:
+        return subject.exclusive
+    return subject.kind in EXCLUSIVE_KINDS
+
+
+def common_parent(tags: list[str]) -> str | None:
+    """The model two or more named models all belong to ("Scout" and "Maverick" → Llama 4)."""
+    if len(tags) < 2:
+        return None
+    vocab = vocabulary()
+    parents = [
+        {t for t in implied(tag) if t != tag and t in vocab and vocab[t].kind is SubjectKind.model}
+        for tag in tags
+    ]
+    shared = set.intersection(*parents)
+    return next(iter(sorted(shared)), None)
 
 
 def kind_of(tag: str) -> SubjectKind | None:

@@ -87,9 +87,16 @@ NUMBER_WORDS = {
     "dix": 10, "onze": 11, "douze": 12, "quinze": 15, "vingt": 20, "trente": 30,
     "quarante": 40, "cinquante": 50, "cent": 100, "mille": 1000,
     "half a": 0.5, "a half": 0.5, "un demi": 0.5, "une demi": 0.5, "demi": 0.5,
+    "two and a half": 2.5, "deux et demi": 2.5,
     "a": 1, "an": 1, "one": 1, "un": 1, "une": 1,
 }  # fmt: skip
-ONE_WORDS = {"a", "an", "one", "un", "une"}  # only before a volume ("un litre", "a litre")
+ONE_WORDS = {
+    "a",
+    "an",
+    "one",
+    "un",
+    "une",
+}  # only before a volume or a scale ("un litre", "a million")
 WORD_FACTORS = re.compile(
     r"\b(?P<word>doubl\w*|tripl\w*|quadrupl\w*|halved|divisée?s? par deux|divided by two|"
     r"multipliée?s? par (?:deux|trois|quatre|dix)|ten-fold|tenfold|two-fold|twofold|"
@@ -166,12 +173,49 @@ MONEY_BEFORE = re.compile(
 )
 EMISSION_UNITS = {"tonne": "tCO2e", "kilotonne": "ktCO2e", "megatonne": "MtCO2e", "kg": "kgCO2e",
                    "g": "gCO2e"}  # fmt: skip
+WORD_SCALES = {"thousand": 1e3, "million": 1e6, "millions": 1e6, "billion": 1e9, "billions": 1e9,
+               "mille": 1e3, "milliard": 1e9, "milliards": 1e9}  # fmt: skip
 WORD_FIGURE = re.compile(
     rf"(?<![\w])(?P<word>{'|'.join(sorted(map(re.escape, NUMBER_WORDS), key=len, reverse=True))})"
-    rf"(?P<demi>[\s-]*demi)?[\s-]*"
+    rf"(?P<demi>[\s-]*demi)?"
+    rf"(?:\s+(?P<wscale>{'|'.join(sorted(WORD_SCALES, key=len, reverse=True))})"
+    rf"(?P<half>\s+(?:et demi|and a half))?)?"
+    rf"(?:\s+(?:de|d['’]|of))?[\s-]*"
     rf"(?P<unit>{'|'.join(re.escape(u) for u in known_unit_words() if len(u) > 2)})(?![\w])",
     re.I,
 )
+# "a fifth of Ireland's electricity", "la moitié": a share written in words, in percent
+FRACTIONS = {
+    "a tenth": 10.0, "one tenth": 10.0, "un dixième": 10.0, "a fifth": 20.0, "one fifth": 20.0,
+    "un cinquième": 20.0, "a quarter": 25.0, "one quarter": 25.0, "un quart": 25.0,
+    "a third": 100 / 3, "one third": 100 / 3, "un tiers": 100 / 3, "half": 50.0, "one half": 50.0,
+    "la moitié": 50.0, "two thirds": 200 / 3, "deux tiers": 200 / 3, "three quarters": 75.0,
+    "trois quarts": 75.0,
+}  # fmt: skip
+FRACTION = re.compile(
+    rf"(?<![\w])(?P<fraction>{'|'.join(sorted(map(re.escape, FRACTIONS), key=len, reverse=True))})"
+    r"\s+(?:of|de|du|des|d['’])\b",
+    re.I,
+)
+# "less than 0.5 mL", "même pas un demi-millilitre": a bound, not a value
+# ("up to 22 %", "jusqu'à 326 TWh" name the top of a range: a value, compared as such.)
+UPPER_BOUND = re.compile(
+    r"(?:less than|fewer than|under|below|not even|not more than|no more than|barely|"
+    r"moins de|même pas|pas même|à peine|inférieure? à|<|≤)\s*(?:about |around |environ |près de )?$",
+    re.I,
+)
+LOWER_BOUND = re.compile(
+    r"(?:more than|over|above|at least|no less than|plus de|au moins|au minimum|"
+    r"supérieure? à|>|≥)\s*(?:about |around |environ |près de )?$",
+    re.I,
+)
+# "(not data centres)", "hors centres de données": a subject named to be set aside
+NEGATED_BEFORE = re.compile(
+    r"(?:\bnot|\bnon|\bpas|\bhors|\bexcluding|\bexcept|\bsauf|\bsans|\bwithout)\s+"
+    r"(?:the |les |des |de |d['’]|la |le |l['’])?$",
+    re.I,
+)
+CLAUSE_END = re.compile(r"[,;:()–—]|\s-\s")
 RATIO_BEFORE = ratio_before_pattern()
 SINGLE = re.compile(
     r"\b(?:un seul|une seule|only one|a single|just one|one single)\s+(?P<unit>[\w-]+)", re.I

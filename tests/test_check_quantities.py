@@ -237,3 +237,74 @@ async def test_a_flood_of_figures_is_checked_on_its_first_ones(store: ClaimStore
     assert len(result.figures) == 20 and result.unchecked == 280
     with use_language("en"):
         assert "296 more figures not shown" in render_check(result, "en")
+
+
+@pytest.mark.asyncio(loop_scope="module")
+@pytest.mark.parametrize(
+    ("statement", "verdict"),
+    [
+        (
+            "Sam Altman says a ChatGPT query uses less than half a millilitre of water",
+            Verdict.consistent,
+        ),
+        ("A ChatGPT query uses less than 0.01 Wh", Verdict.inconsistent),
+        ("A ChatGPT query uses more than 10 Wh", Verdict.inconsistent),
+        ("LBNL projects up to 1,200 TWh for US data centres by 2028", Verdict.inconsistent),
+        ("In 2022, data centres used nearly a fifth of Ireland's electricity", Verdict.consistent),
+        (
+            "OpenAI revendique deux milliards et demi de requêtes ChatGPT par jour",
+            Verdict.consistent,
+        ),
+        (
+            "A typical AI data centre uses as much electricity as a million households",
+            Verdict.inconsistent,
+        ),
+    ],
+)
+async def test_bounds_fractions_and_numbers_in_words_are_read(
+    store: ClaimStore, statement: str, verdict: Verdict
+) -> None:
+    assert (await check_statement(store, statement)).verdict is verdict
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_two_models_of_one_family_named_together_are_the_family(store: ClaimStore) -> None:
+    result = await check_statement(
+        store, "Meta used about 7.4 million H100 GPU-hours to pre-train Llama 4 Scout + Maverick"
+    )
+    assert result.verdict is Verdict.consistent
+    assert result.reference is not None and result.reference.index == 0
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_subject_set_aside_is_not_named(store: ClaimStore) -> None:
+    result = await check_statement(
+        store, "Data networks (not data centres) used about 415 TWh in 2024"
+    )
+    assert result.verdict is Verdict.unknown
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_condition_applies_in_its_own_clause(store: ClaimStore) -> None:
+    """ "double the GPU-only number" qualifies the comparison, not the 114 J."""
+    result = await check_statement(
+        store, "A Llama 3.1 8B answer costs around 114 joules, double the GPU-only number"
+    )
+    assert result.verdict is Verdict.consistent
+    assert result.reference is not None and result.reference.index == 0
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_server_is_not_a_gpu(store: ClaimStore) -> None:
+    server = await check_statement(store, "Un serveur DGX H100 à 8 GPU consomme 640 W.")
+    both = await check_statement(
+        store, "An RTX 4090 card has 24 GB of memory, while a DGX H100 server packs 640 GB."
+    )
+    assert server.verdict is Verdict.unknown
+    assert both.verdict is Verdict.consistent
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_an_image_or_a_video_is_not_a_text_prompt(store: ClaimStore) -> None:
+    result = await check_statement(store, "Google puts a median Gemini image generation at 0.24 Wh")
+    assert result.verdict is Verdict.unknown

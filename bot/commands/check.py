@@ -143,6 +143,8 @@ BEYOND_WORDS = 1e15  # Babel writes numbers in words up to trillions; past that,
 
 def _stated_in_claim_unit(comparison: Comparison) -> str:
     low, high, unit = comparison.low, comparison.high, comparison.quantity.unit
+    if comparison.stated.bound is not None:
+        return comparison.stated.text  # "less than 0.5 mL", as the statement bounds it
     if not all(math.isfinite(v) and abs(v) < BEYOND_WORDS for v in (low, high)):
         return comparison.stated.text
     return amount_text(_rounded((low + high) / 2), unit, _rounded(low), _rounded(high))
