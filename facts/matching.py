@@ -94,7 +94,8 @@ class StatementContext:
         to it; two models of one family named together ("Scout + Maverick") are
         the family. Conditions ("on the GPU alone", "market-based") and things
         that rule a figure out (a server is not a GPU) apply when said in the
-        figure's own clause.
+        figure's clause or before it in its sentence, not in a clause after it
+        ("114 J, double the GPU-only number").
         """
         start, end = sentence_of(list(self.spans), figure.start)
         clause = self.clause_of(figure)
@@ -105,9 +106,9 @@ class StatementContext:
             if kind is None or not start <= mention.start < end:
                 continue
             if kind is SubjectKind.condition or (
-                kind is SubjectKind.object and is_exclusive(mention.tag)
+                kind in (SubjectKind.object, SubjectKind.resource) and is_exclusive(mention.tag)
             ):
-                if clause[0] <= mention.start < clause[1]:
+                if start <= mention.start < clause[1]:  # its clause, or one leading to it
                     always.append(mention.tag)
                 continue
             if kind not in EXCLUSIVE_KINDS:
@@ -148,6 +149,10 @@ def _subjects_agree(quantity: Quantity, context: StatementContext, figure: State
         if kind is not None and not optional and tag != DEFAULT_PLACE:
             required[kind].add(tag)
     for kind, needed in required.items():
+        if kind is SubjectKind.condition:
+            if not needed <= named:  # each condition of the figure must be said
+                return False
+            continue
         of_kind = {tag for tag in tags if kind_of(tag) is kind}
         if not (named & (needed | of_kind)):
             return False

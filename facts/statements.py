@@ -34,6 +34,7 @@ from facts.wording import (
     FACTOR_PHRASES,
     FIGURE,
     FRACTION,
+    FRACTION_OF_UNIT,
     FRACTIONS,
     FROM_BEFORE,
     FUTURE_CUES,
@@ -42,6 +43,7 @@ from facts.wording import (
     GOOGLE_COUNT,
     LOWER_BOUND,
     MONEY_BEFORE,
+    NAMED_COUNT,
     NOT_FUTURE_FR,
     NUMBER_WORDS,
     ONE_WORDS,
@@ -199,6 +201,7 @@ def _measures(unit: str, text: str, start: int, end: int) -> tuple[Measure, ...]
     """The measures a figure in ``unit`` can be, narrowed by the words around it."""
     measures = measures_for_unit(unit)
     before, after = text[max(0, start - 40) : start], text[end : end + 50]
+    nearby_before = _from_last_number(before[-20:])
     if Measure.share in measures:
         signed = re.search(r"[+−-]\s*$", before) is not None
         change = signed or CHANGE_CUES.search(before[-25:] + " " + after[:30]) is not None
@@ -208,7 +211,8 @@ def _measures(unit: str, text: str, start: int, end: int) -> tuple[Measure, ...]
         measures = [Measure.change] if change and not share else [Measure.share]
     if Measure.parameters_total in measures or Measure.experts_total in measures:
         active = (
-            ACTIVE_CUES.search(before[-20:] + " " + text[start:end] + after[:20]) is not None
+            ACTIVE_CUES.search(nearby_before + " " + text[start:end] + _to_next_number(after))
+            is not None
             or ACTIVE_CUES.match(after) is not None
         )
         measures = [
@@ -217,6 +221,20 @@ def _measures(unit: str, text: str, start: int, end: int) -> tuple[Measure, ...]
             if (m in (Measure.parameters_active, Measure.experts_active)) == active
         ]
     return tuple(measures)
+
+
+def _to_next_number(after: str, limit: int = 40) -> str:
+    """The words after a figure up to the next number: "671B parameters but only 37B are active"."""
+    digit = re.search(r"\d", after)
+    return after[: min(limit, digit.start() if digit else limit)]
+
+
+def _from_last_number(before: str) -> str:
+    """The words before a figure back to the previous figure's end: "17 B active and 16 experts"."""
+    last = None
+    for last in re.finditer(r"\d[\w.,]*(?:\s+\w+)?", before):
+        pass
+    return before[last.end() :] if last else before
 
 
 def _canonical_unit(unit: str) -> str:
@@ -256,6 +274,7 @@ class _Reader:
         self._money()
         self._factor_phrases()
         self._word_factors()
+        self._named_counts()
         self._word_figures()
         self._fractions()
         self._ratios_before()
@@ -436,7 +455,9 @@ class _Reader:
         for match in WORD_FIGURE.finditer(self.text):
             word = " ".join(match["word"].casefold().split())
             unit = match["unit"]
-            if not self.free(*match.span()) or unit_expression(unit) is None:
+            if not self.free(*match.span(), number_only=match.span("word")):
+                continue
+            if unit_expression(unit) is None:
                 continue
             if word in ONE_WORDS and not match["wscale"] and unit_kind(unit) != "[length] ** 3":
                 continue  # "a Google search", "une heure": not a figure; "un litre" is
@@ -450,8 +471,20 @@ class _Reader:
             else:
                 self.add_amount(*match.span(), value, unit)
 
+    def _named_counts(self) -> None:
+        """ "330 million ChatGPT prompts a day"."""
+        for match in NAMED_COUNT.finditer(self.text):
+            if self.free(*match.span(), number_only=match.span("number")):
+                value = self.scaled(self.number(match), match["scale"])
+                self.add_amount(*match.span(), value, match["unit"])
+
     def _fractions(self) -> None:
-        """ "a fifth of Ireland's electricity": a share, 20 %."""
+        """ "un tiers de wattheure": a third of the unit; "a fifth of Ireland's electricity": 20 %."""
+        for match in FRACTION_OF_UNIT.finditer(self.text):
+            fraction = FRACTIONS[" ".join(match["fraction"].casefold().split())] / 100
+            if self.free(*match.span(), number_only=match.span("fraction")):
+                if unit_expression(match["unit"]) is not None:
+                    self.add_amount(*match.span(), fraction, match["unit"])
         for match in FRACTION.finditer(self.text):
             if self.free(*match.span()):
                 value = FRACTIONS[" ".join(match["fraction"].casefold().split())]

@@ -87,7 +87,10 @@ NUMBER_WORDS = {
     "dix": 10, "onze": 11, "douze": 12, "quinze": 15, "vingt": 20, "trente": 30,
     "quarante": 40, "cinquante": 50, "cent": 100, "mille": 1000,
     "half a": 0.5, "a half": 0.5, "un demi": 0.5, "une demi": 0.5, "demi": 0.5,
-    "two and a half": 2.5, "deux et demi": 2.5,
+    "two and a half": 2.5, "deux et demi": 2.5, "zero": 0, "zéro": 0,
+    "a dozen": 12, "une douzaine": 12, "a couple of": 2, "une dizaine": 10, "une quinzaine": 15,
+    "une vingtaine": 20, "une trentaine": 30, "une cinquantaine": 50, "une centaine": 100,
+    "dozens": 24, "des dizaines": 20,
     "a": 1, "an": 1, "one": 1, "un": 1, "une": 1,
 }  # fmt: skip
 ONE_WORDS = {
@@ -155,7 +158,7 @@ def figure_pattern() -> re.Pattern[str]:
         rf"(?<![\w.,])(?P<number>{NUMBER})(?P<scale>{scale})?"
         rf"(?:\s*(?:to|à|-|–|—|and|et)\s*(?P<high>{second})(?P<hi_scale>{scale})?)?"
         rf"(?:\s*(?:de |d’|d'|of )?)?"
-        rf"\s*(?P<unit>{'|'.join(units)})(?![\w])",
+        rf"\s*(?P<unit>{'|'.join(units)})(?![\w'’])",  # "33 l'énergie" is no litre
         re.IGNORECASE,
     )
 
@@ -192,6 +195,12 @@ FRACTIONS = {
     "la moitié": 50.0, "two thirds": 200 / 3, "deux tiers": 200 / 3, "three quarters": 75.0,
     "trois quarts": 75.0,
 }  # fmt: skip
+FRACTION_OF_UNIT = re.compile(
+    rf"(?<![\w])(?P<fraction>{'|'.join(sorted(map(re.escape, FRACTIONS), key=len, reverse=True))})"
+    rf"\s+(?:of an? |of|de|d['’])\s*"
+    rf"(?P<unit>{'|'.join(re.escape(u) for u in known_unit_words() if len(u) > 2)})(?![\w])",
+    re.I,
+)
 FRACTION = re.compile(
     rf"(?<![\w])(?P<fraction>{'|'.join(sorted(map(re.escape, FRACTIONS), key=len, reverse=True))})"
     r"\s+(?:of|de|du|des|d['’])\b",
@@ -214,6 +223,17 @@ NEGATED_BEFORE = re.compile(
     r"(?:\bnot|\bnon|\bpas|\bhors|\bexcluding|\bexcept|\bsauf|\bsans|\bwithout)\s+"
     r"(?:the |les |des |de |d['’]|la |le |l['’])?$",
     re.I,
+)
+# "330 million ChatGPT prompts": a name between the number and what it counts
+COUNTED_NOUNS = (
+    "prompts", "requests", "queries", "questions", "requêtes", "households", "homes", "foyers",
+    "ménages", "servers", "serveurs", "users", "utilisateurs",
+)  # fmt: skip
+NAMED_COUNT = re.compile(
+    rf"(?<![\w.,])(?P<number>{NUMBER})"
+    rf"(?P<scale>\s*(?:{'|'.join(sorted({*SCALES_EN, *SCALES_FR} - {'m', 'k'}, key=len, reverse=True))})\b)?"
+    r"\s+(?P<name>[A-Z][\w.-]+)\s+"
+    rf"(?P<unit>{'|'.join(COUNTED_NOUNS)})\b",
 )
 CLAUSE_END = re.compile(r"[,;:()–—]|\s-\s")
 RATIO_BEFORE = ratio_before_pattern()
