@@ -231,10 +231,8 @@ def _to_next_number(after: str, limit: int = 40) -> str:
 
 def _from_last_number(before: str) -> str:
     """The words before a figure back to the previous figure's end: "17 B active and 16 experts"."""
-    last = None
-    for last in re.finditer(r"\d[\w.,]*(?:\s+\w+)?", before):
-        pass
-    return before[last.end() :] if last else before
+    ends = [m.end() for m in re.finditer(r"\d[\w.,]*(?:\s+\w+)?", before)]
+    return before[ends[-1] :] if ends else before
 
 
 def _canonical_unit(unit: str) -> str:
@@ -482,9 +480,9 @@ class _Reader:
         """ "un tiers de wattheure": a third of the unit; "a fifth of Ireland's electricity": 20 %."""
         for match in FRACTION_OF_UNIT.finditer(self.text):
             fraction = FRACTIONS[" ".join(match["fraction"].casefold().split())] / 100
-            if self.free(*match.span(), number_only=match.span("fraction")):
-                if unit_expression(match["unit"]) is not None:
-                    self.add_amount(*match.span(), fraction, match["unit"])
+            known = unit_expression(match["unit"]) is not None
+            if known and self.free(*match.span(), number_only=match.span("fraction")):
+                self.add_amount(*match.span(), fraction, match["unit"])
         for match in FRACTION.finditer(self.text):
             if self.free(*match.span()):
                 value = FRACTIONS[" ".join(match["fraction"].casefold().split())]
