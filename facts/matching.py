@@ -111,8 +111,8 @@ class StatementContext:
                 if start <= mention.start < clause[1]:  # its clause, or one leading to it
                     always.append(mention.tag)
                 continue
-            if kind not in EXCLUSIVE_KINDS:
-                continue
+            if kind not in EXCLUSIVE_KINDS or mention.start >= clause[1]:
+                continue  # a subject named in a clause after the figure's is about another one
             distance = (
                 figure.start - mention.end
                 if mention.end <= figure.start

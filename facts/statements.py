@@ -334,10 +334,10 @@ class _Reader:
         before = self.text[max(0, start - 30) : start]
         if details.get("low") is not None:
             return
-        if UPPER_BOUND.search(before):
-            details.update(low=0.0, high=value, bound="upper")
-        elif LOWER_BOUND.search(before):
+        if LOWER_BOUND.search(before):  # first: "pas moins de" is a floor, not a ceiling
             details.update(low=value, high=value * UNBOUNDED, bound="lower")
+        elif UPPER_BOUND.search(before):
+            details.update(low=0.0, high=value, bound="upper")
 
     def add_amount(self, start: int, end: int, value: float, unit: str, **details: object) -> None:
         """A figure whose "per" is read from its place (said next to it, or by its sentence)."""

@@ -209,12 +209,14 @@ FRACTION = re.compile(
 # "less than 0.5 mL", "même pas un demi-millilitre": a bound, not a value
 # ("up to 22 %", "jusqu'à 326 TWh" name the top of a range: a value, compared as such.)
 UPPER_BOUND = re.compile(
+    r"(?<!not )(?<!no )(?<!pas )"
     r"(?:less than|fewer than|under|below|not even|not more than|no more than|barely|"
     r"moins de|même pas|pas même|à peine|inférieure? à|<|≤)\s*(?:about |around |environ |près de )?$",
     re.I,
 )
 LOWER_BOUND = re.compile(
-    r"(?:more than|over|above|at least|no less than|plus de|au moins|au minimum|"
+    r"(?:more than|over|above|at least|no less than|not less than|pas moins de|plus de|au moins|"
+    r"au minimum|"
     r"supérieure? à|>|≥)\s*(?:about |around |environ |près de )?$",
     re.I,
 )

@@ -249,6 +249,11 @@ async def test_a_flood_of_figures_is_checked_on_its_first_ones(store: ClaimStore
         ),
         ("A ChatGPT query uses less than 0.01 Wh", Verdict.inconsistent),
         ("A ChatGPT query uses more than 10 Wh", Verdict.inconsistent),
+        ("L'entraînement de BLOOM a rejeté pas moins de 500 tonnes de CO2", Verdict.inconsistent),
+        (
+            "An American home uses roughly 2.3 times as much electricity as a French one",
+            Verdict.consistent,
+        ),
         ("LBNL projects up to 1,200 TWh for US data centres by 2028", Verdict.inconsistent),
         ("In 2022, data centres used nearly a fifth of Ireland's electricity", Verdict.consistent),
         (
