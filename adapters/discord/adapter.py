@@ -16,7 +16,7 @@ from typing import Any
 import discord
 
 from adapters.discord.commands import WattsonTree, build_tree
-from adapters.discord.render import NO_MENTIONS, render_reply
+from adapters.discord.render import NO_MENTIONS, render_content, render_reply
 from bot.campaigns import ChatRefusedError
 from bot.dispatch import Core
 from bot.i18n import negotiate_language
@@ -137,7 +137,9 @@ class DiscordAdapter:
             return
         first_line = reply.text.split("\n", 2)
         compact = " · ".join(line for line in first_line[:2])
-        await message.reply(compact[:2000], allowed_mentions=NO_MENTIONS, mention_author=False)
+        await message.reply(
+            render_content(compact), allowed_mentions=NO_MENTIONS, mention_author=False
+        )
 
     # ---- lifecycle -------------------------------------------------------------------
 

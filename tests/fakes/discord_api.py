@@ -42,6 +42,40 @@ def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -
     )
 
 
+EMBED_LIMITS = {"title": 256, "description": 4096, "footer": 2048, "author": 256}
+
+
+def message_problems(data: dict[str, Any]) -> list[str]:
+    """What Discord's form validation would refuse in a message (empty when valid).
+
+    Discord counts characters as sent (after any markdown escaping).
+    """
+    problems = []
+    if len(data.get("content") or "") > 2000:
+        problems.append("content: Must be 2000 or fewer in length.")
+    for index, embed in enumerate(data.get("embeds") or []):
+        texts = {
+            "title": embed.get("title") or "",
+            "description": embed.get("description") or "",
+            "footer": (embed.get("footer") or {}).get("text") or "",
+            "author": (embed.get("author") or {}).get("name") or "",
+        }
+        for key, text in texts.items():
+            if len(text) > EMBED_LIMITS[key]:
+                problems.append(f"embeds.{index}.{key}: Must be {EMBED_LIMITS[key]} or fewer.")
+        fields = embed.get("fields") or []
+        if len(fields) > 25:
+            problems.append(f"embeds.{index}.fields: Must be 25 or fewer in length.")
+        for number, item in enumerate(fields):
+            if len(item.get("name") or "") > 256 or len(item.get("value") or "") > 1024:
+                problems.append(f"embeds.{index}.fields.{number}: too long.")
+        total = sum(map(len, texts.values()))
+        total += sum(len(f.get("name") or "") + len(f.get("value") or "") for f in fields)
+        if total > 6000:
+            problems.append(f"embeds.{index}: Embed size exceeds maximum size of 6000")
+    return problems
+
+
 def user(user_id: str, name: str, bot: bool = False) -> dict[str, Any]:
     return {"id": user_id, "username": name, "discriminator": "0", "global_name": name,
             "avatar": None, "bot": bot, "public_flags": 0}  # fmt: skip
@@ -83,6 +117,7 @@ class FakeDiscord:
     commands: list[dict[str, Any]] = field(default_factory=list)
     identified: list[dict[str, Any]] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
+    refused: list[list[str]] = field(default_factory=list)  # 400s: what was wrong
     _sockets: list[tuple[web.WebSocketResponse, Any]] = field(default_factory=list)
     _failures: dict[str, int] = field(default_factory=dict)
     _ready: asyncio.Event = field(default_factory=asyncio.Event)
@@ -195,8 +230,21 @@ class FakeDiscord:
             "components": [],
         }  # fmt: skip
 
+    def _invalid(self, data: dict[str, Any]) -> web.Response | None:
+        """Discord's 400 for a message over its limits: the whole message is refused."""
+        problems = message_problems(data)
+        if not problems:
+            return None
+        self.refused.append(problems)
+        return _json({"code": 50035, "message": "Invalid Form Body",
+                      "errors": {"_errors": [{"code": "BASE_TYPE_MAX_LENGTH", "message": p}
+                                             for p in problems]}}, status=400)  # fmt: skip
+
     async def _callback(self, request: web.Request) -> web.Response:
         body = await self._body(request)
+        invalid = self._invalid(body.get("data") or {})
+        if invalid is not None:
+            return invalid
         self.sent.append(Sent("callback", request.match_info["id"], body))
         message = self._message(body.get("data") or {})
         return _json({
@@ -209,11 +257,17 @@ class FakeDiscord:
 
     async def _followup(self, request: web.Request) -> web.Response:
         body = await self._body(request)
+        invalid = self._invalid(body)
+        if invalid is not None:
+            return invalid
         self.sent.append(Sent("followup", None, body))
         return _json(self._message(body))
 
     async def _channel_message(self, request: web.Request) -> web.Response:
         body = await self._body(request)
+        invalid = self._invalid(body)
+        if invalid is not None:
+            return invalid
         self.sent.append(Sent(f"channel:{request.match_info['channel']}", None, body))
         return _json(self._message(body))
 
