@@ -255,4 +255,4 @@ async def test_a_slow_answer_is_deferred_then_followed_up(
     monkeypatch.setattr(core, "handle", slow_handle)
     sent = await fake.slash("how", [], expect=2)
     assert sent[0].kind == "callback" and sent[0].body["type"] == 5, "deferred (thinking)"
-    assert sent[1].kind == "followup" and "EcoLogits" in sent[1].text
+    assert sent[1].kind == "edit" and "EcoLogits" in sent[1].text, "the answer replaces it"
