@@ -92,8 +92,8 @@ async def send(
     repeat: Repeat,
     what: str,
     *,
-    attempts: int = MAX_ATTEMPTS,
-    timeout: float = SEND_TIMEOUT,
+    attempts: int | None = None,
+    timeout: float | None = None,
 ) -> T | None:
     """Run ``operation`` (one Discord call) until it succeeds, as far as it is safe.
 
@@ -102,9 +102,10 @@ async def send(
     resend could duplicate; :class:`TokenRefused` on a 401; other 4xx as
     discord.py raises them (``Forbidden``, ``NotFound``…).
     """
+    attempts = attempts or MAX_ATTEMPTS
     for attempt in range(1, attempts + 1):
         try:
-            return await asyncio.wait_for(operation(), timeout)
+            return await asyncio.wait_for(operation(), timeout or SEND_TIMEOUT)
         except discord.HTTPException as error:
             if error.status == 401:
                 raise TokenRefused(str(error)) from None

@@ -174,6 +174,7 @@ class FakeDiscord:
     nonces: dict[str, dict[str, Any]] = field(default_factory=dict)  # nonce -> message
     _sockets: list[tuple[web.WebSocketResponse, Any]] = field(default_factory=list)
     _failures: dict[str, int] = field(default_factory=dict)
+    _slow: dict[str, tuple[float, int]] = field(default_factory=dict)
     _ready: asyncio.Event = field(default_factory=asyncio.Event)
     _ids: Any = field(default_factory=lambda: itertools.count(1400000000000000001))
     _sequence: Any = field(default_factory=lambda: itertools.count(1))
@@ -232,6 +233,10 @@ class FakeDiscord:
         for socket, _ in list(self._sockets):
             await socket.close(code=4004, message=b"Authentication failed.")
 
+    def slow_next(self, path_part: str, seconds: float, times: int = 1) -> None:
+        """The next ``times`` matching requests are acted on, then answered ``seconds`` late."""
+        self._slow[path_part] = (seconds, times)
+
     def fail_next(self, path_part: str, times: int = 1) -> None:
         """The next ``times`` requests whose path contains ``path_part`` get HTTP 429."""
         self._failures[path_part] = times
@@ -266,6 +271,10 @@ class FakeDiscord:
             return web.Response()
         if self.faults.delay and any(part in request.path for part in self.faults.paths):
             await asyncio.sleep(self.faults.delay)
+        for part, (seconds, left) in list(self._slow.items()):
+            if left > 0 and part in request.path:
+                self._slow[part] = (seconds, left - 1)
+                await asyncio.sleep(seconds)
         return response
 
     def _rate_limited(self) -> web.Response:
