@@ -124,6 +124,19 @@ async def test_a_reply_longer_than_discord_allows_is_split(discord_bot: Any) -> 
             assert message.data["allowed_mentions"] == {"parse": []}
 
 
+async def test_a_hostile_title_is_accepted_by_discord_once_escaped(discord_bot: Any) -> None:
+    fake, _core, _adapter = discord_bot
+    [sent] = await fake.slash("models", [option("words", "*_" * 200)])
+    assert fake.refused == [], "Discord accepted the title (256 or fewer, escaped)"
+    assert sent.data["embeds"][0]["title"].endswith("…")
+
+
+async def test_hostile_markdown_and_emoji_are_accepted_by_discord(discord_bot: Any) -> None:
+    fake, _core, _adapter = discord_bot
+    [sent] = await fake.slash("tokens", [option("text", "*_~|>`😀 " * 900)])
+    assert "\\*" in sent.text and fake.refused == []
+
+
 async def test_a_429_is_waited_out_and_the_reply_still_arrives(discord_bot: Any) -> None:
     fake, _core, _adapter = discord_bot
     fake.fail_next("/callback")
@@ -242,4 +255,4 @@ async def test_a_slow_answer_is_deferred_then_followed_up(
     monkeypatch.setattr(core, "handle", slow_handle)
     sent = await fake.slash("how", [], expect=2)
     assert sent[0].kind == "callback" and sent[0].body["type"] == 5, "deferred (thinking)"
-    assert sent[1].kind == "followup" and "EcoLogits" in sent[1].text
+    assert sent[1].kind == "edit" and "EcoLogits" in sent[1].text, "the answer replaces it"

@@ -111,6 +111,14 @@ async def test_a_reply_longer_than_telegram_allows_is_split(telegram_bot: Any) -
     assert "huggingface_hub" in "".join(message["text"] for message in sent)
 
 
+async def test_hostile_text_of_emoji_and_html_is_accepted_by_telegram(telegram_bot: Any) -> None:
+    fake, _core, _adapter = telegram_bot
+    [sent] = await fake.send_text("/tokens " + "😀&<b>𝕏 " * 700)
+    assert "&lt;|b|&gt;" in sent["text"]
+    refused = [name for name, _params in fake.calls if name.endswith(":400")]
+    assert refused == [], "Telegram accepted every piece (parsed HTML within 4,096 units)"
+
+
 async def test_a_429_is_waited_out_and_the_reply_still_arrives(telegram_bot: Any) -> None:
     fake, _core, _adapter = telegram_bot
     fake.fail_next("sendMessage")

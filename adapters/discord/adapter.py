@@ -10,24 +10,55 @@ message with the interaction). Commands are synced on demand
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import secrets
+import time
 from typing import Any
 
+import aiohttp
 import discord
 
 from adapters.discord.commands import WattsonTree, build_tree
-from adapters.discord.render import NO_MENTIONS, render_reply
+from adapters.discord.render import NO_MENTIONS, render_content, render_reply
+from adapters.discord.sending import ONCE, SAFE, GaveUp, TokenRefused, backoff, describe, send
 from bot.campaigns import ChatRefusedError
 from bot.dispatch import Core
-from bot.i18n import negotiate_language
+from bot.i18n import _, negotiate_language, use_language
 from bot.messages import ChatRef, Reply, Request, UserRef
 from bot.ratelimit import SlidingWindow
 from bot.settings import DiscordSettings
 
 PLATFORM = "discord"
-DEFER_AFTER = 2.0  # seconds; Discord wants an answer to an interaction within 3
+DEFER_AFTER = 1.5  # seconds; Discord wants an answer within 3, counted from its side
+TOKEN_CLOSE_CODES = frozenset({4004})  # gateway: authentication failed
 DISCORD_API = "https://discord.com/api/v10"
 log = logging.getLogger(__name__)
+
+
+class PlatformError(RuntimeError):
+    """Discord refuses to serve the bot (bad or revoked token), or cannot be reached."""
+
+
+def new_nonce() -> str:
+    """A message nonce (Discord takes up to 25 characters) for ``enforce_nonce``."""
+    return secrets.token_hex(12)
+
+
+def fresh(message: dict[str, Any]) -> dict[str, Any]:
+    """``message`` ready to be sent (again): its files rewound to their start."""
+    for file in message.get("files", []):
+        file.reset(seek=True)
+    return message
+
+
+def edit_kwargs(interaction: discord.Interaction[Any], message: dict[str, Any]) -> Any:
+    """Edit the deferred response into ``message`` (files become new attachments)."""
+    kwargs = dict(fresh(message))
+    files = kwargs.pop("files", None)
+    if files:
+        kwargs["attachments"] = files
+    return interaction.edit_original_response(**kwargs)
 
 
 def use_api_base_url(url: str | None) -> None:
@@ -55,6 +86,8 @@ class DiscordAdapter:
         self.tree: WattsonTree = build_tree(self.client, self)
         self._auto = SlidingWindow(settings.auto_per_minute)
         self.client.event(self.on_message)
+        self._fatal: PlatformError | None = None
+        self._stopping = asyncio.Event()
         core.services.outboxes[PLATFORM] = self.post
         if settings.shard_count is not None:  # other processes may run the other shards
             core.services.serves[PLATFORM] = self.serves_chat
@@ -89,41 +122,110 @@ class DiscordAdapter:
         command: str,
         args: str = "",
         reply_to_text: str | None = None,
-    ) -> Reply:
-        """Run one command for an interaction and send the reply (errors only to the author)."""
+    ) -> Reply | None:
+        """Run one command for an interaction and send the reply (errors only to the author).
+
+        Discord is told nothing it will not get: the interaction is deferred
+        ("thinking…") only when the answer takes longer than :data:`DEFER_AFTER`,
+        and then the answer replaces that note. A failure after the deferral still
+        ends in an answer (the apology), never in a note thinking for ever.
+        """
         request = self.to_request(interaction, command, args, reply_to_text)
-        handling = asyncio.ensure_future(self.core.handle(request))
-        done, _pending = await asyncio.wait({handling}, timeout=DEFER_AFTER)
-        deferred = not done
-        if deferred:
-            # Discord drops an interaction not acknowledged within 3 s: say "thinking…" now.
-            await interaction.response.defer(thinking=True)
-        reply = await handling
-        language = (
-            negotiate_language(request.locale) or self.core.services.settings.language.default
-        )
-        messages = render_reply(reply, language)
+        try:
+            handling = asyncio.ensure_future(self.core.handle(request))
+            done, _pending = await asyncio.wait({handling}, timeout=DEFER_AFTER)
+            if not done:
+                # Discord drops an interaction not acknowledged within 3 s: say "thinking…" now.
+                await send(
+                    lambda: interaction.response.defer(thinking=True),
+                    SAFE,
+                    f"deferring interaction {interaction.id}",
+                )
+            reply = await handling
+            language = (
+                negotiate_language(request.locale) or self.core.services.settings.language.default
+            )
+            await self.respond(interaction, render_reply(reply, language), ephemeral=reply.error)
+            return reply
+        except TokenRefused as error:
+            self.refuse_token(str(error))
+        except GaveUp as error:
+            log.error("interaction %s not answered: %s", interaction.id, error)
+        except Exception as error:
+            log.error("interaction %s failed: %s", interaction.id, describe(error))
+            await self.apologise(interaction)
+        return None
+
+    async def respond(
+        self, interaction: discord.Interaction[Any], messages: list[dict[str, Any]], ephemeral: bool
+    ) -> None:
+        """Send ``messages`` as the interaction's response (or its deferred one), then follow-ups."""
         first, *rest = messages
-        if deferred:
-            await interaction.followup.send(**first)
+        where = f"interaction {interaction.id}"
+        if interaction.response.is_done():  # deferred: the answer replaces "thinking…"
+            await send(lambda: edit_kwargs(interaction, first), SAFE, f"answering {where}")
+            ephemeral = False  # a deferred answer's visibility was set by the deferral
         else:
-            await interaction.response.send_message(**first, ephemeral=reply.error)
-        for message in rest:
-            await interaction.followup.send(**message, ephemeral=reply.error and not deferred)
-        return reply
+            await send(
+                lambda: interaction.response.send_message(**fresh(first), ephemeral=ephemeral),
+                SAFE,
+                f"answering {where}",
+            )
+        for number, message in enumerate(rest, start=2):
+            await send(
+                lambda message=message: interaction.followup.send(  # type: ignore[misc]
+                    **fresh(message), ephemeral=ephemeral
+                ),
+                ONCE,
+                f"message {number} of the answer to {where}",
+            )
+
+    async def apologise(self, interaction: discord.Interaction[Any]) -> None:
+        """The generic apology, as a response or in place of "thinking…"; logged if even that fails."""
+        language = negotiate_language(str(interaction.locale.value)) or "en"
+        with use_language(language):
+            text = _("Sorry, something went wrong on my side. Nothing was saved; please try again.")
+        message: dict[str, Any] = {"content": text, "allowed_mentions": NO_MENTIONS}
+        try:
+            if interaction.response.is_done():
+                await send(lambda: edit_kwargs(interaction, message), SAFE, "apologising")
+            else:
+                await send(
+                    lambda: interaction.response.send_message(**message, ephemeral=True),
+                    SAFE,
+                    "apologising",
+                )
+        except TokenRefused as error:
+            self.refuse_token(str(error))
+        except Exception as error:
+            log.error("interaction %s: no apology either: %s", interaction.id, describe(error))
 
     async def post(self, chat_id: str, reply: Reply) -> None:
-        """Post in a channel unprompted (campaigns), mentions inert as always."""
+        """Post in a channel unprompted (campaigns), mentions inert as always.
+
+        Each message carries a nonce Discord enforces, so a post resent after an
+        uncertain failure is not posted twice.
+        """
         try:
-            channel = self.client.get_channel(int(chat_id)) or await self.client.fetch_channel(
-                int(chat_id)
+            channel = self.client.get_channel(int(chat_id)) or await send(
+                lambda: self.client.fetch_channel(int(chat_id)), SAFE, f"finding channel {chat_id}"
             )
             if not isinstance(channel, discord.abc.Messageable):
                 raise ChatRefusedError(f"Discord channel {chat_id} cannot receive messages")
             for message in render_reply(reply, self.core.services.settings.language.default):
-                await channel.send(**message)
+                nonce = new_nonce()
+                await send(
+                    lambda message=message, nonce=nonce: channel.send(  # type: ignore[misc]
+                        **fresh(message), nonce=nonce
+                    ),
+                    SAFE,
+                    f"posting in channel {chat_id}",
+                )
         except (discord.Forbidden, discord.NotFound) as error:
             raise ChatRefusedError(str(error)) from None
+        except TokenRefused as error:
+            self.refuse_token(str(error))
+            raise
 
     async def serves_chat(self, chat_id: str) -> bool:
         """Whether this process runs the shard of the channel's server (campaign posts).
@@ -170,16 +272,64 @@ class DiscordAdapter:
             return
         first_line = reply.text.split("\n", 2)
         compact = " · ".join(line for line in first_line[:2])
-        await message.reply(compact[:2000], allowed_mentions=NO_MENTIONS, mention_author=False)
+        await message.reply(
+            render_content(compact), allowed_mentions=NO_MENTIONS, mention_author=False
+        )
 
     # ---- lifecycle -------------------------------------------------------------------
 
+    def refuse_token(self, why: str) -> None:
+        """The token was refused while serving: end :meth:`start` with a clear error."""
+        if self._fatal is None:
+            self._fatal = PlatformError(f"Discord refuses the token ({why}); check DISCORD_TOKEN")
+            asyncio.get_running_loop().create_task(self.client.close())
+
+    async def login(self) -> bool:
+        """Log in, retrying an unreachable Discord for ``startup_seconds``; ``False`` if stopped."""
+        deadline = time.monotonic() + self.settings.startup_seconds
+        attempt = 0
+        while not self._stopping.is_set():
+            try:
+                await self.client.login(self.token)
+                return True
+            except discord.LoginFailure as error:
+                raise PlatformError(
+                    f"Discord refuses the token ({error}); check DISCORD_TOKEN"
+                ) from None
+            except (OSError, aiohttp.ClientError, TimeoutError, discord.HTTPException) as error:
+                if isinstance(error, discord.HTTPException) and error.status < 500:
+                    raise PlatformError(f"Discord refuses to log in: {describe(error)}") from None
+                await self.client.http.close()  # a fresh session for the next attempt
+                self.client.http.connector = discord.utils.MISSING
+                attempt += 1
+                delay = backoff(min(attempt, 6))
+                if time.monotonic() + delay > deadline:
+                    raise PlatformError(f"Discord unreachable: {describe(error)}") from None
+                log.warning("Discord unreachable (%s); trying again in %.1f s",
+                            describe(error), delay)  # fmt: skip
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stopping.wait(), delay)
+        return False
+
     async def start(self) -> None:
-        """Log in and serve until :meth:`stop`."""
+        """Log in and serve until :meth:`stop`; a refused token ends it with :class:`PlatformError`."""
         await self.tree.set_translator_if_needed()
-        await self.client.start(self.token)
+        if not await self.login():
+            return
+        try:
+            await self.client.connect(reconnect=True)
+        except discord.ConnectionClosed as error:
+            if error.code in TOKEN_CLOSE_CODES:
+                raise PlatformError(
+                    f"Discord refuses the token (gateway closed with {error.code}); "
+                    "check DISCORD_TOKEN"
+                ) from None
+            raise PlatformError(f"Discord closed the connection: {error}") from None
+        if self._fatal is not None:
+            raise self._fatal
 
     async def stop(self) -> None:
+        self._stopping.set()
         await self.client.close()
 
     async def sync_commands(self, guild_id: int | None = None) -> int:

@@ -13,9 +13,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import discord
 from discord import app_commands
 
-from adapters.discord.render import NO_MENTIONS
 from adapters.discord.translator import CatalogTranslator, name, text
-from bot.i18n import N_, NP_, _, negotiate_language, use_language
+from bot.i18n import N_, NP_
 from facts.models import Topic
 
 if TYPE_CHECKING:
@@ -325,13 +324,7 @@ def build_tree(client: discord.Client, adapter: DiscordAdapter) -> WattsonTree:
     ) -> None:
         """A command Discord sent in a shape this code does not know still gets an answer."""
         log.error("Discord command failed: %s", error)
-        language = negotiate_language(str(interaction.locale.value)) or "en"
-        with use_language(language):
-            text = _("Sorry, something went wrong on my side. Nothing was saved; please try again.")
-        if not interaction.response.is_done():
-            await interaction.response.send_message(
-                text, ephemeral=True, allowed_mentions=NO_MENTIONS
-            )
+        await adapter.apologise(interaction)
 
     @tree.context_menu(name=name(NAMES["energy-cost"]))
     async def energy_cost(interaction: discord.Interaction[Any], message: discord.Message) -> None:

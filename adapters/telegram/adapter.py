@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import html
 import logging
 import time
 
@@ -40,7 +39,7 @@ from adapters.lanes import ChatLanes
 from adapters.ledger import DeliveryLedger
 from adapters.moderation import needs_moderator
 from adapters.telegram.polling import POLL_TIMEOUT, UpdatePoller
-from adapters.telegram.render import render_reply
+from adapters.telegram.render import render_caption, render_reply
 from adapters.telegram.sending import PatientLimiter, backoff
 from bot.campaigns import ChatRefusedError
 from bot.dispatch import Core
@@ -190,7 +189,7 @@ class TelegramAdapter:
             await message.reply_photo(
                 photo=attachment.content,
                 filename=attachment.filename,
-                caption=html.escape(attachment.description)[:1024] or None,
+                caption=render_caption(attachment.description),
                 parse_mode=ParseMode.HTML,
             )
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import html
 
-from adapters.text import split_message
+from adapters.text import fits, split_message, truncate
 from bot.messages import Reply
 
-MESSAGE_LIMIT = 4096
-WORST_ESCAPE = 6  # "&quot;" is six characters for one
+MESSAGE_LIMIT = 4096  # UTF-16 code units of the text left once the HTML is parsed
+CAPTION_LIMIT = 1024
 
 
 def render_reply(reply: Reply, limit: int = MESSAGE_LIMIT) -> list[str]:
@@ -16,18 +16,18 @@ def render_reply(reply: Reply, limit: int = MESSAGE_LIMIT) -> list[str]:
 
     Every string from the reply, user text included, is escaped, so ``<b>`` or
     ``<a href=…>`` typed by someone shows as typed and never becomes markup.
-    Long replies are cut at line breaks before escaping, so no cut falls inside
-    an entity, and nothing is dropped.
+    Telegram counts a message after parsing its entities (``&lt;`` is one
+    character, a tag none) in UTF-16 code units (an emoji is two), so the text
+    is measured that way and cut before escaping: no cut falls inside an
+    entity, and nothing is dropped.
     """
-    head, _, body = reply.text.partition("\n")
-    single = f"<b>{html.escape(head)}</b>" + (f"\n{html.escape(body)}" if body else "")
-    if len(single) <= limit:
-        return [single]
-    messages: list[str] = []
-    for piece in split_message(reply.text, limit):
-        escaped = html.escape(piece)
-        if len(escaped) <= limit:
-            messages.append(escaped)
-        else:
-            messages.extend(html.escape(p) for p in split_message(piece, limit // WORST_ESCAPE))
-    return messages
+    if fits(reply.text, limit):
+        head, _, body = reply.text.partition("\n")
+        return [f"<b>{html.escape(head)}</b>" + (f"\n{html.escape(body)}" if body else "")]
+    pieces = [piece for piece in split_message(reply.text, limit) if piece.strip()]
+    return [html.escape(piece) for piece in pieces]
+
+
+def render_caption(description: str) -> str | None:
+    """A photo's caption: escaped HTML within Telegram's 1,024 units, or none."""
+    return html.escape(truncate(description, CAPTION_LIMIT)) or None

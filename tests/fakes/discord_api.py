@@ -5,8 +5,15 @@ points the auto-sharded client at this server's websocket; the gateway says
 HELLO, takes IDENTIFY, answers READY and GUILD_CREATE, acknowledges heartbeats,
 and compresses frames as zlib-stream when the client asks. Tests dispatch
 ``INTERACTION_CREATE`` events and read what the bot sent back through the
-interaction callback and webhook (follow-up) endpoints. ``fail_next`` makes the
-next matching request answer HTTP 429 with Discord's rate-limit body.
+interaction callback and webhook (follow-up, edit) endpoints. ``fail_next`` makes
+the next matching request answer HTTP 429 with Discord's rate-limit body;
+:class:`Faults` injects 429s, 5xx, dropped connections (before or after the
+request is acted on) and slow answers at random; ``revoked`` answers 401 and
+closes the gateway with 4004; ``forbidden_channels`` answer 403.
+
+Like Discord, it refuses a second response to one interaction (40060), returns
+the existing message for a channel post whose nonce it has seen
+(``enforce_nonce``), and refuses messages over its limits (400).
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import random
 import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -31,6 +39,40 @@ MANAGE_MESSAGES = 1 << 13
 NOW = datetime(2026, 11, 26, tzinfo=UTC).isoformat()
 
 
+@dataclass
+class Faults:
+    """Failures injected at random into the requests whose path contains one of ``paths``.
+
+    ``rate_drop`` closes the connection before the request is acted on;
+    ``rate_drop_after`` acts on it, then closes the connection without an answer;
+    ``delay`` acts on every request, then answers that many seconds late.
+    """
+
+    rate_429: float = 0.0
+    rate_5xx: float = 0.0
+    rate_drop: float = 0.0
+    rate_drop_after: float = 0.0
+    delay: float = 0.0
+    paths: tuple[str, ...] = ("/callback", "/webhooks/", "/messages")
+    seed: int = 1
+    random: random.Random = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.random = random.Random(self.seed)
+
+    def draw(self, path: str) -> str | None:
+        """The fault for this request, if any: ``429``, ``5xx``, ``drop`` or ``drop_after``."""
+        if not any(part in path for part in self.paths):
+            return None
+        draw = self.random.random()
+        for name, rate in (("429", self.rate_429), ("5xx", self.rate_5xx),
+                           ("drop", self.rate_drop), ("drop_after", self.rate_drop_after)):  # fmt: skip
+            if draw < rate:
+                return name
+            draw -= rate
+        return None
+
+
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
     """JSON as Discord sends it: ``Content-Type: application/json`` exactly (discord.py checks)."""
     return web.Response(
@@ -40,6 +82,46 @@ def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -
         # a Via header as a Cloudflare ban instead of a rate limit to wait out.
         headers={"Content-Type": "application/json", "Via": "1.1 google", **(headers or {})},
     )
+
+
+EMBED_LIMITS = {"title": 256, "description": 4096, "footer": 2048, "author": 256}
+
+
+def message_problems(data: dict[str, Any]) -> list[str]:
+    """What Discord's form validation would refuse in a message (empty when valid).
+
+    Discord counts characters as sent (after any markdown escaping).
+    """
+    problems = []
+    if len(data.get("content") or "") > 2000:
+        problems.append("content: Must be 2000 or fewer in length.")
+    for index, embed in enumerate(data.get("embeds") or []):
+        texts = {
+            "title": embed.get("title") or "",
+            "description": embed.get("description") or "",
+            "footer": (embed.get("footer") or {}).get("text") or "",
+            "author": (embed.get("author") or {}).get("name") or "",
+        }
+        for key, text in texts.items():
+            if len(text) > EMBED_LIMITS[key]:
+                problems.append(f"embeds.{index}.{key}: Must be {EMBED_LIMITS[key]} or fewer.")
+        fields = embed.get("fields") or []
+        if len(fields) > 25:
+            problems.append(f"embeds.{index}.fields: Must be 25 or fewer in length.")
+        for number, item in enumerate(fields):
+            if len(item.get("name") or "") > 256 or len(item.get("value") or "") > 1024:
+                problems.append(f"embeds.{index}.fields.{number}: too long.")
+        total = sum(map(len, texts.values()))
+        total += sum(len(f.get("name") or "") + len(f.get("value") or "") for f in fields)
+        if total > 6000:
+            problems.append(f"embeds.{index}: Embed size exceeds maximum size of 6000")
+    return problems
+
+
+def _interaction_of(request: web.Request) -> str | None:
+    """The interaction a webhook token belongs to (the fake's tokens are ``token-<id>``)."""
+    token = request.match_info.get("token", "")
+    return token.removeprefix("token-") if token.startswith("token-") else None
 
 
 def user(user_id: str, name: str, bot: bool = False) -> dict[str, Any]:
@@ -83,8 +165,16 @@ class FakeDiscord:
     commands: list[dict[str, Any]] = field(default_factory=list)
     identified: list[dict[str, Any]] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
+    refused: list[list[str]] = field(default_factory=list)  # 400s: what was wrong
+    faults: Faults = field(default_factory=Faults)
+    injected: list[tuple[str, str]] = field(default_factory=list)  # (fault, "METHOD path")
+    revoked: bool = False  # the token was revoked: REST answers 401, the gateway closes 4004
+    forbidden_channels: set[str] = field(default_factory=set)  # posting there answers 403
+    acknowledged: set[str] = field(default_factory=set)  # interactions already responded to
+    nonces: dict[str, dict[str, Any]] = field(default_factory=dict)  # nonce -> message
     _sockets: list[tuple[web.WebSocketResponse, Any]] = field(default_factory=list)
     _failures: dict[str, int] = field(default_factory=dict)
+    _slow: dict[str, tuple[float, int]] = field(default_factory=dict)
     _ready: asyncio.Event = field(default_factory=asyncio.Event)
     _ids: Any = field(default_factory=lambda: itertools.count(1400000000000000001))
     _sequence: Any = field(default_factory=lambda: itertools.count(1))
@@ -107,9 +197,13 @@ class FakeDiscord:
         )
         app.router.add_post(f"{api}/interactions/{{id}}/{{token}}/callback", self._callback)
         app.router.add_post(f"{api}/webhooks/{{app}}/{{token}}", self._followup)
+        app.router.add_patch(
+            f"{api}/webhooks/{{app}}/{{token}}/messages/@original", self._edit_original
+        )
+        app.router.add_get(f"{api}/channels/{{channel}}", self._channel)
         app.router.add_post(f"{api}/channels/{{channel}}/messages", self._channel_message)
         app.router.add_get("/gateway", self._gateway)
-        self._runner, self.port = await serve_locally(app, self.host)
+        self._runner, self.port = await serve_locally(app, self.host, self.port)
 
     async def stop(self) -> None:
         for socket, _ in self._sockets:
@@ -118,6 +212,30 @@ class FakeDiscord:
 
     async def wait_ready(self, timeout: float = 20.0) -> None:
         await asyncio.wait_for(self._ready.wait(), timeout)
+
+    async def start_on(self, port: int) -> None:
+        """Start on a chosen port (a Discord that comes up after the bot)."""
+        self.port = port
+        await self.start()
+
+    def answers(self) -> dict[str, int]:
+        """How many messages each interaction got (a deferral is no message)."""
+        counts: dict[str, int] = {}
+        for sent in self.sent:
+            if sent.interaction_id is None or (sent.kind == "callback" and sent.body["type"] == 5):
+                continue
+            counts[sent.interaction_id] = counts.get(sent.interaction_id, 0) + 1
+        return counts
+
+    async def revoke(self) -> None:
+        """Revoke the token now: REST answers 401, open gateways close with 4004."""
+        self.revoked = True
+        for socket, _ in list(self._sockets):
+            await socket.close(code=4004, message=b"Authentication failed.")
+
+    def slow_next(self, path_part: str, seconds: float, times: int = 1) -> None:
+        """The next ``times`` matching requests are acted on, then answered ``seconds`` late."""
+        self._slow[path_part] = (seconds, times)
 
     def fail_next(self, path_part: str, times: int = 1) -> None:
         """The next ``times`` requests whose path contains ``path_part`` get HTTP 429."""
@@ -128,26 +246,50 @@ class FakeDiscord:
     @web.middleware
     async def _record(self, request: web.Request, handler: Any) -> web.StreamResponse:
         self.requests.append(f"{request.method} {request.path}")
+        if self.revoked and request.path.startswith("/api/"):
+            return _json({"message": "401: Unauthorized", "code": 0}, status=401)
         for part, left in list(self._failures.items()):
             if left > 0 and part in request.path:
                 self._failures[part] = left - 1
-                return _json(
-                    {
-                        "message": "You are being rate limited.",
-                        "retry_after": 0.05,
-                        "global": False,
-                    },
-                    status=429,
-                    headers={
-                        "Retry-After": "0.05",
-                        "X-RateLimit-Limit": "5",
-                        "X-RateLimit-Remaining": "0",
-                        "X-RateLimit-Reset-After": "0.05",
-                        "X-RateLimit-Bucket": "fake",
-                        "X-RateLimit-Scope": "user",
-                    },  # fmt: skip
-                )
-        return await handler(request)
+                return self._rate_limited()
+        fault = self.faults.draw(request.path)
+        if fault is not None:
+            self.injected.append((fault, f"{request.method} {request.path}"))
+        if fault == "429":
+            return self._rate_limited()
+        if fault == "5xx":
+            status = self.faults.random.choice([500, 502, 503])
+            return _json({"message": "Internal Server Error", "code": 0}, status=status)
+        if fault == "drop":  # before the request is acted on
+            assert request.transport is not None
+            request.transport.close()
+            return web.Response()
+        response = await handler(request)
+        if fault == "drop_after":  # acted on, but the answer never leaves
+            assert request.transport is not None
+            request.transport.close()
+            return web.Response()
+        if self.faults.delay and any(part in request.path for part in self.faults.paths):
+            await asyncio.sleep(self.faults.delay)
+        for part, (seconds, left) in list(self._slow.items()):
+            if left > 0 and part in request.path:
+                self._slow[part] = (seconds, left - 1)
+                await asyncio.sleep(seconds)
+        return response
+
+    def _rate_limited(self) -> web.Response:
+        return _json(
+            {"message": "You are being rate limited.", "retry_after": 0.05, "global": False},
+            status=429,
+            headers={
+                "Retry-After": "0.05",
+                "X-RateLimit-Limit": "5",
+                "X-RateLimit-Remaining": "0",
+                "X-RateLimit-Reset-After": "0.05",
+                "X-RateLimit-Bucket": "fake",
+                "X-RateLimit-Scope": "user",
+            },  # fmt: skip
+        )
 
     async def _me(self, request: web.Request) -> web.Response:
         return _json({**user(BOT_ID, "Wattson", bot=True), "verified": True,
@@ -195,8 +337,25 @@ class FakeDiscord:
             "components": [],
         }  # fmt: skip
 
+    def _invalid(self, data: dict[str, Any]) -> web.Response | None:
+        """Discord's 400 for a message over its limits: the whole message is refused."""
+        problems = message_problems(data)
+        if not problems:
+            return None
+        self.refused.append(problems)
+        return _json({"code": 50035, "message": "Invalid Form Body",
+                      "errors": {"_errors": [{"code": "BASE_TYPE_MAX_LENGTH", "message": p}
+                                             for p in problems]}}, status=400)  # fmt: skip
+
     async def _callback(self, request: web.Request) -> web.Response:
         body = await self._body(request)
+        invalid = self._invalid(body.get("data") or {})
+        if invalid is not None:
+            return invalid
+        if request.match_info["id"] in self.acknowledged and body.get("type") != 8:
+            return _json({"message": "Interaction has already been acknowledged.",
+                          "code": 40060}, status=400)  # fmt: skip
+        self.acknowledged.add(request.match_info["id"])
         self.sent.append(Sent("callback", request.match_info["id"], body))
         message = self._message(body.get("data") or {})
         return _json({
@@ -209,13 +368,46 @@ class FakeDiscord:
 
     async def _followup(self, request: web.Request) -> web.Response:
         body = await self._body(request)
-        self.sent.append(Sent("followup", None, body))
+        invalid = self._invalid(body)
+        if invalid is not None:
+            return invalid
+        self.sent.append(Sent("followup", _interaction_of(request), body))
         return _json(self._message(body))
+
+    async def _edit_original(self, request: web.Request) -> web.Response:
+        """The deferred response edited into the answer; the same edit twice is one message."""
+        body = await self._body(request)
+        invalid = self._invalid(body)
+        if invalid is not None:
+            return invalid
+        interaction_id = _interaction_of(request)
+        self.sent = [s for s in self.sent if not (s.kind == "edit"
+                                                   and s.interaction_id == interaction_id)]  # fmt: skip
+        self.sent.append(Sent("edit", interaction_id, body))
+        return _json(self._message(body))
+
+    async def _channel(self, request: web.Request) -> web.Response:
+        channel = request.match_info["channel"]
+        if channel in self.forbidden_channels:
+            return _json({"message": "Missing Access", "code": 50001}, status=403)
+        return _json({"id": channel, "type": 0, "guild_id": GUILD_ID, "name": "other",
+                      "position": 1, "permission_overwrites": [], "nsfw": False})  # fmt: skip
 
     async def _channel_message(self, request: web.Request) -> web.Response:
         body = await self._body(request)
+        invalid = self._invalid(body)
+        if invalid is not None:
+            return invalid
+        if request.match_info["channel"] in self.forbidden_channels:
+            return _json({"message": "Missing Permissions", "code": 50013}, status=403)
+        nonce = body.get("nonce")
+        if nonce is not None and body.get("enforce_nonce") and nonce in self.nonces:
+            return _json(self.nonces[nonce])  # Discord: the message already made with it
+        message = self._message(body)
+        if nonce is not None:
+            self.nonces[nonce] = message
         self.sent.append(Sent(f"channel:{request.match_info['channel']}", None, body))
-        return _json(self._message(body))
+        return _json(message)
 
     async def user_message(self, content: str, channel_id: str = CHANNEL_ID) -> dict[str, Any]:
         """A member posts ``content`` in a channel (MESSAGE_CREATE)."""
@@ -257,6 +449,9 @@ class FakeDiscord:
             if payload["op"] == 1:
                 await self._send(entry, {"op": 11, "d": None, "s": None, "t": None})
             elif payload["op"] == 2:
+                if self.revoked:
+                    await socket.close(code=4004, message=b"Authentication failed.")
+                    break
                 self.identified.append(payload["d"])
                 await self._dispatch_to(entry, "READY", self._ready_payload(payload["d"]))
                 await self._dispatch_to(entry, "GUILD_CREATE", self._guild())

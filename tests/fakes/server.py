@@ -5,11 +5,13 @@ from __future__ import annotations
 from aiohttp import web
 
 
-async def serve_locally(app: web.Application, host: str = "127.0.0.1") -> tuple[web.AppRunner, int]:
-    """Run ``app`` on ``host`` and a port the system picks; return its runner and port."""
+async def serve_locally(
+    app: web.Application, host: str = "127.0.0.1", port: int = 0
+) -> tuple[web.AppRunner, int]:
+    """Run ``app`` on ``host`` and ``port`` (0: one the system picks); return its runner and port."""
     runner = web.AppRunner(app)
     await runner.setup()
-    site = web.TCPSite(runner, host, 0)
+    site = web.TCPSite(runner, host, port)
     await site.start()
     server = site._server
     assert server is not None and server.sockets

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
 import itertools
 import json
 import random
+import re
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,6 +45,27 @@ class Faults:
 
     def __post_init__(self) -> None:
         self.random = random.Random(self.seed)
+
+
+TAG = re.compile(r"</?(?:b|i|u|s|code|pre|a(?: href=\"[^\"<>]*\")?)>")
+ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
+
+
+def html_problem(text: str, limit: int) -> str | None:
+    """Why Telegram would refuse ``text`` sent with ``parse_mode=HTML``, if it would.
+
+    Telegram parses the HTML first (a stray ``<`` or ``&`` is an error), then
+    counts what is left in UTF-16 code units.
+    """
+    stripped = TAG.sub("", text)
+    if "<" in stripped:
+        return "can't parse entities: unsupported start tag"
+    if "&" in ENTITY.sub("", stripped):
+        return "can't parse entities: unexpected end of name token"
+    parsed = html.unescape(stripped)
+    if len(parsed.encode("utf-16-le")) // 2 > limit:
+        return "message is too long"
+    return None
 
 
 JSON_FIELDS = {"reply_markup", "commands", "scope", "entities", "reply_parameters",
@@ -214,11 +237,27 @@ class FakeTelegram:
             return web.json_response(
                 {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
                  "parameters": {"retry_after": 1}}, status=429)  # fmt: skip
+        refused = self._refuse_text(method, params)
+        if refused is not None:
+            return refused
         if method != "getUpdates":
             self.calls.append((method, params))
         handler = getattr(self, f"_{method}", None)
         result = await handler(params) if handler else True
         return web.json_response({"ok": True, "result": result})
+
+    def _refuse_text(self, method: str, params: dict[str, Any]) -> web.Response | None:
+        """Telegram's 400 for a text or caption it cannot parse or that is too long."""
+        if params.get("parse_mode") != "HTML":
+            return None
+        field, limit = ("caption", 1024) if method == "sendPhoto" else ("text", 4096)
+        problem = html_problem(str(params.get(field) or ""), limit)
+        if problem is None:
+            return None
+        self.calls.append((f"{method}:400", params))
+        return web.json_response(
+            {"ok": False, "error_code": 400, "description": f"Bad Request: {problem}"}, status=400
+        )
 
     async def _inject(
         self, method: str, params: dict[str, Any], request: web.Request
