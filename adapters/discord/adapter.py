@@ -14,6 +14,7 @@ import logging
 from typing import Any
 
 import discord
+import yarl
 
 from adapters.discord.commands import WattsonTree, build_tree
 from adapters.discord.render import NO_MENTIONS, render_reply
@@ -177,7 +178,15 @@ class DiscordAdapter:
     async def start(self) -> None:
         """Log in and serve until :meth:`stop`."""
         await self.tree.set_translator_if_needed()
-        await self.client.start(self.token)
+        if self.settings.shard_count is None:
+            await self.client.start(self.token)  # asks /gateway/bot for shards and address
+            return
+        # Given shard_count, discord.py connects to its built-in gateway address:
+        # ask the API in use (Discord's, or api_base_url's) for it, as it does unsharded.
+        await self.client.login(self.token)
+        _shards, url, _limits = await self.client.http.get_bot_gateway()
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
+        await self.client.connect()
 
     async def stop(self) -> None:
         await self.client.close()

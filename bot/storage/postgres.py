@@ -150,10 +150,13 @@ class PostgresDatabase(Database):
         try:
             await pool.open(wait=True, timeout=CONNECT_TIMEOUT)
             self._pool = pool
-            await self.execute(
-                "CREATE TABLE IF NOT EXISTS schema_versions ("
-                " component TEXT PRIMARY KEY, version INTEGER NOT NULL)"
-            )
+            async with self.transaction() as transaction:
+                # Processes starting together on an empty database: one creates it.
+                await self.lock_schema(transaction)
+                await transaction.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_versions ("
+                    " component TEXT PRIMARY KEY, version INTEGER NOT NULL)"
+                )
         except (psycopg.Error, TimeoutError) as error:
             await pool.close()
             self._pool = None

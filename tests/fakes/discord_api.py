@@ -7,6 +7,12 @@ and compresses frames as zlib-stream when the client asks. Tests dispatch
 ``INTERACTION_CREATE`` events and read what the bot sent back through the
 interaction callback and webhook (follow-up) endpoints. ``fail_next`` makes the
 next matching request answer HTTP 429 with Discord's rate-limit body.
+
+Sharding as Discord does it: a client identifying as shard ``[i, n]`` gets the
+servers whose ``(id >> 22) % n == i``, and a server's events go only to the
+connection of its shard. ``guilds`` lists the servers (each with one channel);
+``hold_posts`` keeps channel posts waiting (recorded, never answered), as a
+send interrupted midway.
 """
 
 from __future__ import annotations
@@ -29,6 +35,14 @@ GUILD_ID = "1200000000000000001"
 CHANNEL_ID = "1300000000000000001"
 MANAGE_MESSAGES = 1 << 13
 NOW = datetime(2026, 11, 26, tzinfo=UTC).isoformat()
+# A second server and its channel, on shard 0 of 2 (GUILD_ID is on shard 1 of 2).
+OTHER_GUILD_ID = "1200000000004194305"
+OTHER_CHANNEL_ID = "1300000000000000002"
+
+
+def shard_of(guild_id: str, shard_count: int) -> int:
+    """The shard Discord sends a server's events to."""
+    return (int(guild_id) >> 22) % shard_count
 
 
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
@@ -83,7 +97,12 @@ class FakeDiscord:
     commands: list[dict[str, Any]] = field(default_factory=list)
     identified: list[dict[str, Any]] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
+    # (server id, channel id) of each server the bot is in
+    guilds: list[tuple[str, str]] = field(default_factory=lambda: [(GUILD_ID, CHANNEL_ID)])
+    hold_posts: set[str] = field(default_factory=set)  # channel ids whose posts never finish
     _sockets: list[tuple[web.WebSocketResponse, Any]] = field(default_factory=list)
+    _shards: dict[int, tuple[int, int]] = field(default_factory=dict)  # id(socket) -> [i, n]
+    _released: asyncio.Event = field(default_factory=asyncio.Event)  # ends held posts
     _failures: dict[str, int] = field(default_factory=dict)
     _ready: asyncio.Event = field(default_factory=asyncio.Event)
     _ids: Any = field(default_factory=lambda: itertools.count(1400000000000000001))
@@ -108,16 +127,30 @@ class FakeDiscord:
         app.router.add_post(f"{api}/interactions/{{id}}/{{token}}/callback", self._callback)
         app.router.add_post(f"{api}/webhooks/{{app}}/{{token}}", self._followup)
         app.router.add_post(f"{api}/channels/{{channel}}/messages", self._channel_message)
+        app.router.add_get(f"{api}/channels/{{channel}}", self._channel)
         app.router.add_get("/gateway", self._gateway)
         self._runner, self.port = await serve_locally(app, self.host)
 
     async def stop(self) -> None:
+        self._released.set()
         for socket, _ in self._sockets:
             await socket.close()
         await self._runner.cleanup()
 
     async def wait_ready(self, timeout: float = 20.0) -> None:
         await asyncio.wait_for(self._ready.wait(), timeout)
+
+    async def wait_identified(self, shards: int, timeout: float = 20.0) -> None:
+        """Wait until ``shards`` gateway connections have identified."""
+
+        async def identified() -> None:
+            while len(self._shards) < shards:
+                await asyncio.sleep(0.02)
+
+        await asyncio.wait_for(identified(), timeout)
+
+    def posts_in(self, channel_id: str) -> list[Sent]:
+        return [sent for sent in self.sent if sent.kind == f"channel:{channel_id}"]
 
     def fail_next(self, path_part: str, times: int = 1) -> None:
         """The next ``times`` requests whose path contains ``path_part`` get HTTP 429."""
@@ -214,8 +247,18 @@ class FakeDiscord:
 
     async def _channel_message(self, request: web.Request) -> web.Response:
         body = await self._body(request)
-        self.sent.append(Sent(f"channel:{request.match_info['channel']}", None, body))
+        channel = request.match_info["channel"]
+        self.sent.append(Sent(f"channel:{channel}", None, body))
+        if channel in self.hold_posts:
+            await self._released.wait()  # the post arrived; its answer does not leave
         return _json(self._message(body))
+
+    async def _channel(self, request: web.Request) -> web.Response:
+        channel = request.match_info["channel"]
+        for guild_id, channel_id in self.guilds:
+            if channel_id == channel:
+                return _json(self._channel_payload(guild_id, channel_id))
+        return _json({"message": "Unknown Channel", "code": 10003}, status=404)
 
     async def user_message(self, content: str, channel_id: str = CHANNEL_ID) -> dict[str, Any]:
         """A member posts ``content`` in a channel (MESSAGE_CREATE)."""
@@ -258,10 +301,17 @@ class FakeDiscord:
                 await self._send(entry, {"op": 11, "d": None, "s": None, "t": None})
             elif payload["op"] == 2:
                 self.identified.append(payload["d"])
-                await self._dispatch_to(entry, "READY", self._ready_payload(payload["d"]))
-                await self._dispatch_to(entry, "GUILD_CREATE", self._guild())
+                shard_id, shard_count = payload["d"].get("shard", [0, 1])
+                self._shards[id(socket)] = (shard_id, shard_count)
+                mine = [g for g in self.guilds if shard_of(g[0], shard_count) == shard_id]
+                await self._dispatch_to(entry, "READY", self._ready_payload(payload["d"], mine))
+                for guild_id, channel_id in mine:
+                    await self._dispatch_to(
+                        entry, "GUILD_CREATE", self._guild(guild_id, channel_id)
+                    )
                 self._ready.set()
         self._sockets.remove(entry)
+        self._shards.pop(id(socket), None)
         return socket
 
     async def _send(
@@ -282,27 +332,38 @@ class FakeDiscord:
         await self._send(entry, {"op": 0, "t": event, "s": next(self._sequence), "d": data})
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        """Send an event to the connection of its server's shard (every connection if none)."""
+        guild_id = data.get("guild_id")
         for entry in list(self._sockets):
-            await self._dispatch_to(entry, event, data)
+            shard = self._shards.get(id(entry[0]))
+            if guild_id is None or shard is None or shard_of(guild_id, shard[1]) == shard[0]:
+                await self._dispatch_to(entry, event, data)
 
-    def _ready_payload(self, identify: dict[str, Any]) -> dict[str, Any]:
+    def _ready_payload(
+        self, identify: dict[str, Any], guilds: list[tuple[str, str]] | None = None
+    ) -> dict[str, Any]:
+        listed = self.guilds if guilds is None else guilds
         return {
             "v": 10, "user": {**user(BOT_ID, "Wattson", bot=True), "verified": True},
-            "guilds": [{"id": GUILD_ID, "unavailable": True}], "session_id": "fake-session",
+            "guilds": [{"id": g, "unavailable": True} for g, _ in listed],
+            "session_id": "fake-session",
             "resume_gateway_url": f"ws://{self.host}:{self.port}/gateway",
             "shard": identify.get("shard", [0, 1]), "application": {"id": APP_ID, "flags": 0},
             "private_channels": [], "relationships": [],
         }  # fmt: skip
 
-    def _guild(self) -> dict[str, Any]:
+    def _channel_payload(self, guild_id: str, channel_id: str) -> dict[str, Any]:
+        return {"id": channel_id, "type": 0, "name": "general", "position": 0,
+                "permission_overwrites": [], "guild_id": guild_id, "nsfw": False}  # fmt: skip
+
+    def _guild(self, guild_id: str = GUILD_ID, channel_id: str = CHANNEL_ID) -> dict[str, Any]:
         return {
-            "id": GUILD_ID, "name": "Climate club", "icon": None, "owner_id": "1000000000000000009",
+            "id": guild_id, "name": "Climate club", "icon": None, "owner_id": "1000000000000000009",
             "unavailable": False, "member_count": 3, "large": False, "joined_at": NOW,
             "preferred_locale": "en-US", "features": [], "emojis": [], "stickers": [],
-            "roles": [{"id": GUILD_ID, "name": "@everyone", "permissions": "1024", "position": 0,
+            "roles": [{"id": guild_id, "name": "@everyone", "permissions": "1024", "position": 0,
                        "color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0}],
-            "channels": [{"id": CHANNEL_ID, "type": 0, "name": "general", "position": 0,
-                          "permission_overwrites": [], "guild_id": GUILD_ID, "nsfw": False}],
+            "channels": [self._channel_payload(guild_id, channel_id)],
             "members": [], "threads": [], "presences": [], "voice_states": [],
             "stage_instances": [], "guild_scheduled_events": [], "verification_level": 0,
             "default_message_notifications": 0, "explicit_content_filter": 0, "mfa_level": 0,
@@ -320,20 +381,21 @@ class FakeDiscord:
         moderator: bool = False,
         locale: str = "en-US",
         kind: int = 2,
+        guild_id: str = GUILD_ID,
+        channel_id: str = CHANNEL_ID,
     ) -> dict[str, Any]:
         interaction_id = str(next(self._ids))
         return {
             "id": interaction_id, "application_id": APP_ID, "type": kind,
-            "token": f"token-{interaction_id}", "version": 1, "guild_id": GUILD_ID,
-            "channel_id": CHANNEL_ID,
-            "channel": {"id": CHANNEL_ID, "type": 0, "guild_id": GUILD_ID, "name": "general",
-                        "position": 0, "permission_overwrites": [], "nsfw": False},
+            "token": f"token-{interaction_id}", "version": 1, "guild_id": guild_id,
+            "channel_id": channel_id,
+            "channel": self._channel_payload(guild_id, channel_id),
             "member": {"user": user(user_id, name), "roles": [], "joined_at": NOW, "deaf": False,
                        "mute": False, "flags": 0,
                        "permissions": str(MANAGE_MESSAGES if moderator else 1024)},
             "data": data, "locale": locale, "guild_locale": "en-US",
             "app_permissions": "2147483647", "entitlements": [],
-            "authorizing_integration_owners": {"0": GUILD_ID}, "context": 0,
+            "authorizing_integration_owners": {"0": guild_id}, "context": 0,
             "attachment_size_limit": 10485760,
         }  # fmt: skip
 
