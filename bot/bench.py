@@ -30,7 +30,6 @@ import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from bot.settings import Settings
 
@@ -75,16 +74,16 @@ async def best_time_async(run: Callable[[], object], rounds: int) -> float:
     return best
 
 
-def run_benchmarks(settings: Settings, quick: bool = False) -> int:
+def run_benchmarks(settings: Settings, quick: bool = False, postgres: str | None = None) -> int:
     """Measure and print every ratio; return 1 if a target is missed, else 0.
 
     ``quick`` is a smoke run: too few repetitions to be stable on a small
     shared machine, so its ratios are printed as indicative and not judged.
     """
-    return asyncio.run(_run(settings, quick))
+    return asyncio.run(_run(settings, quick, postgres))
 
 
-async def _run(settings: Settings, quick: bool) -> int:
+async def _run(settings: Settings, quick: bool, postgres: str | None) -> int:
     from adapters.console import PLATFORM
     from bot.app import open_core
     from bot.catalog import default_catalog
@@ -155,7 +154,6 @@ async def _run(settings: Settings, quick: bool) -> int:
 
     startup = measure_startup(settings, corpus[2][1], 3 if quick else 9)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    search = await measure_search(10_000 if quick else 100_000, 100 if quick else 500)
     per_message = len(texts)
     results = [
         Result(
@@ -198,13 +196,7 @@ async def _run(settings: Settings, quick: bool) -> int:
     print(
         f"{'(d) peak memory of this process (before the search benchmark)':<66} {peak_mb:8.1f} MB"
     )
-    count, p50, p99 = search
-    search_met = p99 <= SEARCH_P99_TARGET
-    mark = "indicative" if quick else "ok" if search_met else "MISSED"
-    print(
-        f"{f'(f) /fact search over {count:,} claims, p99 (target ≤ 5 ms, {mark})':<66} "
-        f"{p99 * 1e3:8.2f} ms  (p50 {p50 * 1e3:.2f} ms)"
-    )
+    search_met = await print_storage(quick, postgres)
     check_met = await print_check_evaluation()
     missed = [r.name for r in results if not r.met] + ([] if search_met else ["(f)"])
     missed += [] if check_met else ["(g)"]
@@ -212,6 +204,45 @@ async def _run(settings: Settings, quick: bool) -> int:
         return 0
     print(f"wattson: {len(missed)} target(s) missed", file=sys.stderr)
     return 1
+
+
+async def print_storage(quick: bool, postgres: str | None) -> bool:
+    """(f) search p99 over 100,000 claims and (h) hot-path store operations, on each driver."""
+    from bot.bench_storage import (
+        OPERATIONS,
+        bench_location,
+        measure_search,
+        measure_store_operations,
+    )
+
+    count, queries, times = (10_000, 100, 50) if quick else (100_000, 500, 300)
+    kinds = ["sqlite"] + (["postgres"] if postgres else [])
+    met = True
+    operations: dict[str, dict[str, tuple[float, float]]] = {}
+    for kind in kinds:
+        name = "SQLite" if kind == "sqlite" else "PostgreSQL"
+        async with bench_location(kind, postgres) as location:
+            p50, p99 = await measure_search(location, count, queries)
+        ok = p99 <= SEARCH_P99_TARGET
+        met = met and ok
+        mark = "indicative" if quick else "ok" if ok else "MISSED"
+        print(
+            f"{f'(f) /fact search, {name}, {count:,} claims, p99 (≤ 5 ms, {mark})':<66} "
+            f"{p99 * 1e3:8.2f} ms  (p50 {p50 * 1e3:.2f} ms)"
+        )
+        async with bench_location(kind, postgres) as location:
+            operations[name] = await measure_store_operations(location, times)
+    if not postgres:
+        print("(f, h) PostgreSQL: add --postgres postgresql://user@host/db (a temporary schema)")
+    print(f"(h) store operations, p50 / p99 in ms ({times} each):")
+    print(f"    {'':<34}" + "".join(f"{name:>22}" for name in operations))
+    for operation in OPERATIONS:
+        cells = "".join(
+            f"{figures[operation][0] * 1e3:>11.3f} /{figures[operation][1] * 1e3:>8.3f}"
+            for figures in operations.values()
+        )
+        print(f"    {operation:<34}{cells}")
+    return met
 
 
 async def print_check_evaluation() -> bool:
@@ -271,49 +302,3 @@ def _timed(command: list[str], env: dict[str, str]) -> float:
     start = time.perf_counter()
     subprocess.run(command, env=env, check=True, capture_output=True)
     return time.perf_counter() - start
-
-
-async def measure_search(count: int, queries: int) -> tuple[int, float, float]:
-    """p50 and p99 of full-text searches over ``count`` claims in a real SQLite file."""
-    import random
-
-    from bot.database import Database
-    from facts.search import query_terms, search_claims
-    from facts.seed import seed_claims
-    from facts.store import ClaimStore
-
-    seed = list(seed_claims())
-    vocabulary = sorted(
-        {t for c in seed for t in query_terms(c.statement.en + " " + c.statement.fr)}
-    )
-    rng = random.Random(42)
-
-    def synthetic(number: int) -> Any:
-        template = seed[number % len(seed)]
-        words = " ".join(rng.sample(vocabulary, 6))
-        return template.model_copy(
-            update={
-                "id": f"bench-{number:06d}",
-                "statement": template.statement.model_copy(
-                    update={
-                        "en": f"{template.statement.en} {words}",
-                        "fr": f"{template.statement.fr} {words}",
-                    }  # fmt: skip
-                ),
-                "corrected_by": None,
-            }
-        )
-
-    with tempfile.TemporaryDirectory() as folder:
-        async with Database(Path(folder) / "search.db") as database:
-            store = ClaimStore(database)
-            await store.setup(seed=[])
-            await store.bulk_insert((synthetic(n) for n in range(count)), "bench")
-            timings = []
-            for _ in range(queries):
-                words = " ".join(rng.sample(vocabulary, rng.randint(1, 3)))
-                start = time.perf_counter()
-                await search_claims(store, words, limit=5)
-                timings.append(time.perf_counter() - start)
-    timings.sort()
-    return count, timings[len(timings) // 2], timings[int(len(timings) * 0.99) - 1]

@@ -13,7 +13,7 @@ import difflib
 import os
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AnyHttpUrl,
@@ -27,6 +27,7 @@ from pydantic import (
 )
 from pydantic_settings import (
     BaseSettings,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
@@ -164,7 +165,27 @@ class DiscordSettings(PlatformSettings):
     auto_per_minute: int = Field(default=6, ge=1, le=600)
     serve: bool = True  # when DISCORD_TOKEN is set
     shard_count: int | None = Field(default=None, ge=1, le=100_000)
-    shard_ids: list[int] = Field(default_factory=list, max_length=100_000)
+    # [0, 1] in TOML or JSON; "0-1" (a range) or "0,1" also in the environment
+    # (WATTSON_DISCORD__SHARD_IDS=0-1), as a systemd template instance names it
+    shard_ids: Annotated[list[int], NoDecode] = Field(default_factory=list, max_length=100_000)
+
+    @field_validator("shard_ids", mode="before")
+    @classmethod
+    def _shard_list(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        text = value.strip()
+        if text.startswith("["):
+            import json
+
+            return json.loads(text)
+        shards: list[int] = []
+        for part in filter(None, (p.strip() for p in text.split(","))):
+            first, dash, last = part.partition("-")
+            if not (first.isdigit() and (not dash or last.isdigit())):
+                raise ValueError("write shards as [0, 1], 0,1 or 0-1")
+            shards += range(int(first), int(last if dash else first) + 1)
+        return shards
 
     @model_validator(mode="after")
     def _shards(self) -> DiscordSettings:

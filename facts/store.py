@@ -363,13 +363,20 @@ class ClaimStore:
         return ImportReport(added, changed, unchanged, dry_run)
 
     async def sync_seed(self, seed: Sequence[ClaimContent]) -> SeedReport:
-        """Load new seed claims, upgrade untouched ones, keep moderators' versions."""
-        rows = {
-            row["id"]: row
-            for row in await self.database.fetch_all("SELECT id, seed_hash, updated_by FROM claims")
-        }
+        """Load new seed claims, upgrade untouched ones, keep moderators' versions.
+
+        Processes starting together on one database take turns (the schema
+        lock), and each reads the claims inside its turn: the seed loads once.
+        """
         added = upgraded = kept = 0
         async with self.transaction() as connection:
+            await self.database.lock_schema(connection)
+            rows = {
+                row["id"]: row
+                for row in await connection.fetch_all(
+                    "SELECT id, seed_hash, updated_by FROM claims"
+                )
+            }
             for content in seed:
                 digest = content_hash(content)
                 row = rows.get(content.id)

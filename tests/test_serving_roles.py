@@ -49,6 +49,9 @@ def test_the_environment_chooses_what_a_process_serves(monkeypatch: pytest.Monke
     monkeypatch.setenv("WATTSON_CAMPAIGNS__POST", "false")
     settings = load_settings(None)
     assert settings.discord.shards == [1]
+    monkeypatch.setenv("WATTSON_DISCORD__SHARD_COUNT", "4")
+    monkeypatch.setenv("WATTSON_DISCORD__SHARD_IDS", "2-3")  # a systemd instance name
+    assert load_settings(None).discord.shards == [2, 3]
     assert not settings.telegram.serve and not settings.campaigns.post
 
 

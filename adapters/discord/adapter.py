@@ -18,6 +18,7 @@ from typing import Any
 
 import aiohttp
 import discord
+import yarl
 
 from adapters.discord.commands import WattsonTree, build_tree
 from adapters.discord.render import NO_MENTIONS, render_content, render_reply
@@ -316,6 +317,11 @@ class DiscordAdapter:
         await self.tree.set_translator_if_needed()
         if not await self.login():
             return
+        if self.settings.shard_count is not None:
+            # Given shard_count, discord.py connects to its built-in gateway address:
+            # ask the API in use (Discord's, or api_base_url's) for it, as it does unsharded.
+            _shards, url, _limits = await self.client.http.get_bot_gateway()
+            discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
         try:
             await self.client.connect(reconnect=True)
         except discord.ConnectionClosed as error:

@@ -127,6 +127,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     bench = commands.add_parser("bench", parents=[common], help="measure the hot paths")
     bench.add_argument("--quick", action="store_true", help="fewer repetitions (a smoke run)")
+    bench.add_argument(
+        "--postgres", metavar="URL",
+        help="also measure PostgreSQL, in a temporary schema of this database",
+    )  # fmt: skip
     return parser
 
 
@@ -167,7 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "bench":
             from bot.bench import run_benchmarks
 
-            return run_benchmarks(load(args), quick=args.quick)
+            return run_benchmarks(load(args), quick=args.quick, postgres=args.postgres)
     except (ConfigError, UserInputError) as error:
         print(f"wattson: {error.localized()}", file=sys.stderr)
         return EXIT_USAGE

@@ -150,10 +150,13 @@ class PostgresDatabase(Database):
         try:
             await pool.open(wait=True, timeout=CONNECT_TIMEOUT)
             self._pool = pool
-            await self.execute(
-                "CREATE TABLE IF NOT EXISTS schema_versions ("
-                " component TEXT PRIMARY KEY, version INTEGER NOT NULL)"
-            )
+            async with self.transaction() as transaction:
+                # Processes starting together on an empty database: one creates it.
+                await self.lock_schema(transaction)
+                await transaction.execute(
+                    "CREATE TABLE IF NOT EXISTS schema_versions ("
+                    " component TEXT PRIMARY KEY, version INTEGER NOT NULL)"
+                )
         except (psycopg.Error, TimeoutError) as error:
             await pool.close()
             self._pool = None
@@ -247,6 +250,7 @@ class PostgresDatabase(Database):
 
     async def clear_search_index(self, queries: Queries) -> None:
         await queries.execute("DELETE FROM claim_search")
+        await queries.execute("DELETE FROM claim_terms")
 
     async def claim_role(self, role: str) -> bool:
         """A session advisory lock on a connection of its own, held until :meth:`close`.
@@ -268,6 +272,8 @@ class PostgresDatabase(Database):
     # ---- search ------------------------------------------------------------------------
 
     async def index_claims(self, queries: Queries, texts: Sequence[IndexedText]) -> None:
+        if not texts:
+            return
         await queries.execute_many(
             "INSERT INTO claim_search (id, document) VALUES (?,"
             f" setweight(to_tsvector('{SEARCH_CONFIGURATION}', ?), 'A')"
@@ -275,8 +281,21 @@ class PostgresDatabase(Database):
             [(t.claim_id, _words(t.statement_en + " " + t.statement_fr), _words(t.extra))
              for t in texts],
         )  # fmt: skip
+        await queries.execute(
+            "INSERT INTO claim_terms (term, claims)"
+            " SELECT lexeme, COUNT(*) FROM claim_search,"
+            " unnest(tsvector_to_array(document)) AS lexeme WHERE id = ANY(?)"
+            " GROUP BY lexeme ORDER BY lexeme"
+            " ON CONFLICT (term) DO UPDATE SET claims = claim_terms.claims + excluded.claims",
+            ([t.claim_id for t in texts],),
+        )
 
     async def unindex_claim(self, queries: Queries, claim_id: str) -> None:
+        await queries.execute(
+            "UPDATE claim_terms SET claims = claims - 1 WHERE term IN"
+            " (SELECT unnest(tsvector_to_array(document)) FROM claim_search WHERE id = ?)",
+            (claim_id,),
+        )
         await queries.execute("DELETE FROM claim_search WHERE id = ?", (claim_id,))
 
     async def search_claims(
@@ -287,11 +306,11 @@ class PostgresDatabase(Database):
             return []
         async with self.pool.connection() as connection:
             run = PgQueries(connection)
-            rows = await run.fetch_all(
-                "SELECT (SELECT count(*) FROM (SELECT 1 FROM claim_search"
-                f" WHERE document @@ to_tsquery('{SEARCH_CONFIGURATION}', g.q) LIMIT ?) s)"
-                " FROM unnest(?::text[]) WITH ORDINALITY AS g(q, n) ORDER BY g.n",
-                (RANKING_BUDGET + 1, queries),
+            rows = await run.fetch_all(  # each group's forms, normalized as the index does
+                "SELECT COALESCE(SUM(t.claims), 0) FROM unnest(?::text[]) WITH ORDINALITY"
+                " AS g(forms, n) LEFT JOIN claim_terms t ON t.term = ANY(tsvector_to_array("
+                f"to_tsvector('{SEARCH_CONFIGURATION}', g.forms))) GROUP BY g.n ORDER BY g.n",
+                ([" ".join(group) for group in groups if group],),
             )
             counts = [int(row[0]) for row in rows]
             kept = [i for i, count in enumerate(counts) if count > 0]

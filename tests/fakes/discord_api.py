@@ -14,6 +14,12 @@ closes the gateway with 4004; ``forbidden_channels`` answer 403.
 Like Discord, it refuses a second response to one interaction (40060), returns
 the existing message for a channel post whose nonce it has seen
 (``enforce_nonce``), and refuses messages over its limits (400).
+
+Sharding as Discord does it: a client identifying as shard ``[i, n]`` gets the
+servers whose ``(id >> 22) % n == i``, and a server's events go only to the
+connection of its shard. ``guilds`` lists the servers (each with one channel);
+``hold_posts`` keeps channel posts waiting (recorded, never answered), as a
+send interrupted midway.
 """
 
 from __future__ import annotations
@@ -37,6 +43,14 @@ GUILD_ID = "1200000000000000001"
 CHANNEL_ID = "1300000000000000001"
 MANAGE_MESSAGES = 1 << 13
 NOW = datetime(2026, 11, 26, tzinfo=UTC).isoformat()
+# A second server and its channel, on shard 0 of 2 (GUILD_ID is on shard 1 of 2).
+OTHER_GUILD_ID = "1200000000004194305"
+OTHER_CHANNEL_ID = "1300000000000000002"
+
+
+def shard_of(guild_id: str, shard_count: int) -> int:
+    """The shard Discord sends a server's events to."""
+    return (int(guild_id) >> 22) % shard_count
 
 
 @dataclass
@@ -172,7 +186,12 @@ class FakeDiscord:
     forbidden_channels: set[str] = field(default_factory=set)  # posting there answers 403
     acknowledged: set[str] = field(default_factory=set)  # interactions already responded to
     nonces: dict[str, dict[str, Any]] = field(default_factory=dict)  # nonce -> message
+    # (server id, channel id) of each server the bot is in
+    guilds: list[tuple[str, str]] = field(default_factory=lambda: [(GUILD_ID, CHANNEL_ID)])
+    hold_posts: set[str] = field(default_factory=set)  # channel ids whose posts never finish
     _sockets: list[tuple[web.WebSocketResponse, Any]] = field(default_factory=list)
+    _shards: dict[int, tuple[int, int]] = field(default_factory=dict)  # id(socket) -> [i, n]
+    _released: asyncio.Event = field(default_factory=asyncio.Event)  # ends held posts
     _failures: dict[str, int] = field(default_factory=dict)
     _slow: dict[str, tuple[float, int]] = field(default_factory=dict)
     _ready: asyncio.Event = field(default_factory=asyncio.Event)
@@ -206,6 +225,7 @@ class FakeDiscord:
         self._runner, self.port = await serve_locally(app, self.host, self.port)
 
     async def stop(self) -> None:
+        self._released.set()
         for socket, _ in self._sockets:
             await socket.close()
         await self._runner.cleanup()
@@ -236,6 +256,18 @@ class FakeDiscord:
     def slow_next(self, path_part: str, seconds: float, times: int = 1) -> None:
         """The next ``times`` matching requests are acted on, then answered ``seconds`` late."""
         self._slow[path_part] = (seconds, times)
+
+    async def wait_identified(self, shards: int, timeout: float = 20.0) -> None:
+        """Wait until ``shards`` gateway connections have identified."""
+
+        async def identified() -> None:
+            while len(self._shards) < shards:
+                await asyncio.sleep(0.02)
+
+        await asyncio.wait_for(identified(), timeout)
+
+    def posts_in(self, channel_id: str) -> list[Sent]:
+        return [sent for sent in self.sent if sent.kind == f"channel:{channel_id}"]
 
     def fail_next(self, path_part: str, times: int = 1) -> None:
         """The next ``times`` requests whose path contains ``path_part`` get HTTP 429."""
@@ -386,19 +418,13 @@ class FakeDiscord:
         self.sent.append(Sent("edit", interaction_id, body))
         return _json(self._message(body))
 
-    async def _channel(self, request: web.Request) -> web.Response:
-        channel = request.match_info["channel"]
-        if channel in self.forbidden_channels:
-            return _json({"message": "Missing Access", "code": 50001}, status=403)
-        return _json({"id": channel, "type": 0, "guild_id": GUILD_ID, "name": "other",
-                      "position": 1, "permission_overwrites": [], "nsfw": False})  # fmt: skip
-
     async def _channel_message(self, request: web.Request) -> web.Response:
         body = await self._body(request)
         invalid = self._invalid(body)
         if invalid is not None:
             return invalid
-        if request.match_info["channel"] in self.forbidden_channels:
+        channel = request.match_info["channel"]
+        if channel in self.forbidden_channels:
             return _json({"message": "Missing Permissions", "code": 50013}, status=403)
         nonce = body.get("nonce")
         if nonce is not None and body.get("enforce_nonce") and nonce in self.nonces:
@@ -406,8 +432,20 @@ class FakeDiscord:
         message = self._message(body)
         if nonce is not None:
             self.nonces[nonce] = message
-        self.sent.append(Sent(f"channel:{request.match_info['channel']}", None, body))
+        self.sent.append(Sent(f"channel:{channel}", None, body))
+        if channel in self.hold_posts:
+            await self._released.wait()  # the post arrived; its answer does not leave
         return _json(message)
+
+    async def _channel(self, request: web.Request) -> web.Response:
+        channel = request.match_info["channel"]
+        if channel in self.forbidden_channels:
+            return _json({"message": "Missing Access", "code": 50001}, status=403)
+        for guild_id, channel_id in self.guilds:
+            if channel_id == channel:
+                return _json(self._channel_payload(guild_id, channel_id))
+        return _json({"id": channel, "type": 0, "guild_id": GUILD_ID, "name": "other",
+                      "position": 1, "permission_overwrites": [], "nsfw": False})  # fmt: skip
 
     async def user_message(self, content: str, channel_id: str = CHANNEL_ID) -> dict[str, Any]:
         """A member posts ``content`` in a channel (MESSAGE_CREATE)."""
@@ -453,10 +491,17 @@ class FakeDiscord:
                     await socket.close(code=4004, message=b"Authentication failed.")
                     break
                 self.identified.append(payload["d"])
-                await self._dispatch_to(entry, "READY", self._ready_payload(payload["d"]))
-                await self._dispatch_to(entry, "GUILD_CREATE", self._guild())
+                shard_id, shard_count = payload["d"].get("shard", [0, 1])
+                self._shards[id(socket)] = (shard_id, shard_count)
+                mine = [g for g in self.guilds if shard_of(g[0], shard_count) == shard_id]
+                await self._dispatch_to(entry, "READY", self._ready_payload(payload["d"], mine))
+                for guild_id, channel_id in mine:
+                    await self._dispatch_to(
+                        entry, "GUILD_CREATE", self._guild(guild_id, channel_id)
+                    )
                 self._ready.set()
         self._sockets.remove(entry)
+        self._shards.pop(id(socket), None)
         return socket
 
     async def _send(
@@ -477,27 +522,38 @@ class FakeDiscord:
         await self._send(entry, {"op": 0, "t": event, "s": next(self._sequence), "d": data})
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        """Send an event to the connection of its server's shard (every connection if none)."""
+        guild_id = data.get("guild_id")
         for entry in list(self._sockets):
-            await self._dispatch_to(entry, event, data)
+            shard = self._shards.get(id(entry[0]))
+            if guild_id is None or shard is None or shard_of(guild_id, shard[1]) == shard[0]:
+                await self._dispatch_to(entry, event, data)
 
-    def _ready_payload(self, identify: dict[str, Any]) -> dict[str, Any]:
+    def _ready_payload(
+        self, identify: dict[str, Any], guilds: list[tuple[str, str]] | None = None
+    ) -> dict[str, Any]:
+        listed = self.guilds if guilds is None else guilds
         return {
             "v": 10, "user": {**user(BOT_ID, "Wattson", bot=True), "verified": True},
-            "guilds": [{"id": GUILD_ID, "unavailable": True}], "session_id": "fake-session",
+            "guilds": [{"id": g, "unavailable": True} for g, _ in listed],
+            "session_id": "fake-session",
             "resume_gateway_url": f"ws://{self.host}:{self.port}/gateway",
             "shard": identify.get("shard", [0, 1]), "application": {"id": APP_ID, "flags": 0},
             "private_channels": [], "relationships": [],
         }  # fmt: skip
 
-    def _guild(self) -> dict[str, Any]:
+    def _channel_payload(self, guild_id: str, channel_id: str) -> dict[str, Any]:
+        return {"id": channel_id, "type": 0, "name": "general", "position": 0,
+                "permission_overwrites": [], "guild_id": guild_id, "nsfw": False}  # fmt: skip
+
+    def _guild(self, guild_id: str = GUILD_ID, channel_id: str = CHANNEL_ID) -> dict[str, Any]:
         return {
-            "id": GUILD_ID, "name": "Climate club", "icon": None, "owner_id": "1000000000000000009",
+            "id": guild_id, "name": "Climate club", "icon": None, "owner_id": "1000000000000000009",
             "unavailable": False, "member_count": 3, "large": False, "joined_at": NOW,
             "preferred_locale": "en-US", "features": [], "emojis": [], "stickers": [],
-            "roles": [{"id": GUILD_ID, "name": "@everyone", "permissions": "1024", "position": 0,
+            "roles": [{"id": guild_id, "name": "@everyone", "permissions": "1024", "position": 0,
                        "color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0}],
-            "channels": [{"id": CHANNEL_ID, "type": 0, "name": "general", "position": 0,
-                          "permission_overwrites": [], "guild_id": GUILD_ID, "nsfw": False}],
+            "channels": [self._channel_payload(guild_id, channel_id)],
             "members": [], "threads": [], "presences": [], "voice_states": [],
             "stage_instances": [], "guild_scheduled_events": [], "verification_level": 0,
             "default_message_notifications": 0, "explicit_content_filter": 0, "mfa_level": 0,
@@ -515,20 +571,21 @@ class FakeDiscord:
         moderator: bool = False,
         locale: str = "en-US",
         kind: int = 2,
+        guild_id: str = GUILD_ID,
+        channel_id: str = CHANNEL_ID,
     ) -> dict[str, Any]:
         interaction_id = str(next(self._ids))
         return {
             "id": interaction_id, "application_id": APP_ID, "type": kind,
-            "token": f"token-{interaction_id}", "version": 1, "guild_id": GUILD_ID,
-            "channel_id": CHANNEL_ID,
-            "channel": {"id": CHANNEL_ID, "type": 0, "guild_id": GUILD_ID, "name": "general",
-                        "position": 0, "permission_overwrites": [], "nsfw": False},
+            "token": f"token-{interaction_id}", "version": 1, "guild_id": guild_id,
+            "channel_id": channel_id,
+            "channel": self._channel_payload(guild_id, channel_id),
             "member": {"user": user(user_id, name), "roles": [], "joined_at": NOW, "deaf": False,
                        "mute": False, "flags": 0,
                        "permissions": str(MANAGE_MESSAGES if moderator else 1024)},
             "data": data, "locale": locale, "guild_locale": "en-US",
             "app_permissions": "2147483647", "entitlements": [],
-            "authorizing_integration_owners": {"0": GUILD_ID}, "context": 0,
+            "authorizing_integration_owners": {"0": guild_id}, "context": 0,
             "attachment_size_limit": 10485760,
         }  # fmt: skip
 
