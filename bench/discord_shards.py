@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import statistics
 import sys
@@ -38,13 +39,13 @@ async def serve(
     fake = FakeDiscord(guilds=GUILDS)
     await fake.start()
     running = []
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, contextlib.ExitStack() as logs:
         try:
             for number, shards in enumerate(processes):
                 config = Path(folder) / f"{number}.toml"
                 config.write_text(
                     f'[storage]\ndatabase = "{database}"\n'
-                    "[limits]\nper_user_per_minute = 100000\nper_chat_per_minute = 100000\n"
+                    "[limits]\nper_user_per_minute = 10000\nper_chat_per_minute = 100000\n"
                     f'[discord]\napi_base_url = "{fake.base_url}"\nshard_count = 2\n'
                     f"shard_ids = {shards}\n"
                 )
@@ -52,9 +53,14 @@ async def serve(
                 env["DISCORD_TOKEN"] = "fake-discord-token"
                 running.append(await asyncio.create_subprocess_exec(
                     WATTSON, "run", "--config", str(config), env=env,
-                    stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+                    stdout=asyncio.subprocess.DEVNULL, stderr=logs.enter_context(open(Path(folder) / f"{number}.log", "w")),
                 ))  # fmt: skip
-            await fake.wait_identified(2, timeout=120)
+            try:
+                await fake.wait_identified(2, timeout=60)
+            except TimeoutError:
+                for log in Path(folder).glob("*.log"):
+                    print(log.read_text()[-2000:], file=sys.stderr)
+                raise
             await asyncio.sleep(1.0)  # servers delivered, clients ready
             sent_at: dict[str, float] = {}
             payloads = []

@@ -97,11 +97,10 @@ async def test_a_locked_database_delays_instead_of_failing(tmp_path: Path) -> No
 
 
 async def test_a_preference_set_through_one_process_applies_at_once_in_another(
-    database_location: str,
+    postgres_url: str,
 ) -> None:
-    if not database_location.startswith("postgresql"):
-        pytest.skip("one SQLite file serves one process")
-    async with open_database(database_location) as one, open_database(database_location) as two:
+    """On a shared database nothing is cached: the other process reads the new choice."""
+    async with open_database(postgres_url) as one, open_database(postgres_url) as two:
         first, second = PreferenceStore(one), PreferenceStore(two)
         await first.setup()
         await second.setup()

@@ -132,6 +132,12 @@ async def until(condition: Any, timeout: float = 15.0) -> None:
     await asyncio.wait_for(poll(), timeout)
 
 
+async def slash(discord: FakeDiscord, *args: Any, **kwargs: Any) -> list[Any]:
+    """The answers to one slash command (campaign posts may arrive meanwhile: not these)."""
+    sent = await discord.slash(*args, **kwargs)
+    return [s for s in sent if not s.kind.startswith("channel:")]
+
+
 def facts_of(posts: list[Any], campaign: int) -> list[Any]:
     return [p for p in posts if f"#{campaign}, fact" in p.text or f"#{campaign}, fait" in p.text]
 
@@ -149,8 +155,8 @@ async def test_each_process_answers_its_shard_shares_claims_and_posts_each_slot_
 ) -> None:
     discord, telegram = bot.discord, bot.telegram
     cost = [option("text", "Hello everyone")]
-    answers_0 = await discord.slash("cost", cost, locale="de", **SHARD_0)
-    answers_1 = await discord.slash("cost", cost, locale="de", **SHARD_1)
+    answers_0 = await slash(discord, "cost", cost, locale="de", **SHARD_0)
+    answers_1 = await slash(discord, "cost", cost, locale="de", **SHARD_1)
     assert len(answers_0) == 1 and "Energy" in answers_0[0].text, "shard 0: process A, English"
     assert len(answers_1) == 1 and "Énergie" in answers_1[0].text, "shard 1: process B, French"
     on_telegram = await telegram.send_text("/cost Hello")
@@ -158,15 +164,20 @@ async def test_each_process_answers_its_shard_shares_claims_and_posts_each_slot_
 
     [added] = await telegram.send_text(f"/fact add {CLAIM_FIELDS}", user_id=ADMIN)
     assert "shared-e2e-claim" in added["text"], added["text"]
-    [found] = await discord.slash(
-        "fact", sub("show", option("id", "shared-e2e-claim")), locale="en-US", **SHARD_1
+    [found] = await slash(
+        discord, "fact", sub("show", option("id", "shared-e2e-claim")), locale="en-US", **SHARD_1
     )
     assert "A claim added through one process." in found.text, "seen at once through B"
 
     start = "topic: water; every: 24"
     for where in (SHARD_0, SHARD_1):
-        [started] = await discord.slash(
-            "campaign", sub("start", option("fields", start)), locale="en-US", **MODERATOR, **where
+        [started] = await slash(
+            discord,
+            "campaign",
+            sub("start", option("fields", start)),
+            locale="en-US",
+            **MODERATOR,
+            **where,
         )
         assert "Campaign started" in started.text, started.text
     [started] = await telegram.send_text(f"/campaign start {start}", user_id=ADMIN)
@@ -192,16 +203,16 @@ async def test_a_process_killed_mid_post_and_restarted_posts_nothing_twice_and_l
     bot: Bot,
 ) -> None:
     discord = bot.discord
-    [first] = await discord.slash(
-        "campaign", sub("start", option("fields", "topic: water; every: 24")),
+    [first] = await slash(
+        discord, "campaign", sub("start", option("fields", "topic: water; every: 24")),
         locale="en-US", **MODERATOR, **SHARD_1,
     )  # fmt: skip
     assert "Campaign started: #1" in first.text
     await until(lambda: len(facts_of(discord.posts_in(CHANNEL_ID), 1)) == 1)
 
     discord.hold_posts.add(CHANNEL_ID)  # the next post in B's channel never completes
-    [second] = await discord.slash(
-        "campaign", sub("start", option("fields", "topic: grid; every: 24")),
+    [second] = await slash(
+        discord, "campaign", sub("start", option("fields", "topic: grid; every: 24")),
         locale="en-US", **MODERATOR, **SHARD_1,
     )  # fmt: skip
     assert "Campaign started: #2" in second.text
