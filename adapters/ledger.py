@@ -10,10 +10,20 @@ not answered twice.
 A ledger that cannot be written (a read-only database) is logged once and
 answering goes on: a lost id can only cause a duplicate after a crash, while a
 refused answer would be certain loss.
+
+The ledger has its own SQLite file beside the database (``<database>-delivery``).
+Sharing the stores' file, its writes from a second connection made SQLite refuse
+the stores' writes ("database is locked", with no wait, whenever a store had a
+read open on an older snapshot), and its synchronous waits for their write lock
+stopped the event loop that would release it. It still never waits: an id that
+cannot be written at once is kept in memory — counted as answered — and written
+a moment later.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import sqlite3
 import time
@@ -21,7 +31,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 RETENTION = 48 * 3600.0
-BUSY_TIMEOUT_S = 2.0
+BUSY_TIMEOUT_S = 0.005  # never block the event loop behind another connection's transaction
+RETRY_S = 0.02  # a busy write is tried again this soon
+CLOSE_WAIT_S = 2.0  # at close, nothing else runs: wait this long for the file
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS answered_updates (
     platform TEXT NOT NULL,
@@ -32,6 +44,12 @@ CREATE TABLE IF NOT EXISTS answered_updates (
 CREATE INDEX IF NOT EXISTS answered_updates_by_time ON answered_updates (answered_at);
 """
 log = logging.getLogger(__name__)
+
+
+def ledger_path(database: Path | str) -> str:
+    """The ledger's own file, beside the database (in memory for an in-memory database)."""
+    path = str(database)
+    return path if path == ":memory:" else f"{path}-delivery"
 
 
 class DeliveryLedger:
@@ -48,23 +66,48 @@ class DeliveryLedger:
     def __init__(
         self, path: Path | str, platform: str, clock: Callable[[], float] = time.time
     ) -> None:
-        self.path = str(path)
+        self.path = ledger_path(path)
         self.platform = platform
         self.clock = clock
         self._connection: sqlite3.Connection | None = None
         self._write_failed = False
         self._pruned_at = 0.0
+        self._unwritten: dict[int, float] = {}  # id -> answered at: not in the file yet
+        self._retry: asyncio.TimerHandle | None = None
 
     async def setup(self) -> None:
-        """Open the connection, create the table if needed, forget old ids."""
-        connection = sqlite3.connect(
-            self.path, isolation_level=None, timeout=BUSY_TIMEOUT_S, check_same_thread=False
-        )
-        connection.executescript(SCHEMA)
+        """Open the connection, create the table if needed, forget old ids.
+
+        A file that cannot be opened is logged once; the ids are then kept in
+        memory only (a crash may repeat an answer, nothing is refused).
+        """
+        try:
+            connection = self._open(self.path)
+        except sqlite3.Error as error:
+            log.error("cannot keep answered updates in %s (%s); keeping them in memory",
+                      self.path, error)  # fmt: skip
+            connection = self._open(":memory:")
         self._connection = connection
         self.prune()
 
+    @staticmethod
+    def _open(path: str) -> sqlite3.Connection:
+        connection = sqlite3.connect(
+            path, isolation_level=None, timeout=BUSY_TIMEOUT_S, check_same_thread=False
+        )
+        # WAL, synchronous NORMAL: a commit survives the process being killed, without an fsync
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = NORMAL")
+        connection.executescript(SCHEMA)
+        return connection
+
     def close(self) -> None:
+        if self._retry is not None:
+            self._retry.cancel()
+            self._retry = None
+        if self._unwritten and self._connection is not None:
+            self._connection.execute(f"PRAGMA busy_timeout = {int(CLOSE_WAIT_S * 1000)}")
+            self._write()
         if self._connection is not None:
             self._connection.close()
             self._connection = None
@@ -84,24 +127,47 @@ class DeliveryLedger:
             f"SELECT update_id FROM answered_updates WHERE platform = ? AND update_id IN ({marks})",
             (self.platform, *update_ids),
         ).fetchall()
-        return {int(row[0]) for row in rows}
+        return {int(row[0]) for row in rows} | (set(update_ids) & set(self._unwritten))
 
     def record(self, update_id: int) -> None:
         """Remember, now, that ``update_id`` is answered (or deliberately dropped)."""
-        try:
-            self.connection.execute(
-                "INSERT OR IGNORE INTO answered_updates (platform, update_id, answered_at)"
-                " VALUES (?, ?, ?)",
-                (self.platform, update_id, self.clock()),
-            )
-        except sqlite3.Error as error:
-            if not self._write_failed:
-                log.error("cannot record answered updates (%s); a crash may repeat answers", error)
-            self._write_failed = True
-        else:
-            self._write_failed = False
+        self._unwritten[update_id] = self.clock()
+        self._write()
         if self.clock() - self._pruned_at > 3600:
             self.prune()
+
+    def _write(self) -> None:
+        """Write the ids not yet in the file; if it is busy, try again shortly."""
+        self._retry = None
+        if not self._unwritten:
+            return
+        rows = [(self.platform, i, at) for i, at in self._unwritten.items()]
+        try:
+            self.connection.executemany(
+                "INSERT OR IGNORE INTO answered_updates (platform, update_id, answered_at)"
+                " VALUES (?, ?, ?)",
+                rows,
+            )
+        except sqlite3.OperationalError as error:
+            if "locked" in str(error) or "busy" in str(error):
+                self._retry_soon()
+                return
+            self._failed(error)
+        except sqlite3.Error as error:
+            self._failed(error)
+        else:
+            self._unwritten.clear()
+            self._write_failed = False
+
+    def _retry_soon(self) -> None:
+        if self._retry is None:
+            with contextlib.suppress(RuntimeError):  # no event loop: the next record retries
+                self._retry = asyncio.get_running_loop().call_later(RETRY_S, self._write)
+
+    def _failed(self, error: sqlite3.Error) -> None:
+        if not self._write_failed:
+            log.error("cannot record answered updates (%s); a crash may repeat answers", error)
+        self._write_failed = True
 
     def prune(self) -> None:
         """Forget ids older than the retention window."""

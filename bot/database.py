@@ -10,6 +10,7 @@ migration runs in its own transaction with the version bump.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import fcntl
 import os
@@ -47,6 +48,9 @@ class Database:
     def __init__(self, path: Path | str) -> None:
         self.path = str(path)
         self._connection: aiosqlite.Connection | None = None
+        # Every store shares the one connection: a transaction held by one (BEGIN … COMMIT
+        # across awaits) must not interleave with another's, or one's ROLLBACK undoes the other.
+        self.write_lock = asyncio.Lock()
 
     @property
     def connection(self) -> aiosqlite.Connection:

@@ -133,7 +133,7 @@ class UsageRecorder:
 
     async def flush(self) -> None:
         """Write the pending counts in one transaction."""
-        async with self._lock:
+        async with self._lock, self.database.write_lock:  # see Database.write_lock
             if not self._pending:
                 return
             pending, self._pending = self._pending, defaultdict(float)

@@ -190,15 +190,16 @@ class ClaimStore:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """One write transaction; rolled back whole on any error."""
+        """One write transaction; rolled back whole on any error; one at a time."""
         connection = self.connection
-        await connection.execute("BEGIN IMMEDIATE")
-        try:
-            yield connection
-        except BaseException:
-            await connection.execute("ROLLBACK")
-            raise
-        await connection.execute("COMMIT")
+        async with self.database.write_lock:
+            await connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield connection
+            except BaseException:
+                await connection.execute("ROLLBACK")
+                raise
+            await connection.execute("COMMIT")
 
     # ---- reading -------------------------------------------------------------------
 
