@@ -22,6 +22,7 @@ import asyncio
 import itertools
 import json
 import random
+import time
 import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -136,6 +137,7 @@ class Sent:
     kind: str
     interaction_id: str | None
     body: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)  # when the fake received it
 
     @property
     def data(self) -> dict[str, Any]:
