@@ -117,7 +117,7 @@ class UsageRecorder:
 
     async def flush(self) -> None:
         """Write the pending counts in one transaction."""
-        async with self._lock:
+        async with self._lock:  # the driver serialises the transaction itself
             if not self._pending:
                 return
             pending, self._pending = self._pending, defaultdict(float)

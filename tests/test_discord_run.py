@@ -79,3 +79,35 @@ async def test_an_unreachable_discord_is_retried_then_given_up_clearly(tmp_path:
     assert time.monotonic() - began > 2, "retried for startup_seconds before giving up"
     assert code == 1 and "Discord unreachable" in stderr
     assert "Traceback" not in stderr
+
+
+async def test_sigterm_finishes_the_interactions_being_answered_and_exits_0(
+    tmp_path: Path,
+) -> None:
+    import signal
+
+    fake = FakeDiscord()
+    await fake.start()
+    try:
+        process = await start(tmp_path, fake.base_url)
+        await fake.wait_ready(timeout=60)
+        ids = []
+        for n in range(60):
+            data = {"id": "1", "name": "tokens", "type": 1,
+                    "options": [{"name": "text", "type": 3, "value": f"stop {n}"}]}  # fmt: skip
+            payload = fake.interaction_payload(data, user_id=str(1500000000000000100 + n))
+            ids.append(payload["id"])
+            await fake.dispatch("INTERACTION_CREATE", payload)
+        began = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        code, stderr = await ended(process)
+        stopped_in = time.monotonic() - began
+    finally:
+        await fake.stop()
+    assert code == 0 and "Traceback" not in stderr
+    assert stopped_in < 15
+    answers = fake.answers()
+    assert answers, "those being answered when the signal came were finished"
+    assert set(answers.values()) <= {1}, "nothing answered twice"
+    deferred = {s.interaction_id for s in fake.sent if s.kind == "callback" and s.body["type"] == 5}
+    assert deferred <= set(answers), "no interaction left thinking for ever"

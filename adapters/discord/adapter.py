@@ -89,6 +89,9 @@ class DiscordAdapter:
         self.client.event(self.on_message)
         self._fatal: PlatformError | None = None
         self._stopping = asyncio.Event()
+        self._in_flight = 0  # interactions being answered
+        self._idle = asyncio.Event()
+        self._idle.set()
         core.services.outboxes[PLATFORM] = self.post
         if settings.shard_count is not None:  # other processes may run the other shards
             core.services.serves[PLATFORM] = self.serves_chat
@@ -131,6 +134,24 @@ class DiscordAdapter:
         and then the answer replaces that note. A failure after the deferral still
         ends in an answer (the apology), never in a note thinking for ever.
         """
+        if self._stopping.is_set():
+            return None  # stopping: not acknowledged, so Discord shows it failed, not answered
+        self._in_flight += 1
+        self._idle.clear()
+        try:
+            return await self._answer(interaction, command, args, reply_to_text)
+        finally:
+            self._in_flight -= 1
+            if not self._in_flight:
+                self._idle.set()
+
+    async def _answer(
+        self,
+        interaction: discord.Interaction[Any],
+        command: str,
+        args: str,
+        reply_to_text: str | None,
+    ) -> Reply | None:
         request = self.to_request(interaction, command, args, reply_to_text)
         try:
             handling = asyncio.ensure_future(self.core.handle(request))
@@ -335,7 +356,12 @@ class DiscordAdapter:
             raise self._fatal
 
     async def stop(self) -> None:
+        """Take no new interactions, let those being answered finish (``stop_seconds``), close."""
         self._stopping.set()
+        try:
+            await asyncio.wait_for(self._idle.wait(), self.settings.stop_seconds)
+        except TimeoutError:
+            log.warning("%d interaction(s) still being answered at the stop", self._in_flight)
         await self.client.close()
 
     async def sync_commands(self, guild_id: int | None = None) -> int:

@@ -28,6 +28,7 @@ import asyncio
 import itertools
 import json
 import random
+import time
 import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -150,6 +151,7 @@ class Sent:
     kind: str
     interaction_id: str | None
     body: dict[str, Any]
+    at: float = field(default_factory=time.monotonic)  # when the fake received it
 
     @property
     def data(self) -> dict[str, Any]:

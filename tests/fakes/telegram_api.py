@@ -40,6 +40,7 @@ class Faults:
     rate_5xx: float = 0.0
     rate_drop: float = 0.0
     delay: float = 0.0  # seconds before every answer (a slow API)
+    delay_matching: str = ""  # only calls whose text contains this are slow ("": all)
     seed: int = 1
     random: random.Random = field(init=False)
 
@@ -93,6 +94,7 @@ class FakeTelegram:
     confirmed_unanswered: list[int] = field(default_factory=list)
     answered_at: list[tuple[float, int]] = field(default_factory=list)  # (monotonic, message id)
     sent_to: list[tuple[float, int]] = field(default_factory=list)  # (monotonic, chat id)
+    received: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # before any fault
 
     @property
     def base_url(self) -> str:
@@ -223,6 +225,8 @@ class FakeTelegram:
     async def _method(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         params = await self._params(request)
+        if method != "getUpdates":
+            self.received.append((method, params))
         if self.revoked:
             return web.json_response(
                 {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
@@ -263,7 +267,7 @@ class FakeTelegram:
         self, method: str, params: dict[str, Any], request: web.Request
     ) -> web.Response | None:
         faults = self.faults
-        if faults.delay:
+        if faults.delay and faults.delay_matching in str(params.get("text", "")):
             await asyncio.sleep(faults.delay)
         draw = faults.random.random()
         if draw < faults.rate_429:
