@@ -270,3 +270,30 @@ async def test_a_discord_unreachable_at_start_is_retried_until_it_comes_up(
             await adapter.stop()
             await asyncio.gather(task, return_exceptions=True)
             await fake.stop()
+
+
+async def test_a_gateway_lookup_failing_at_start_is_retried(
+    tmp_path: Path, loopback_only: list[str]
+) -> None:
+    fake = FakeDiscord()
+    fake.faults = Faults(rate_drop=1.0, paths=("/gateway/bot",))
+    await fake.start()
+    settings = load_settings(
+        None,
+        storage={"database": tmp_path / "d.db"},
+        discord={"api_base_url": fake.base_url, "startup_seconds": 30},
+    )
+    async with open_core(settings) as core:
+        adapter = DiscordAdapter(core, "fake-discord-token", settings.discord)
+        task = asyncio.create_task(adapter.start())
+        try:
+            await until(lambda: len(fake.injected) >= 2)
+            assert not task.done(), "still trying"
+            fake.faults = Faults()
+            await fake.wait_ready()
+            [sent] = await fake.slash("how", [])
+            assert "EcoLogits" in sent.text
+        finally:
+            await adapter.stop()
+            await asyncio.gather(task, return_exceptions=True)
+            await fake.stop()

@@ -32,6 +32,7 @@ from bot.settings import DiscordSettings
 PLATFORM = "discord"
 DEFER_AFTER = 1.5  # seconds; Discord wants an answer within 3, counted from its side
 TOKEN_CLOSE_CODES = frozenset({4004})  # gateway: authentication failed
+UNREACHABLE = (OSError, aiohttp.ClientError, TimeoutError, discord.HTTPException)
 DISCORD_API = "https://discord.com/api/v10"
 log = logging.getLogger(__name__)
 
@@ -272,9 +273,8 @@ class DiscordAdapter:
             self._fatal = PlatformError(f"Discord refuses the token ({why}); check DISCORD_TOKEN")
             asyncio.get_running_loop().create_task(self.client.close())
 
-    async def login(self) -> bool:
-        """Log in, retrying an unreachable Discord for ``startup_seconds``; ``False`` if stopped."""
-        deadline = time.monotonic() + self.settings.startup_seconds
+    async def login(self, deadline: float) -> bool:
+        """Log in, retrying an unreachable Discord until ``deadline``; ``False`` if stopped."""
         attempt = 0
         while not self._stopping.is_set():
             try:
@@ -284,35 +284,53 @@ class DiscordAdapter:
                 raise PlatformError(
                     f"Discord refuses the token ({error}); check DISCORD_TOKEN"
                 ) from None
-            except (OSError, aiohttp.ClientError, TimeoutError, discord.HTTPException) as error:
+            except UNREACHABLE as error:
                 if isinstance(error, discord.HTTPException) and error.status < 500:
                     raise PlatformError(f"Discord refuses to log in: {describe(error)}") from None
                 await self.client.http.close()  # a fresh session for the next attempt
                 self.client.http.connector = discord.utils.MISSING
                 attempt += 1
-                delay = backoff(min(attempt, 6))
-                if time.monotonic() + delay > deadline:
-                    raise PlatformError(f"Discord unreachable: {describe(error)}") from None
-                log.warning("Discord unreachable (%s); trying again in %.1f s",
-                            describe(error), delay)  # fmt: skip
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stopping.wait(), delay)
+                await self._pause(error, attempt, deadline)
         return False
 
+    async def _pause(self, error: BaseException, attempt: int, deadline: float) -> None:
+        """Wait before trying an unreachable Discord again; give up past ``deadline``."""
+        delay = backoff(min(attempt, 6))
+        if time.monotonic() + delay > deadline:
+            raise PlatformError(f"Discord unreachable: {describe(error)}") from None
+        log.warning("Discord unreachable (%s); trying again in %.1f s", describe(error), delay)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), delay)
+
     async def start(self) -> None:
-        """Log in and serve until :meth:`stop`; a refused token ends it with :class:`PlatformError`."""
+        """Log in and serve until :meth:`stop`; a refused token ends it with :class:`PlatformError`.
+
+        Discord unreachable at start (log-in, gateway lookup) is retried with
+        backoff for ``startup_seconds``; once connected, discord.py reconnects.
+        """
         await self.tree.set_translator_if_needed()
-        if not await self.login():
+        deadline = time.monotonic() + self.settings.startup_seconds
+        if not await self.login(deadline):
             return
-        try:
-            await self.client.connect(reconnect=True)
-        except discord.ConnectionClosed as error:
-            if error.code in TOKEN_CLOSE_CODES:
-                raise PlatformError(
-                    f"Discord refuses the token (gateway closed with {error.code}); "
-                    "check DISCORD_TOKEN"
-                ) from None
-            raise PlatformError(f"Discord closed the connection: {error}") from None
+        attempt = 0
+        while not self._stopping.is_set():
+            try:
+                await self.client.connect(reconnect=True)
+                break
+            except discord.ConnectionClosed as error:
+                if error.code in TOKEN_CLOSE_CODES:
+                    raise PlatformError(
+                        f"Discord refuses the token (gateway closed with {error.code}); "
+                        "check DISCORD_TOKEN"
+                    ) from None
+                raise PlatformError(f"Discord closed the connection: {error}") from None
+            except (*UNREACHABLE, discord.GatewayNotFound) as error:
+                if isinstance(error, discord.HTTPException) and error.status < 500:
+                    raise PlatformError(f"Discord refuses the bot: {describe(error)}") from None
+                if self.client.is_ready() or self.client.is_closed():
+                    raise PlatformError(f"Discord connection lost: {describe(error)}") from None
+                attempt += 1
+                await self._pause(error, attempt, deadline)
         if self._fatal is not None:
             raise self._fatal
 

@@ -450,6 +450,11 @@ class FakeDiscord:
             payload = json.loads(message.data)
             if payload["op"] == 1:
                 await self._send(entry, {"op": 11, "d": None, "s": None, "t": None})
+            elif payload["op"] == 6:  # RESUME: refused if revoked, else start a new session
+                if self.revoked:
+                    await socket.close(code=4004, message=b"Authentication failed.")
+                    break
+                await self._send(entry, {"op": 9, "d": False, "s": None, "t": None})
             elif payload["op"] == 2:
                 if self.revoked:
                     await socket.close(code=4004, message=b"Authentication failed.")
