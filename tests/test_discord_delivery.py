@@ -297,3 +297,19 @@ async def test_a_gateway_lookup_failing_at_start_is_retried(
             await adapter.stop()
             await asyncio.gather(task, return_exceptions=True)
             await fake.stop()
+
+
+async def test_an_expired_interaction_is_logged_once_and_not_apologised_for(
+    bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake, *_ = bot
+    payload = fake.interaction_payload({"id": "1", "name": "how", "type": 1, "options": []})
+    fake.expired.add(payload["id"])
+    with caplog.at_level(logging.INFO):
+        await fake.dispatch("INTERACTION_CREATE", payload)
+        await until(lambda: any(r.levelno >= logging.ERROR for r in caplog.records))
+        await asyncio.sleep(0.2)
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1 and "no longer knows it" in errors[0].getMessage()
+    assert errors[0].exc_info is None
+    assert len([r for r in fake.requests if r.endswith("/callback")]) == 1, "no apology attempt"

@@ -164,6 +164,9 @@ class DiscordAdapter:
             self.refuse_token(str(error))
         except GaveUp as error:
             log.error("interaction %s not answered: %s", interaction.id, error)
+        except discord.NotFound as error:  # 10062: its token expired (3 s, or 15 min deferred)
+            log.error("interaction %s not answered, Discord no longer knows it: %s",
+                      interaction.id, describe(error))  # fmt: skip
         except Exception as error:
             log.error("interaction %s failed: %s", interaction.id, describe(error))
             await self.apologise(interaction)

@@ -174,6 +174,7 @@ class FakeDiscord:
     forbidden_channels: set[str] = field(default_factory=set)  # posting there answers 403
     acknowledged: set[str] = field(default_factory=set)  # interactions already responded to
     nonces: dict[str, dict[str, Any]] = field(default_factory=dict)  # nonce -> message
+    expired: set[str] = field(default_factory=set)  # interactions whose token has expired
     _sockets: list[tuple[web.WebSocketResponse, Any]] = field(default_factory=list)
     _failures: dict[str, int] = field(default_factory=dict)
     _slow: dict[str, tuple[float, int]] = field(default_factory=dict)
@@ -354,6 +355,8 @@ class FakeDiscord:
         invalid = self._invalid(body.get("data") or {})
         if invalid is not None:
             return invalid
+        if request.match_info["id"] in self.expired:
+            return _json({"message": "Unknown interaction", "code": 10062}, status=404)
         if request.match_info["id"] in self.acknowledged and body.get("type") != 8:
             return _json({"message": "Interaction has already been acknowledged.",
                           "code": 40060}, status=400)  # fmt: skip
