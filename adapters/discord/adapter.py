@@ -32,6 +32,7 @@ from bot.settings import DiscordSettings
 PLATFORM = "discord"
 DEFER_AFTER = 1.5  # seconds; Discord wants an answer within 3, counted from its side
 TOKEN_CLOSE_CODES = frozenset({4004})  # gateway: authentication failed
+STATE, DEFERRED, ANSWERED = "wattson", "deferred", "answered"  # kept in interaction.extras
 UNREACHABLE = (OSError, aiohttp.ClientError, TimeoutError, discord.HTTPException)
 DISCORD_API = "https://discord.com/api/v10"
 log = logging.getLogger(__name__)
@@ -154,6 +155,7 @@ class DiscordAdapter:
                     SAFE,
                     f"deferring interaction {interaction.id}",
                 )
+                interaction.extras[STATE] = DEFERRED  # even if only a repeat proved it (40060)
             reply = await handling
             language = (
                 negotiate_language(request.locale) or self.core.services.settings.language.default
@@ -178,7 +180,7 @@ class DiscordAdapter:
         """Send ``messages`` as the interaction's response (or its deferred one), then follow-ups."""
         first, *rest = messages
         where = f"interaction {interaction.id}"
-        if interaction.response.is_done():  # deferred: the answer replaces "thinking…"
+        if interaction.extras.get(STATE) == DEFERRED:  # the answer replaces "thinking…"
             await send(lambda: edit_kwargs(interaction, first), SAFE, f"answering {where}")
             ephemeral = False  # a deferred answer's visibility was set by the deferral
         else:
@@ -187,6 +189,7 @@ class DiscordAdapter:
                 SAFE,
                 f"answering {where}",
             )
+        interaction.extras[STATE] = ANSWERED
         for number, message in enumerate(rest, start=2):
             await send(
                 lambda message=message: interaction.followup.send(  # type: ignore[misc]
@@ -202,9 +205,18 @@ class DiscordAdapter:
         with use_language(language):
             text = _("Sorry, something went wrong on my side. Nothing was saved; please try again.")
         message: dict[str, Any] = {"content": text, "allowed_mentions": NO_MENTIONS}
+        state = interaction.extras.get(STATE)
+        if state is None and interaction.response.is_done():  # acknowledged outside answer()
+            state = ANSWERED
         try:
-            if interaction.response.is_done():
+            if state == DEFERRED:
                 await send(lambda: edit_kwargs(interaction, message), SAFE, "apologising")
+            elif state == ANSWERED:  # the answer's first message is out: never replace it
+                await send(
+                    lambda: interaction.followup.send(**message, ephemeral=True),
+                    ONCE,
+                    "apologising",
+                )
             else:
                 await send(
                     lambda: interaction.response.send_message(**message, ephemeral=True),

@@ -178,6 +178,7 @@ class FakeDiscord:
     _sockets: list[tuple[web.WebSocketResponse, Any]] = field(default_factory=list)
     _failures: dict[str, int] = field(default_factory=dict)
     _slow: dict[str, tuple[float, int]] = field(default_factory=dict)
+    _drop_after: dict[str, int] = field(default_factory=dict)
     _ready: asyncio.Event = field(default_factory=asyncio.Event)
     _ids: Any = field(default_factory=lambda: itertools.count(1400000000000000001))
     _sequence: Any = field(default_factory=lambda: itertools.count(1))
@@ -236,6 +237,10 @@ class FakeDiscord:
         for socket, _ in list(self._sockets):
             await socket.close(code=4004, message=b"Authentication failed.")
 
+    def drop_after_next(self, path_part: str, times: int = 1) -> None:
+        """The next ``times`` matching requests are acted on, then their connection dropped."""
+        self._drop_after[path_part] = times
+
     def slow_next(self, path_part: str, seconds: float, times: int = 1) -> None:
         """The next ``times`` matching requests are acted on, then answered ``seconds`` late."""
         self._slow[path_part] = (seconds, times)
@@ -256,6 +261,10 @@ class FakeDiscord:
                 self._failures[part] = left - 1
                 return self._rate_limited()
         fault = self.faults.draw(request.path)
+        for part, left in list(self._drop_after.items()):
+            if left > 0 and part in request.path:
+                self._drop_after[part] = left - 1
+                fault = "drop_after"
         if fault is not None:
             self.injected.append((fault, f"{request.method} {request.path}"))
         if fault == "429":
