@@ -270,3 +270,82 @@ async def test_a_discord_unreachable_at_start_is_retried_until_it_comes_up(
             await adapter.stop()
             await asyncio.gather(task, return_exceptions=True)
             await fake.stop()
+
+
+async def test_a_gateway_lookup_failing_at_start_is_retried(
+    tmp_path: Path, loopback_only: list[str]
+) -> None:
+    fake = FakeDiscord()
+    fake.faults = Faults(rate_drop=1.0, paths=("/gateway/bot",))
+    await fake.start()
+    settings = load_settings(
+        None,
+        storage={"database": tmp_path / "d.db"},
+        discord={"api_base_url": fake.base_url, "startup_seconds": 30},
+    )
+    async with open_core(settings) as core:
+        adapter = DiscordAdapter(core, "fake-discord-token", settings.discord)
+        task = asyncio.create_task(adapter.start())
+        try:
+            await until(lambda: len(fake.injected) >= 2)
+            assert not task.done(), "still trying"
+            fake.faults = Faults()
+            await fake.wait_ready()
+            [sent] = await fake.slash("how", [])
+            assert "EcoLogits" in sent.text
+        finally:
+            await adapter.stop()
+            await asyncio.gather(task, return_exceptions=True)
+            await fake.stop()
+
+
+async def test_an_expired_interaction_is_logged_once_and_not_apologised_for(
+    bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake, *_ = bot
+    payload = fake.interaction_payload({"id": "1", "name": "how", "type": 1, "options": []})
+    fake.expired.add(payload["id"])
+    with caplog.at_level(logging.INFO):
+        await fake.dispatch("INTERACTION_CREATE", payload)
+        await until(lambda: any(r.levelno >= logging.ERROR for r in caplog.records))
+        await asyncio.sleep(0.2)
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1 and "no longer knows it" in errors[0].getMessage()
+    assert errors[0].exc_info is None
+    assert len([r for r in fake.requests if r.endswith("/callback")]) == 1, "no apology attempt"
+
+
+async def test_a_deferral_proved_only_by_its_repeat_still_gets_its_answer(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake, core, _adapter, _task = bot
+    monkeypatch.setattr(discord_adapter, "DEFER_AFTER", 0.05)
+    real_handle = core.handle
+
+    async def slow_handle(request: Any) -> Any:
+        await asyncio.sleep(0.2)
+        return await real_handle(request)
+
+    monkeypatch.setattr(core, "handle", slow_handle)
+    fake.drop_after_next("/callback")  # the deferral is acted on, but its answer never leaves
+    sent = await fake.slash("how", [], expect=2)
+    assert [s.kind for s in sent] == ["callback", "edit"] and "EcoLogits" in sent[1].text
+
+
+async def test_a_failure_after_the_first_message_apologises_without_replacing_it(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from adapters.discord.render import render_reply
+
+    fake, *_ = bot
+
+    def two_messages_the_second_refused(*args: Any) -> Any:
+        first, *_rest = render_reply(*args)
+        return [first, {"content": "x" * 2001}]  # over Discord's 2,000: refused (400)
+
+    monkeypatch.setattr(discord_adapter, "render_reply", two_messages_the_second_refused)
+    sent = await fake.slash("how", [], expect=2)
+    assert sent[0].kind == "callback" and "EcoLogits" in sent[0].text, "the answer stays"
+    assert sent[1].kind == "followup" and sent[1].ephemeral
+    assert "something went wrong" in sent[1].text
+    assert not any(s.kind == "edit" for s in fake.sent)

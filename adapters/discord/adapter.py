@@ -33,6 +33,8 @@ from bot.settings import DiscordSettings
 PLATFORM = "discord"
 DEFER_AFTER = 1.5  # seconds; Discord wants an answer within 3, counted from its side
 TOKEN_CLOSE_CODES = frozenset({4004})  # gateway: authentication failed
+STATE, DEFERRED, ANSWERED = "wattson", "deferred", "answered"  # kept in interaction.extras
+UNREACHABLE = (OSError, aiohttp.ClientError, TimeoutError, discord.HTTPException)
 DISCORD_API = "https://discord.com/api/v10"
 log = logging.getLogger(__name__)
 
@@ -163,6 +165,7 @@ class DiscordAdapter:
                     SAFE,
                     f"deferring interaction {interaction.id}",
                 )
+                interaction.extras[STATE] = DEFERRED  # even if only a repeat proved it (40060)
             reply = await handling
             language = (
                 negotiate_language(request.locale) or self.core.services.settings.language.default
@@ -173,6 +176,9 @@ class DiscordAdapter:
             self.refuse_token(str(error))
         except GaveUp as error:
             log.error("interaction %s not answered: %s", interaction.id, error)
+        except discord.NotFound as error:  # 10062: its token expired (3 s, or 15 min deferred)
+            log.error("interaction %s not answered, Discord no longer knows it: %s",
+                      interaction.id, describe(error))  # fmt: skip
         except Exception as error:
             log.error("interaction %s failed: %s", interaction.id, describe(error))
             await self.apologise(interaction)
@@ -184,7 +190,7 @@ class DiscordAdapter:
         """Send ``messages`` as the interaction's response (or its deferred one), then follow-ups."""
         first, *rest = messages
         where = f"interaction {interaction.id}"
-        if interaction.response.is_done():  # deferred: the answer replaces "thinking…"
+        if interaction.extras.get(STATE) == DEFERRED:  # the answer replaces "thinking…"
             await send(lambda: edit_kwargs(interaction, first), SAFE, f"answering {where}")
             ephemeral = False  # a deferred answer's visibility was set by the deferral
         else:
@@ -193,6 +199,7 @@ class DiscordAdapter:
                 SAFE,
                 f"answering {where}",
             )
+        interaction.extras[STATE] = ANSWERED
         for number, message in enumerate(rest, start=2):
             await send(
                 lambda message=message: interaction.followup.send(  # type: ignore[misc]
@@ -208,9 +215,18 @@ class DiscordAdapter:
         with use_language(language):
             text = _("Sorry, something went wrong on my side. Nothing was saved; please try again.")
         message: dict[str, Any] = {"content": text, "allowed_mentions": NO_MENTIONS}
+        state = interaction.extras.get(STATE)
+        if state is None and interaction.response.is_done():  # acknowledged outside answer()
+            state = ANSWERED
         try:
-            if interaction.response.is_done():
+            if state == DEFERRED:
                 await send(lambda: edit_kwargs(interaction, message), SAFE, "apologising")
+            elif state == ANSWERED:  # the answer's first message is out: never replace it
+                await send(
+                    lambda: interaction.followup.send(**message, ephemeral=True),
+                    ONCE,
+                    "apologising",
+                )
             else:
                 await send(
                     lambda: interaction.response.send_message(**message, ephemeral=True),
@@ -306,9 +322,8 @@ class DiscordAdapter:
             self._fatal = PlatformError(f"Discord refuses the token ({why}); check DISCORD_TOKEN")
             asyncio.get_running_loop().create_task(self.client.close())
 
-    async def login(self) -> bool:
-        """Log in, retrying an unreachable Discord for ``startup_seconds``; ``False`` if stopped."""
-        deadline = time.monotonic() + self.settings.startup_seconds
+    async def login(self, deadline: float) -> bool:
+        """Log in, retrying an unreachable Discord until ``deadline``; ``False`` if stopped."""
         attempt = 0
         while not self._stopping.is_set():
             try:
@@ -318,40 +333,58 @@ class DiscordAdapter:
                 raise PlatformError(
                     f"Discord refuses the token ({error}); check DISCORD_TOKEN"
                 ) from None
-            except (OSError, aiohttp.ClientError, TimeoutError, discord.HTTPException) as error:
+            except UNREACHABLE as error:
                 if isinstance(error, discord.HTTPException) and error.status < 500:
                     raise PlatformError(f"Discord refuses to log in: {describe(error)}") from None
                 await self.client.http.close()  # a fresh session for the next attempt
                 self.client.http.connector = discord.utils.MISSING
                 attempt += 1
-                delay = backoff(min(attempt, 6))
-                if time.monotonic() + delay > deadline:
-                    raise PlatformError(f"Discord unreachable: {describe(error)}") from None
-                log.warning("Discord unreachable (%s); trying again in %.1f s",
-                            describe(error), delay)  # fmt: skip
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._stopping.wait(), delay)
+                await self._pause(error, attempt, deadline)
         return False
 
+    async def _pause(self, error: BaseException, attempt: int, deadline: float) -> None:
+        """Wait before trying an unreachable Discord again; give up past ``deadline``."""
+        delay = backoff(min(attempt, 6))
+        if time.monotonic() + delay > deadline:
+            raise PlatformError(f"Discord unreachable: {describe(error)}") from None
+        log.warning("Discord unreachable (%s); trying again in %.1f s", describe(error), delay)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), delay)
+
     async def start(self) -> None:
-        """Log in and serve until :meth:`stop`; a refused token ends it with :class:`PlatformError`."""
+        """Log in and serve until :meth:`stop`; a refused token ends it with :class:`PlatformError`.
+
+        Discord unreachable at start (log-in, gateway lookup) is retried with
+        backoff for ``startup_seconds``; once connected, discord.py reconnects.
+        """
         await self.tree.set_translator_if_needed()
-        if not await self.login():
+        deadline = time.monotonic() + self.settings.startup_seconds
+        if not await self.login(deadline):
             return
         if self.settings.shard_count is not None:
             # Given shard_count, discord.py connects to its built-in gateway address:
             # ask the API in use (Discord's, or api_base_url's) for it, as it does unsharded.
             _shards, url, _limits = await self.client.http.get_bot_gateway()
             discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
-        try:
-            await self.client.connect(reconnect=True)
-        except discord.ConnectionClosed as error:
-            if error.code in TOKEN_CLOSE_CODES:
-                raise PlatformError(
-                    f"Discord refuses the token (gateway closed with {error.code}); "
-                    "check DISCORD_TOKEN"
-                ) from None
-            raise PlatformError(f"Discord closed the connection: {error}") from None
+        attempt = 0
+        while not self._stopping.is_set():
+            try:
+                await self.client.connect(reconnect=True)
+                break
+            except discord.ConnectionClosed as error:
+                if error.code in TOKEN_CLOSE_CODES:
+                    raise PlatformError(
+                        f"Discord refuses the token (gateway closed with {error.code}); "
+                        "check DISCORD_TOKEN"
+                    ) from None
+                raise PlatformError(f"Discord closed the connection: {error}") from None
+            except (*UNREACHABLE, discord.GatewayNotFound) as error:
+                if isinstance(error, discord.HTTPException) and error.status < 500:
+                    raise PlatformError(f"Discord refuses the bot: {describe(error)}") from None
+                if self.client.is_ready() or self.client.is_closed():
+                    raise PlatformError(f"Discord connection lost: {describe(error)}") from None
+                attempt += 1
+                await self._pause(error, attempt, deadline)
         if self._fatal is not None:
             raise self._fatal
 

@@ -191,11 +191,13 @@ class FakeDiscord:
     # (server id, channel id) of each server the bot is in
     guilds: list[tuple[str, str]] = field(default_factory=lambda: [(GUILD_ID, CHANNEL_ID)])
     hold_posts: set[str] = field(default_factory=set)  # channel ids whose posts never finish
+    expired: set[str] = field(default_factory=set)  # interactions whose token has expired
     _sockets: list[tuple[web.WebSocketResponse, Any]] = field(default_factory=list)
     _shards: dict[int, tuple[int, int]] = field(default_factory=dict)  # id(socket) -> [i, n]
     _released: asyncio.Event = field(default_factory=asyncio.Event)  # ends held posts
     _failures: dict[str, int] = field(default_factory=dict)
     _slow: dict[str, tuple[float, int]] = field(default_factory=dict)
+    _drop_after: dict[str, int] = field(default_factory=dict)
     _ready: asyncio.Event = field(default_factory=asyncio.Event)
     _ids: Any = field(default_factory=lambda: itertools.count(1400000000000000001))
     _sequence: Any = field(default_factory=lambda: itertools.count(1))
@@ -255,6 +257,10 @@ class FakeDiscord:
         for socket, _ in list(self._sockets):
             await socket.close(code=4004, message=b"Authentication failed.")
 
+    def drop_after_next(self, path_part: str, times: int = 1) -> None:
+        """The next ``times`` matching requests are acted on, then their connection dropped."""
+        self._drop_after[path_part] = times
+
     def slow_next(self, path_part: str, seconds: float, times: int = 1) -> None:
         """The next ``times`` matching requests are acted on, then answered ``seconds`` late."""
         self._slow[path_part] = (seconds, times)
@@ -287,6 +293,10 @@ class FakeDiscord:
                 self._failures[part] = left - 1
                 return self._rate_limited()
         fault = self.faults.draw(request.path)
+        for part, left in list(self._drop_after.items()):
+            if left > 0 and part in request.path:
+                self._drop_after[part] = left - 1
+                fault = "drop_after"
         if fault is not None:
             self.injected.append((fault, f"{request.method} {request.path}"))
         if fault == "429":
@@ -386,6 +396,8 @@ class FakeDiscord:
         invalid = self._invalid(body.get("data") or {})
         if invalid is not None:
             return invalid
+        if request.match_info["id"] in self.expired:
+            return _json({"message": "Unknown interaction", "code": 10062}, status=404)
         if request.match_info["id"] in self.acknowledged and body.get("type") != 8:
             return _json({"message": "Interaction has already been acknowledged.",
                           "code": 40060}, status=400)  # fmt: skip
@@ -488,6 +500,11 @@ class FakeDiscord:
             payload = json.loads(message.data)
             if payload["op"] == 1:
                 await self._send(entry, {"op": 11, "d": None, "s": None, "t": None})
+            elif payload["op"] == 6:  # RESUME: refused if revoked, else start a new session
+                if self.revoked:
+                    await socket.close(code=4004, message=b"Authentication failed.")
+                    break
+                await self._send(entry, {"op": 9, "d": False, "s": None, "t": None})
             elif payload["op"] == 2:
                 if self.revoked:
                     await socket.close(code=4004, message=b"Authentication failed.")
