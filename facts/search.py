@@ -148,10 +148,6 @@ async def search_claims(
         return []
     groups = [variants(term) for term in terms]
     modes = [any_term] if any_term is not None else [False, True]
-    for mode in modes:
-        found = await store.database.search_claims(groups, mode, limit)
-        claims = await store.get_many(claim_id for claim_id, _ in found)
-        hits = [SearchHit(claims[i], score) for i, score in found if i in claims]
-        if hits:
-            return hits
-    return []
+    found = await store.database.search_claims(groups, modes, limit)
+    claims = await store.get_many(claim_id for claim_id, _ in found)
+    return [SearchHit(claims[i], score) for i, score in found if i in claims]

@@ -200,11 +200,32 @@ class Database(Queries):
 
     @abstractmethod
     async def search_claims(
-        self, groups: Sequence[Sequence[str]], any_term: bool, limit: int
+        self, groups: Sequence[Sequence[str]], modes: Sequence[bool], limit: int
     ) -> list[tuple[str, float]]:
         """Claim ids matching the term groups, best first, with a score (higher is better).
 
         Each group holds the folded forms of one query term (``requete``,
         ``requetes``); a claim matches a group when it holds any of its forms,
-        and the query when it matches every group (``any_term``: one of them).
+        and the query when it matches every group (any of them for a mode that
+        is ``True``). Modes are tried in order until one finds claims; the
+        terms' document frequencies are read once for all of them.
         """
+
+
+RANKING_BUDGET = 2_000  # most claims one word may match and still be ranked
+
+
+def plan_search(
+    counts: Sequence[int], kept: Sequence[int], any_term: bool
+) -> tuple[list[int], bool]:
+    """Which term groups to query, and whether to rank, from their document frequencies.
+
+    Ranking reads every matching document; a term held by a large share of the
+    base is left out of an any-term query while rarer ones remain, and a query
+    made only of such terms is answered in index order.
+    """
+    if any_term:
+        rare = [i for i in kept if counts[i] <= RANKING_BUDGET]
+        ranked = bool(rare) and sum(counts[i] for i in rare) <= RANKING_BUDGET * 2
+        return (rare if ranked else list(kept)), ranked
+    return list(kept), min(counts[i] for i in kept) <= RANKING_BUDGET

@@ -33,10 +33,18 @@ import psycopg
 from psycopg.rows import RowMaker
 from psycopg_pool import AsyncConnectionPool
 
-from bot.storage.base import Database, IndexedText, Migration, Params, Queries, Row, StorageError
+from bot.storage.base import (
+    Database,
+    IndexedText,
+    Migration,
+    Params,
+    Queries,
+    Row,
+    StorageError,
+    plan_search,
+)
 from bot.storage.postgres_schema import MIGRATIONS, SEARCH_CONFIGURATION
 
-RANKING_BUDGET = 2_000  # most claims one word may match and still be ranked
 WEIGHTS = "{0.25, 0, 0, 1}"  # D (id, publishers, keywords), C, B, A (statements)
 WORD = re.compile(r"\w+", re.UNICODE)  # as facts.search splits a query
 CONNECT_TIMEOUT = 5.0
@@ -299,7 +307,7 @@ class PostgresDatabase(Database):
         await queries.execute("DELETE FROM claim_search WHERE id = ?", (claim_id,))
 
     async def search_claims(
-        self, groups: Sequence[Sequence[str]], any_term: bool, limit: int
+        self, groups: Sequence[Sequence[str]], modes: Sequence[bool], limit: int
     ) -> list[tuple[str, float]]:
         queries = [_tsquery(group) for group in groups if group]
         if not queries:
@@ -316,27 +324,24 @@ class PostgresDatabase(Database):
             kept = [i for i, count in enumerate(counts) if count > 0]
             if not kept:
                 return []  # no word of the query is in the index
-            if any_term:
-                rare = [i for i in kept if counts[i] <= RANKING_BUDGET]
-                ranked = bool(rare) and sum(counts[i] for i in rare) <= RANKING_BUDGET * 2
-                chosen = rare if ranked else kept
-            else:
-                ranked = min(counts[i] for i in kept) <= RANKING_BUDGET
-                chosen = kept
-            query = (" | " if any_term else " & ").join(f"({queries[i]})" for i in chosen)
-            if ranked:
-                sql = (
-                    f"SELECT id, ts_rank('{WEIGHTS}', document, q) AS rank"
-                    f" FROM claim_search, to_tsquery('{SEARCH_CONFIGURATION}', ?) AS q"
-                    " WHERE document @@ q ORDER BY rank DESC, id LIMIT ?"
-                )
-            else:  # every word is in a large share of the base: index order, no ranking
-                sql = (
-                    "SELECT id, 0.0 AS rank FROM claim_search"
-                    f" WHERE document @@ to_tsquery('{SEARCH_CONFIGURATION}', ?) LIMIT ?"
-                )
-            found = await run.fetch_all(sql, (query, limit))
-        return [(str(row["id"]), float(row["rank"])) for row in found]
+            for any_term in modes:
+                chosen, ranked = plan_search(counts, kept, any_term)
+                query = (" | " if any_term else " & ").join(f"({queries[i]})" for i in chosen)
+                if ranked:
+                    sql = (
+                        f"SELECT id, ts_rank('{WEIGHTS}', document, q) AS rank"
+                        f" FROM claim_search, to_tsquery('{SEARCH_CONFIGURATION}', ?) AS q"
+                        " WHERE document @@ q ORDER BY rank DESC, id LIMIT ?"
+                    )
+                else:  # every word is in a large share of the base: index order, no ranking
+                    sql = (
+                        "SELECT id, 0.0 AS rank FROM claim_search"
+                        f" WHERE document @@ to_tsquery('{SEARCH_CONFIGURATION}', ?) LIMIT ?"
+                    )
+                found = await run.fetch_all(sql, (query, limit))
+                if found:
+                    return [(str(row["id"]), float(row["rank"])) for row in found]
+        return []
 
 
 def _words(text: str) -> str:

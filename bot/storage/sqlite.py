@@ -27,11 +27,19 @@ from typing import Self
 
 import aiosqlite
 
-from bot.storage.base import Database, IndexedText, Migration, Params, Queries, Row, StorageError
+from bot.storage.base import (
+    Database,
+    IndexedText,
+    Migration,
+    Params,
+    Queries,
+    Row,
+    StorageError,
+    plan_search,
+)
 from bot.storage.sqlite_schema import MIGRATIONS
 
 BUSY_TIMEOUT_MS = 5_000
-RANKING_BUDGET = 2_000  # most claims one word may match and still be scored with BM25
 # Statements weigh more than the extra column (ids, publishers, keywords).
 RANK = "bm25(claims_fts, 0.0, 4.0, 4.0, 1.0)"
 
@@ -202,7 +210,7 @@ class SqliteDatabase(Database):
         await queries.execute("DELETE FROM claims_fts WHERE id = ?", (claim_id,))
 
     async def search_claims(
-        self, groups: Sequence[Sequence[str]], any_term: bool, limit: int
+        self, groups: Sequence[Sequence[str]], modes: Sequence[bool], limit: int
     ) -> list[tuple[str, float]]:
         forms = {form: i for i, group in enumerate(groups) for form in group}
         if not forms:
@@ -219,23 +227,20 @@ class SqliteDatabase(Database):
         kept = [i for i in range(len(groups)) if counts[i] > 0]
         if not kept:
             return []  # no word of the query is in the index
-        if any_term:
-            rare = [i for i in kept if counts[i] <= RANKING_BUDGET]
-            ranked = bool(rare) and sum(counts[i] for i in rare) <= RANKING_BUDGET * 2
-            chosen = rare if ranked else kept
-        else:
-            ranked = min(counts[i] for i in kept) <= RANKING_BUDGET
-            chosen = kept
-        query = (" OR " if any_term else " AND ").join(_group(present[i]) for i in chosen)
-        if ranked:
-            sql = (
-                f"SELECT id, {RANK} AS rank FROM claims_fts WHERE claims_fts MATCH ?"
-                " ORDER BY rank LIMIT ?"
-            )
-        else:  # every word is in a large share of the base: index order, no scoring
-            sql = "SELECT id, 0.0 AS rank FROM claims_fts WHERE claims_fts MATCH ? LIMIT ?"
-        found = await self.fetch_all(sql, (query, limit))
-        return [(str(row["id"]), -float(row["rank"])) for row in found]
+        for any_term in modes:
+            chosen, ranked = plan_search(counts, kept, any_term)
+            query = (" OR " if any_term else " AND ").join(_group(present[i]) for i in chosen)
+            if ranked:
+                sql = (
+                    f"SELECT id, {RANK} AS rank FROM claims_fts WHERE claims_fts MATCH ?"
+                    " ORDER BY rank LIMIT ?"
+                )
+            else:  # every word is in a large share of the base: index order, no scoring
+                sql = "SELECT id, 0.0 AS rank FROM claims_fts WHERE claims_fts MATCH ? LIMIT ?"
+            found = await self.fetch_all(sql, (query, limit))
+            if found:
+                return [(str(row["id"]), -float(row["rank"])) for row in found]
+        return []
 
 
 def _group(forms: list[str]) -> str:
