@@ -272,18 +272,39 @@ async def test_a_campaign_runs_through_the_console(tmp_path: Path, clock: Clock)
 
 def test_the_console_process_posts_due_campaign_facts_in_the_background(tmp_path: Path) -> None:
     import os
+    import selectors
     import subprocess
     import sys
+    import time
 
     wattson = str(Path(sys.executable).parent / "wattson")
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("WATTSON_")},
            "WATTSON_STORAGE__DATABASE": str(tmp_path / "bg.db"),
            "WATTSON_CAMPAIGNS__TICK_SECONDS": "1"}  # fmt: skip
-    script = "printf '/campaign start topic: water; every: 24\\n'; sleep 3"
-    result = subprocess.run(
-        f"({script}) | {wattson} console", shell=True, capture_output=True, text=True,
-        env=env, timeout=60, check=False,
+    process = subprocess.Popen(
+        [wattson, "console"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE, text=True, env=env,
     )  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    assert "Campaign started: #1" in result.stdout
-    assert result.stdout.count("Campaign #1, fact 1:") == 1
+    assert process.stdin is not None and process.stdout is not None
+    process.stdin.write("/campaign start topic: water; every: 24\n")
+    process.stdin.flush()
+    # Input stays open until the background scheduler has posted (or a minute has passed),
+    # however slowly the process starts on a loaded machine.
+    lines: list[str] = []
+    selector = selectors.DefaultSelector()
+    selector.register(process.stdout, selectors.EVENT_READ)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any("Campaign #1, fact 1:" in x for x in lines):
+        if selector.select(timeout=1):
+            line = process.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+    process.stdin.close()
+    process.wait(timeout=60)
+    rest = process.stdout.read()
+    stderr = process.stderr.read() if process.stderr else ""
+    stdout = "".join(lines) + rest
+    assert process.returncode == 0, stderr
+    assert "Campaign started: #1" in stdout
+    assert stdout.count("Campaign #1, fact 1:") == 1
