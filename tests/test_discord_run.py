@@ -62,8 +62,9 @@ async def test_a_token_revoked_while_serving_ends_the_run(tmp_path: Path) -> Non
         process = await start(tmp_path, fake.base_url)
         await fake.wait_ready(timeout=60)
         # discord.py retries a shard whose connection closes while it is still launching
-        # (every 5 s, whatever the close code); revoke once it serves, as in production.
-        await asyncio.sleep(3)
+        # (every 5 s, whatever the close code) and waits 2 s for servers after READY:
+        # revoke once it serves, as in production.
+        await asyncio.sleep(5)
         await fake.revoke()
         code, stderr = await ended(process)
     finally:
