@@ -30,7 +30,7 @@ from facts.matching import Mismatch, StatementContext, mismatch, per_factor, spe
 from facts.measures import Measure
 from facts.models import Claim, Quantity
 from facts.numbers import parse_number
-from facts.search import search_claims
+from facts.search import SearchHit, search_claims
 from facts.statements import Derivation, StatedFigure, extract_figures
 from facts.store import ClaimStore
 from facts.subjects import implied, split_tag
@@ -51,7 +51,8 @@ __all__ = [
 ROUNDING_TOLERANCE = 0.15  # "about 0.3 Wh" agrees with 0.34 Wh
 CLOSER_MARGIN = 0.005  # orders of magnitude: a bad figure must be clearly closer to win
 MAX_FIGURES = 20  # a statement is checked on its first figures; the rest are counted, not read
-LOAD_ALL_UNDER = 2000  # claims: below this, every claim is a candidate; above, search narrows
+LOAD_ALL_UNDER = 2000
+SEARCH_HITS = 200  # claims the words of a statement may bring (candidates in a large base)  # claims: below this, every claim is a candidate; above, search narrows
 GOOGLE_SEARCH_CLAIM = "google-search-2009"
 PHONE_CHARGE_CLAIM = "smartphone-full-charge"
 DERIVATION_CLAIMS = {
@@ -156,10 +157,10 @@ class CheckResult:
         return self.reference.ratio if self.reference else None
 
 
-async def _candidates(store: ClaimStore, text: str) -> list[Claim]:
+async def _candidates(store: ClaimStore, hits: list[SearchHit]) -> list[Claim]:
+    """Every claim of a small base; the claims the words found in a large one."""
     if await store.count() <= LOAD_ALL_UNDER:
         return await store.all_claims()
-    hits = await search_claims(store, text, limit=200, any_term=True)
     return [hit.claim for hit in hits]
 
 
@@ -211,8 +212,9 @@ async def check_statement(
     unchecked = max(0, len(stated) - MAX_FIGURES)
     stated = stated[:MAX_FIGURES]
     context = StatementContext.of(text)
-    claims = await _candidates(store, text) if stated else []
-    hits = await search_claims(store, text, limit=50, any_term=True) if stated else []
+    # One search serves the candidates of a large base, the ranking and the further reading.
+    hits = await search_claims(store, text, limit=SEARCH_HITS, any_term=True)
+    claims = await _candidates(store, hits) if stated else []
     best = max((hit.score for hit in hits), default=0.0)
     relevance = {hit.claim.id: hit.score / best for hit in hits if best}
     checks: list[FigureCheck] = []
@@ -228,7 +230,7 @@ async def check_statement(
         None,
     )
     verdict = deciding.verdict if deciding else Verdict.unknown
-    matches = await _nearest(store, text, stated, context, claims, limit)
+    matches = _nearest(hits, relevance, stated, context, claims, limit)
     return CheckResult(verdict, stated, matches, checks, deciding, unchecked)
 
 
@@ -355,9 +357,9 @@ def _against_correction(
     return None
 
 
-async def _nearest(
-    store: ClaimStore,
-    text: str,
+def _nearest(
+    hits: list[SearchHit],
+    relevance: dict[str, float],
     stated: list[StatedFigure],
     context: StatementContext,
     claims: list[Claim],
@@ -375,11 +377,9 @@ async def _nearest(
             score = max(score, shared + (0.5 if quantity.measure in measures else 0.0))
         if score > 0:
             scored[claim.id] = (claim, score)
-    hits = await search_claims(store, text, limit=limit, any_term=True)
-    best = max((hit.score for hit in hits), default=0.0)
-    for hit in hits:
-        if hit.claim.id not in scored and best:
-            scored[hit.claim.id] = (hit.claim, 0.4 * hit.score / best)
+    for hit in hits[:limit]:
+        if hit.claim.id not in scored and hit.claim.id in relevance:
+            scored[hit.claim.id] = (hit.claim, 0.4 * relevance[hit.claim.id])
     ranked = sorted(scored.values(), key=lambda item: item[1], reverse=True)
     top = ranked[0][1] if ranked else 0.0
     return [(claim, score / top) for claim, score in ranked[:limit] if top]
