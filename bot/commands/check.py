@@ -14,7 +14,7 @@ import math
 from typing import Any
 
 from bot.amounts import amount_text, plain_number
-from bot.commands.claims import PER_LABELS, figure_text, source_text, status_label
+from bot.commands.claims import figure_text, source_text, status_label
 from bot.commands.fact import store_of
 from bot.commands.text import target_text
 from bot.dispatch import Command, Context
@@ -371,4 +371,4 @@ COMMAND = Command(
     usage=N_("/check TEXT · or in reply to a message"),
 )
 
-__all__ = ["COMMAND", "PER_LABELS", "check_json", "render_check"]
+__all__ = ["COMMAND", "check_json", "render_check"]
