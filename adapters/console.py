@@ -21,11 +21,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
-from bot.dispatch import Core
-from bot.i18n import _, use_language
+from bot.dispatch import LOCAL_PLATFORM, Core
+from bot.foundation.i18n import _, use_language
 from bot.messages import ChatRef, Reply, Request, UserRef
 
-PLATFORM = "console"
+PLATFORM = LOCAL_PLATFORM
 PROMPT = "> "
 CONTINUATION_PROMPT = "… "
 

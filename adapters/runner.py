@@ -14,9 +14,9 @@ import signal
 from typing import Protocol
 
 from bot.dispatch import Core
-from bot.errors import ConfigError
+from bot.foundation.errors import ConfigError
+from bot.foundation.storage import Database, describe_location
 from bot.settings import Secrets, Settings
-from bot.storage import Database, describe_location
 
 log = logging.getLogger(__name__)
 
@@ -92,8 +92,8 @@ def build_adapters(core: Core, settings: Settings, secrets: Secrets) -> list[Ada
             DiscordAdapter(core, secrets.discord_token.get_secret_value(), settings.discord)
         )
     if secrets.telegram_token is not None and settings.telegram.serve:
-        from adapters.ledger import DeliveryLedger
         from adapters.telegram import TelegramAdapter
+        from bot.foundation.storage.ledger import DeliveryLedger
 
         ledger = DeliveryLedger(settings.storage.database, "telegram")
         adapters.append(

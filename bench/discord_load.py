@@ -20,6 +20,7 @@ import signal
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from tests.fakes.discord_api import FakeDiscord, Faults
@@ -154,7 +155,7 @@ async def sigterm(folder: Path, count: int) -> str:
 
 async def main(quick: bool) -> None:
     scale = 4 if quick else 1
-    steps = [
+    steps: list[Callable[[Path], Awaitable[str]]] = [
         lambda f: throughput(f, 1000 // scale, "tokens"),
         lambda f: throughput(f, 400 // scale, "cost"),
         lambda f: faults(f, 600 // scale),

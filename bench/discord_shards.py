@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.bench_storage import bench_location
+from bench.storage import bench_location
 from tests.fakes.discord_api import FakeDiscord
 from tests.test_discord_e2e import option
 

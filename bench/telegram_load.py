@@ -22,7 +22,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from tests.fakes.telegram_api import TOKEN, FakeTelegram, Faults
@@ -152,9 +152,11 @@ async def quiet_chat(folder: Path) -> str:
             before = sum(chat == 4242 for _at, chat in run.fake.sent_to)
             asked = time.monotonic()
             run.push(f"/tokens quiet {n}", chat_id=4242)
-            await run.until(
-                lambda b=before: sum(c == 4242 for _t, c in run.fake.sent_to) > b, timeout=60
-            )
+
+            def answered(before: int = before) -> bool:
+                return sum(c == 4242 for _t, c in run.fake.sent_to) > before
+
+            await run.until(answered, timeout=60)
             latencies.append(time.monotonic() - asked)
             await asyncio.sleep(0.5)
         in_group = [p for p in run.fake.sent() if int(p["chat_id"]) == -42]
@@ -222,7 +224,7 @@ async def faults(folder: Path, count: int) -> str:
 
 async def main(quick: bool) -> None:
     scale = 3 if quick else 1
-    steps = [
+    steps: list[Callable[[Path], Awaitable[str]]] = [
         lambda f: throughput(f, caps=True, count=900 // scale, groups=200),
         lambda f: throughput(f, caps=False, count=1500 // scale, groups=200),
         quiet_chat,

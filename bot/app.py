@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from bot.campaigns import CampaignStore
-from bot.catalog import default_catalog
+from bot.campaigns.store import CampaignStore
 from bot.commands import COMMANDS
 from bot.dispatch import Core, Services
-from bot.energy import Estimator
+from bot.foundation.storage import open_database
+from bot.measuring.catalog import default_catalog
+from bot.measuring.energy import Estimator
 from bot.preferences import PreferenceStore
 from bot.settings import CampaignSettings, Settings
-from bot.storage import open_database
 from bot.usage import UsageRecorder
 from facts.store import ClaimStore
 
@@ -30,7 +30,7 @@ async def open_core(settings: Settings) -> AsyncIterator[Core]:
         usage.start()
         campaigns = CampaignStore(database)
         await campaigns.setup()
-        await database.migrate("ledger")  # answered update ids (adapters.ledger)
+        await database.migrate("ledger")  # answered update ids (bot.foundation.storage.ledger)
         services = Services(
             settings=settings,
             catalog=default_catalog(),

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from bot.i18n import _, current_language
+from bot.foundation.i18n import _, current_language
 
 WIDTH_PX = 960
 HEIGHT_PX = 540
@@ -76,7 +76,7 @@ def energy_by_model(
     labels: Sequence[str], low: Sequence[float], high: Sequence[float], tokens: int
 ) -> bytes:
     """Bars at the middle of each model's energy range, the range drawn as an error bar."""
-    from bot.formatting import number_format
+    from bot.foundation.formatting import number_format
 
     fmt = number_format()
     figure, _canvas_ = _canvas()

@@ -16,17 +16,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from bot.catalog import ModelCatalog
-from bot.database import is_read_only
-from bot.energy import Estimator
-from bot.errors import (
+from bot.foundation.errors import (
     PermissionDeniedError,
     RateLimitedError,
     UnknownCommandError,
     UserInputError,
     WattsonError,
 )
-from bot.i18n import _, negotiate_language, use_language
+from bot.foundation.i18n import _, negotiate_language, use_language
+from bot.foundation.storage import is_read_only
+from bot.measuring.catalog import ModelCatalog
+from bot.measuring.energy import Estimator
 from bot.messages import Reply, Request
 from bot.preferences import PreferenceStore
 from bot.ratelimit import SlidingWindow
@@ -34,14 +34,15 @@ from bot.settings import Settings
 from bot.usage import UsageRecorder
 
 if TYPE_CHECKING:
-    from bot.campaigns import CampaignStore
-    from bot.storage import Database
+    from bot.campaigns.store import CampaignStore
+    from bot.foundation.storage import Database
     from facts.store import ClaimStore
 
 log = logging.getLogger(__name__)
 
 ELLIPSIS = "…"
-UNLIMITED_PLATFORMS = frozenset({"console"})  # the local user cannot flood anyone
+LOCAL_PLATFORM = "console"  # the person at this machine: the console, the benchmark
+UNLIMITED_PLATFORMS = frozenset({LOCAL_PLATFORM})  # the local user cannot flood anyone
 
 
 Outbox = Callable[[str, Reply], Awaitable[None]]  # (chat id, reply): post unprompted

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Literal
 
-from bot.storage import Database
+from bot.foundation.storage import Database
 
 COMPONENT = "core"
 

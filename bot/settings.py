@@ -33,7 +33,7 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from bot.errors import ConfigError, WattsonError
+from bot.foundation.errors import ConfigError, WattsonError
 
 CONFIG_ENV = "WATTSON_CONFIG"
 DEFAULT_COMPARE_MODELS = [
@@ -70,7 +70,7 @@ class CostSettings(Section):
     def _known_zone(cls, value: str | None) -> str | None:
         if value is None or value.strip() == "":
             return None
-        from bot.energy import check_zone
+        from bot.measuring.energy import check_zone
 
         try:
             return check_zone(value)
@@ -79,7 +79,7 @@ class CostSettings(Section):
 
 
 def _resolve_model(value: str) -> str:
-    from bot.catalog import default_catalog
+    from bot.measuring.catalog import default_catalog
 
     try:
         return default_catalog().resolve(value).key

@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from bot.estimate import CostEstimate
+from bot.foundation.storage import Database, database_errors
+from bot.measuring.estimate import CostEstimate
 from bot.messages import Reply, Request
-from bot.storage import Database, database_errors
 from facts.check import CheckResult
 from facts.models import Claim
 

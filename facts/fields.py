@@ -30,8 +30,8 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
-from bot.errors import UserInputError
-from bot.i18n import N_, NP_, _, current_language, pgettext
+from bot.foundation.errors import UserInputError
+from bot.foundation.i18n import N_, NP_, _, current_language, pgettext
 from facts.measures import Measure
 from facts.models import ClaimContent, Per, Status, Topic, slugify
 from facts.numbers import is_number

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from bot.i18n import N_
+from bot.foundation.i18n import N_
 from facts.units import unit_kind
 
 

@@ -27,8 +27,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from bot.i18n import N_
-from bot.sources import SourceDate, WebUrl
+from bot.foundation.i18n import N_
+from bot.foundation.sources import SourceDate, WebUrl
 from facts.measures import Measure, default_measure, measure_fits_unit
 from facts.subjects import split_tag, vocabulary
 from facts.units import unit_expression

@@ -20,8 +20,8 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, Literal
 
-from bot.storage import Database, Queries, Row
-from bot.storage.base import IndexedText
+from bot.foundation.storage import Database, Queries, Row
+from bot.foundation.storage.base import IndexedText
 from facts.models import SEED_AUTHOR, Claim, ClaimContent, Status, Topic
 from facts.seed import content_hash, seed_claims
 

@@ -14,7 +14,7 @@ import unicodedata
 from enum import StrEnum
 from typing import TypeVar
 
-from bot.i18n import N_, NP_, _, pgettext
+from bot.foundation.i18n import N_, NP_, _, pgettext
 from facts.models import Per, Status, Topic
 
 E = TypeVar("E", bound=StrEnum)

@@ -16,8 +16,8 @@ import pytest_asyncio
 
 from adapters.console import ConsoleAdapter
 from bot.app import open_core
-from bot.database import Database
 from bot.dispatch import Core
+from bot.foundation.storage.sqlite import SqliteDatabase
 from bot.settings import Settings, load_settings
 from facts.store import ClaimStore
 
@@ -55,7 +55,7 @@ async def wattson(core: Core) -> ConsoleAdapter:
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def claim_base() -> AsyncIterator[ClaimStore]:
     """The shipped claim base in memory, shared by a module's read-only tests."""
-    async with Database(":memory:") as database:
+    async with SqliteDatabase(":memory:") as database:
         claims = ClaimStore(database)
         await claims.setup()
         yield claims

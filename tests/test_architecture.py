@@ -35,7 +35,7 @@ def test_core_packages_import_no_platform_library(package: str) -> None:
 
 def test_no_module_stores_message_text() -> None:
     """No table has a column for message contents; ``content`` is only the claim base's."""
-    from bot.storage import postgres_schema, sqlite_schema
+    from bot.foundation.storage import postgres_schema, sqlite_schema
 
     for path in (ROOT / "bot").rglob("*.py"):
         if path.parent.name == "storage":

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.app import open_core
-from bot.campaigns import ChatRefusedError
+from bot.campaigns.scheduler import ChatRefusedError
 from bot.commands.campaign import make_scheduler
 from bot.dispatch import Core
 from bot.messages import ChatRef, Reply, Request, UserRef

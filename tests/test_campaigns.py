@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from bot.app import open_core
-from bot.campaigns import Campaign, CampaignSpec, slots
+from bot.campaigns.rotation import pool
+from bot.campaigns.schedule import Campaign, CampaignSpec, slots
 from bot.commands.campaign import make_scheduler
 from bot.dispatch import Core
 from bot.messages import ChatRef, Reply, Request, UserRef
-from bot.rotation import pool
 from bot.settings import load_settings
 from facts.models import Status, Topic
 from facts.seed import seed_claims
@@ -113,8 +113,8 @@ async def test_facts_rotate_without_repetition_until_the_pool_is_used_up(
     core, outbox = club
     await core.handle(request("start topic: water; every: 1; from: 2026-12-01"))
     scheduler = make_scheduler(core.services)
-    candidates = pool(await core.services.claims.all_claims(),
-                      CampaignSpec(topic=Topic.water, every_hours=1, start=date(2026, 12, 1)))  # fmt: skip
+    spec = CampaignSpec(topic=Topic.water, every_hours=1, start=date(2026, 12, 1))
+    candidates = pool(await core.services.claims.all_claims(), spec.selection)
     for _ in range(len(candidates) * 2):
         await scheduler.tick(clock.advance(hours=1))
     first, second = outbox.facts[: len(candidates)], outbox.facts[len(candidates) :]
@@ -250,8 +250,8 @@ def test_disputed_and_false_claims_only_when_asked() -> None:
 
     stored = [Claim.model_validate(c.model_dump()) for c in claims]
     spec = CampaignSpec(topic=Topic.water, daily_at=time(9), start=date(2026, 1, 1))
-    assert all(c.status.trustworthy for c in pool(stored, spec))
-    with_disputed = pool(stored, spec.model_copy(update={"include_disputed": True}))
+    assert all(c.status.trustworthy for c in pool(stored, spec.selection))
+    with_disputed = pool(stored, spec.model_copy(update={"include_disputed": True}).selection)
     assert "li-water-bottle-per-conversation" in [c.id for c in with_disputed]
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.catalog import default_catalog
-from bot.errors import AmbiguousModelError, UnknownModelError
+from bot.foundation.errors import AmbiguousModelError, UnknownModelError
+from bot.measuring.catalog import default_catalog
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from collections import Counter
 
 import pytest
 
-from bot.database import Database
+from bot.foundation.storage.sqlite import SqliteDatabase
 from facts.evaluation import ACCURACY_TARGET, available_sets, evaluate, load_statements
 from facts.store import ClaimStore
 
@@ -34,7 +34,7 @@ def test_every_kind_of_statement_is_covered() -> None:
 
 @pytest.mark.parametrize("name", available_sets())
 async def test_the_checker_meets_its_targets_on_each_set(name: str) -> None:
-    async with Database(":memory:") as database:
+    async with SqliteDatabase(":memory:") as database:
         store = ClaimStore(database)
         await store.setup()
         report = await evaluate(store, name)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from bot.commands.check import check_json, render_check
-from bot.i18n import use_language
+from bot.foundation.i18n import use_language
 from facts.check import CheckResult, Verdict, check_statement
 from facts.measures import Measure
 from facts.models import Per

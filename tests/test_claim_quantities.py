@@ -133,7 +133,7 @@ def test_bhp_copper_tonnages_are_two_quantities_not_one_range() -> None:
 
 def test_a_phone_charge_is_one_sourced_figure_wherever_it_appears() -> None:
     """Claims and everyday equivalents agree on the energy of a smartphone charge."""
-    from bot.equivalents import load_equivalents
+    from bot.measuring.equivalents import load_equivalents
 
     reference = next(c for c in seed_claims() if c.id == "smartphone-full-charge").figure
     low, high = reference.bounds

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.database import Database
-from bot.storage import open_database
+from bot.foundation.storage import open_database
+from bot.foundation.storage.sqlite import SqliteDatabase
 from facts.exchange import FORMATS, export_claims, read_claims
 from facts.models import ClaimContent, Status
 from facts.search import search_claims
@@ -169,7 +169,7 @@ async def test_export_then_import_into_an_empty_store_gives_the_same_base(
     original = await store.all_claims(include_retracted=True)
     path = tmp_path / f"export.{fmt}"
     path.write_text(export_claims(original, fmt))  # type: ignore[arg-type]
-    async with Database(tmp_path / f"empty-{fmt}.db") as database:
+    async with SqliteDatabase(tmp_path / f"empty-{fmt}.db") as database:
         empty = ClaimStore(database)
         await empty.setup(seed=[])
         report = await empty.import_claims(read_claims(path), "test:import")
@@ -183,7 +183,7 @@ async def test_export_then_import_into_an_empty_store_gives_the_same_base(
 async def test_a_dry_run_reports_and_changes_nothing(store: ClaimStore, tmp_path: Path) -> None:
     path = tmp_path / "one.json"
     path.write_text(export_claims([await store.add(new_claim(), MODERATOR)], "json"))
-    async with Database(tmp_path / "other.db") as database:
+    async with SqliteDatabase(tmp_path / "other.db") as database:
         other = ClaimStore(database)
         await other.setup()
         report = await other.import_claims(read_claims(path), "test:import", dry_run=True)

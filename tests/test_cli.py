@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from ecologits.tracers.utils import llm_impacts
 
-from bot.energy import ecologits_version
-from bot.tokens import count_tokens
+from bot.measuring.energy import ecologits_version
+from bot.measuring.tokens import count_tokens
 
 pytestmark = pytest.mark.slow
 
@@ -55,9 +55,9 @@ def test_run_without_tokens_starts_the_console(tmp_path: Path) -> None:
     assert "console" in result.stderr
 
 
-def test_python_dash_m_bot_is_the_same_command(tmp_path: Path) -> None:
+def test_python_dash_m_adapters_cli_is_the_same_command(tmp_path: Path) -> None:
     result = run(
-        sys.executable, "-m", "bot", "console", stdin="/tokens hello world\n", cwd=tmp_path
+        sys.executable, "-m", "adapters.cli", "console", stdin="/tokens hello world\n", cwd=tmp_path
     )
     assert result.returncode == 0, result.stderr
     assert "2 tokens" in result.stdout

@@ -11,11 +11,11 @@ from ecologits.tracers.utils import llm_impacts
 from adapters.console import ConsoleAdapter
 from bot.app import open_core
 from bot.dispatch import Command, Core
-from bot.energy import ecologits_version
-from bot.formatting import number_format
+from bot.foundation.formatting import number_format
+from bot.measuring.energy import ecologits_version
+from bot.measuring.tokens import count_tokens
 from bot.messages import ChatRef, Reply, Request, UserRef
 from bot.settings import load_settings
-from bot.tokens import count_tokens
 
 EMAIL = (
     "Bonjour Claire, merci pour ton message. Je te confirme la réunion de jeudi à 14 h "

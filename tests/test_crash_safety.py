@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.database import Database
+from bot.foundation.storage.sqlite import SqliteDatabase
 from facts.store import ClaimStore
 
 pytestmark = pytest.mark.slow
@@ -58,7 +58,7 @@ def test_acknowledged_claims_survive_sigkill(tmp_path: Path) -> None:
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
     async def reopen() -> list[str]:
-        async with Database(database) as opened:
+        async with SqliteDatabase(database) as opened:
             store = ClaimStore(opened)
             await store.setup()
             stored = []

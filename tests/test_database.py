@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.database import Database, Migration
+from bot.foundation.storage import Database as AnyDatabase
+from bot.foundation.storage import Migration, open_database
+from bot.foundation.storage.sqlite import SqliteDatabase
 from bot.preferences import PreferenceStore
-from bot.storage import Database as AnyDatabase
-from bot.storage import open_database
 
 
 async def columns_of(database: AnyDatabase, table: str) -> set[str]:
@@ -25,7 +25,7 @@ async def columns_of(database: AnyDatabase, table: str) -> set[str]:
 
 
 async def test_database_uses_wal_and_a_busy_timeout(tmp_path: Path) -> None:
-    async with Database(tmp_path / "w.db") as database:
+    async with SqliteDatabase(tmp_path / "w.db") as database:
         async with database.connection.execute("PRAGMA journal_mode") as cursor:
             assert (await cursor.fetchone())[0] == "wal"
         async with database.connection.execute("PRAGMA busy_timeout") as cursor:
@@ -37,7 +37,7 @@ async def test_migrations_apply_once_and_in_order(tmp_path: Path) -> None:
         Migration(1, "CREATE TABLE a (x INTEGER);"),
         Migration(2, "ALTER TABLE a ADD COLUMN y TEXT;\nCREATE INDEX a_y ON a (y);"),
     )
-    async with Database(tmp_path / "w.db") as database:
+    async with SqliteDatabase(tmp_path / "w.db") as database:
         assert await database.migrate("demo", steps[:1]) == 1
         assert await database.migrate("demo", steps) == 2
         assert await database.migrate("demo", steps) == 2
@@ -48,7 +48,7 @@ async def test_a_failing_migration_leaves_nothing_half_done(tmp_path: Path) -> N
         Migration(1, "CREATE TABLE a (x INTEGER);"),
         Migration(2, "CREATE TABLE b (x INTEGER);\nTHIS IS NOT SQL;"),
     )
-    async with Database(tmp_path / "w.db") as database:
+    async with SqliteDatabase(tmp_path / "w.db") as database:
         with pytest.raises(sqlite3.OperationalError):
             await database.migrate("demo", steps)
         assert await database.schema_version("demo") == 1
@@ -59,7 +59,7 @@ async def test_a_failing_migration_leaves_nothing_half_done(tmp_path: Path) -> N
 
 
 async def test_migrations_must_be_numbered_from_one(tmp_path: Path) -> None:
-    async with Database(tmp_path / "w.db") as database:
+    async with SqliteDatabase(tmp_path / "w.db") as database:
         with pytest.raises(ValueError):
             await database.migrate("demo", (Migration(2, "SELECT 1;"),))
 
@@ -78,7 +78,7 @@ async def test_preferences_are_ids_and_languages_only(database_location: str) ->
 
 async def test_a_locked_database_delays_instead_of_failing(tmp_path: Path) -> None:
     path = tmp_path / "w.db"
-    async with Database(path) as database:
+    async with SqliteDatabase(path) as database:
         store = PreferenceStore(database)
         await store.setup()
         blocker = sqlite3.connect(path, isolation_level=None)

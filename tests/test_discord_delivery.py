@@ -25,7 +25,7 @@ import adapters.discord.sending as sending
 from adapters.discord import DiscordAdapter
 from adapters.discord.adapter import PlatformError
 from bot.app import open_core
-from bot.campaigns import ChatRefusedError
+from bot.campaigns.scheduler import ChatRefusedError
 from bot.dispatch import Core
 from bot.messages import Reply
 from bot.settings import load_settings

@@ -7,9 +7,9 @@ import math
 import pytest
 from ecologits.tracers.utils import llm_impacts
 
-from bot.catalog import default_catalog
-from bot.energy import Estimator, Impacts, check_zone, provider_zone
-from bot.errors import UnknownZoneError
+from bot.foundation.errors import UnknownZoneError
+from bot.measuring.catalog import default_catalog
+from bot.measuring.energy import Estimator, Impacts, check_zone, provider_zone
 
 TOKEN_COUNTS = (0, 1, 7, 170, 1_000, 54_321)
 RELATIVE_TOLERANCE = 1e-9
@@ -17,7 +17,7 @@ ALL_MODELS = list(default_catalog())
 
 
 def ecologits_reference(provider: str, name: str, tokens: int, zone: str | None) -> Impacts:
-    from bot.energy import Range
+    from bot.measuring.energy import Range
 
     result = llm_impacts(provider, name, tokens, math.inf, zone)
     assert result.energy is not None and result.gwp is not None and result.wcf is not None
@@ -48,7 +48,7 @@ def test_the_equality_check_covers_at_least_fifty_models() -> None:
 
 @pytest.mark.parametrize("model", ALL_MODELS, ids=lambda m: m.key)
 def test_cached_estimate_equals_a_direct_ecologits_call(model: object) -> None:
-    from bot.catalog import ModelInfo
+    from bot.measuring.catalog import ModelInfo
 
     assert isinstance(model, ModelInfo)
     estimator = Estimator()

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.catalog import default_catalog
-from bot.energy import Impacts, Range
-from bot.equivalents import DATA_FILE, human_scale, load_equivalents
-from bot.machines import load_machines, memory_rule, required_memory_gb, smallest_machine
+from bot.measuring.catalog import default_catalog
+from bot.measuring.energy import Impacts, Range
+from bot.measuring.equivalents import DATA_FILE, human_scale, load_equivalents
+from bot.measuring.machines import load_machines, memory_rule, required_memory_gb, smallest_machine
 
 FIGURES = Path(__file__).resolve().parents[2] / "shared" / "reference" / "figures.md"
 

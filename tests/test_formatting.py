@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from babel.numbers import format_decimal
 
-from bot.formatting import number_format, plain_significant
+from bot.foundation.formatting import number_format, plain_significant
 
 
 def babel_reference(value: float, language: str) -> str:

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from adapters.console import ConsoleAdapter
-from bot.amounts import amount_text
 from bot.charts import decimals_for
-from bot.i18n import use_language
+from bot.foundation.amounts import amount_text
+from bot.foundation.i18n import use_language
 
 WATTSON = str(Path(sys.executable).with_name("wattson"))
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli.common import open_claims
+from adapters.cli.common import open_claims
 from bot.settings import load_settings
 from tests.fakes.telegram_api import FakeTelegram
 from tests.test_telegram_crash import start, until

@@ -15,9 +15,9 @@ import pytest
 from pydantic import SecretStr
 
 from adapters.runner import ServedElsewhereError, claim_roles, describe_serving
-from bot.errors import ConfigError
+from bot.foundation.errors import ConfigError
+from bot.foundation.storage import Database, open_database
 from bot.settings import Secrets, Settings, load_settings
-from bot.storage import Database, open_database
 
 BOTH = Secrets(DISCORD_TOKEN=SecretStr("d"), TELEGRAM_TOKEN=SecretStr("t"))
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.errors import ConfigError
+from bot.foundation.errors import ConfigError
 from bot.settings import Secrets, Settings, config_path, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,9 +13,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from adapters.ledger import DeliveryLedger
 from bot.app import open_core
 from bot.dispatch import Core
+from bot.foundation.storage.ledger import DeliveryLedger
 from bot.messages import ChatRef, Request, UserRef
 from bot.settings import load_settings
 from facts.search import search_claims

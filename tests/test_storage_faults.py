@@ -106,7 +106,7 @@ async def test_a_database_turned_read_only_refuses_writes_clearly_and_still_read
 
 
 def test_a_second_bot_on_the_same_database_is_refused(tmp_path: Path) -> None:
-    from bot.database import serving_lock
+    from bot.foundation.storage import serving_lock
 
     path = tmp_path / "shared.db"
     with serving_lock(path):  # as a running `wattson run` holds it

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
+from adapters.cli import main
 from bot.app import open_core
-from bot.cli import main
+from bot.foundation.storage import open_database
+from bot.foundation.storage.transfer import row_counts
 from bot.messages import ChatRef, Request, UserRef
 from bot.settings import load_settings
-from bot.storage import open_database
-from bot.storage.transfer import row_counts
 from tests.test_claim_store import MODERATOR, new_claim
 
 NOW = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)
@@ -144,7 +144,7 @@ def test_check_reports_versions_and_integrity_on_both_drivers(
 
 
 async def test_check_finds_a_claim_missing_from_the_search_index(postgres_url: str) -> None:
-    from bot.storage.transfer import check_database
+    from bot.foundation.storage.transfer import check_database
     from facts.store import ClaimStore
 
     async with open_database(postgres_url) as database:

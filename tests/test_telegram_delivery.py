@@ -17,10 +17,10 @@ from typing import Any
 
 import pytest
 
-from adapters.ledger import DeliveryLedger
 from adapters.telegram import TelegramAdapter
 from adapters.telegram.adapter import PlatformError
 from bot.app import open_core
+from bot.foundation.storage.ledger import DeliveryLedger
 from bot.settings import load_settings
 from tests.fakes.telegram_api import TOKEN, FakeTelegram, Faults
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 import tiktoken_ext.openai_public as openai_public
 
-from bot import tokens
-from bot.errors import DataIntegrityError
-from bot.tokens import (
+from bot.measuring import tokens
+from bot.foundation.errors import DataIntegrityError
+from bot.measuring.tokens import (
     OFFLINE_ENCODINGS,
     count_tokens,
     load_encoding,
@@ -70,7 +70,7 @@ def test_encodings_load_in_a_process_that_cannot_open_a_socket(tmp_path: Path) -
             raise OSError("network access attempted")
         socket.socket.connect = refuse
         socket.create_connection = refuse
-        from bot.tokens import count_tokens
+        from bot.measuring.tokens import count_tokens
         print(count_tokens("Bonjour le monde", "o200k_base"),
               count_tokens("Bonjour le monde", "cl100k_base"))
         """

@@ -24,7 +24,7 @@ from typing import Any
 
 import pytest
 
-from bot.storage import open_database
+from bot.foundation.storage import open_database
 from tests.fakes.discord_api import (
     CHANNEL_ID,
     GUILD_ID,

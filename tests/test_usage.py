@@ -15,7 +15,7 @@ from PIL import Image
 
 from bot.app import open_core
 from bot.charts import HEIGHT_PX, WIDTH_PX, energy_by_model, usage_over_time
-from bot.estimate import CostEstimate
+from bot.measuring.estimate import CostEstimate
 from bot.messages import ChatRef, Request, UserRef
 from bot.settings import load_settings
 from facts.check import CheckResult

@@ -23,9 +23,9 @@ import yarl
 from adapters.discord.commands import WattsonTree, build_tree
 from adapters.discord.render import NO_MENTIONS, render_content, render_reply
 from adapters.discord.sending import ONCE, SAFE, GaveUp, TokenRefused, backoff, describe, send
-from bot.campaigns import ChatRefusedError
+from bot.campaigns.scheduler import ChatRefusedError
 from bot.dispatch import Core
-from bot.i18n import _, negotiate_language, use_language
+from bot.foundation.i18n import _, negotiate_language, use_language
 from bot.messages import ChatRef, Reply, Request, UserRef
 from bot.ratelimit import SlidingWindow
 from bot.settings import DiscordSettings
@@ -86,7 +86,7 @@ class DiscordAdapter:
             intents=intents, allowed_mentions=NO_MENTIONS, **sharding
         )
         self._served: dict[str, bool] = {}
-        self.tree: WattsonTree = build_tree(self.client, self)
+        self.tree: WattsonTree = build_tree(self.client, self, core.services)
         self._auto = SlidingWindow(settings.auto_per_minute)
         self.client.event(self.on_message)
         self._fatal: PlatformError | None = None

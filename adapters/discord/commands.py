@@ -2,23 +2,24 @@
 
 Each command only turns its typed options back into the core's argument text
 (``/fact search words:x`` → ``fact`` ``search x``) and hands it to the adapter;
-what the command does lives in the core.
+what the command does lives in the core. The commands know the adapter only as
+an :class:`Answerer`, so the adapter builds them without their knowing it.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, Protocol
 
 import discord
 from discord import app_commands
 
 from adapters.discord.translator import CatalogTranslator, name, text
-from bot.i18n import N_, NP_
+from bot.dispatch import Services
+from bot.foundation.i18n import N_, NP_
+from bot.messages import Reply
 from facts.models import Topic
-
-if TYPE_CHECKING:
-    from adapters.discord.adapter import DiscordAdapter
+from facts.search import search_claims
 
 MAX_CHOICES = 25
 log = logging.getLogger(__name__)
@@ -68,6 +69,24 @@ NAMES = {
 }
 
 
+class Answerer(Protocol):
+    """What the commands need of the adapter: a core command run for an interaction."""
+
+    async def answer(
+        self,
+        interaction: discord.Interaction[Any],
+        command: str,
+        args: str = "",
+        reply_to_text: str | None = None,
+    ) -> Reply | None:
+        """Run ``command`` with ``args`` for ``interaction`` and send the reply."""
+        ...
+
+    async def apologise(self, interaction: discord.Interaction[Any]) -> None:
+        """Tell the user something went wrong (a command this code cannot read)."""
+        ...
+
+
 class WattsonTree(app_commands.CommandTree[Any]):
     """The command tree, translated from Wattson's catalogs."""
 
@@ -79,10 +98,13 @@ class WattsonTree(app_commands.CommandTree[Any]):
             self._translator_set = True
 
 
-def build_tree(client: discord.Client, adapter: DiscordAdapter) -> WattsonTree:
-    """Register every command on a new tree for ``client``."""
+def build_tree(client: discord.Client, adapter: Answerer, services: Services) -> WattsonTree:
+    """Register every command on a new tree for ``client``, answered by ``adapter``.
+
+    ``services`` gives the autocomplete its model catalog and claim store.
+    """
     tree = WattsonTree(client)
-    catalog = adapter.core.services.catalog
+    catalog = services.catalog
 
     async def model_names(
         interaction: discord.Interaction[Any], current: str
@@ -95,9 +117,7 @@ def build_tree(client: discord.Client, adapter: DiscordAdapter) -> WattsonTree:
     async def fact_ids(
         interaction: discord.Interaction[Any], current: str
     ) -> list[app_commands.Choice[str]]:
-        from facts.search import search_claims
-
-        store = adapter.core.services.claims
+        store = services.claims
         if store is None:
             return []
         if current.strip():

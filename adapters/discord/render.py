@@ -16,7 +16,7 @@ import discord
 from discord.utils import escape_markdown
 
 from adapters.text import split_message, truncate, utf16_len
-from bot.i18n import N_, translations
+from bot.foundation.i18n import N_, translations
 from bot.messages import Reply
 
 CONTENT_LIMIT = 2000

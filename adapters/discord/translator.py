@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from discord import Locale, app_commands
 
-from bot.i18n import negotiate_language, translations
+from bot.foundation.i18n import negotiate_language, translations
 
 NAME_CONTEXT = "command name"
 

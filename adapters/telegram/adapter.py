@@ -36,15 +36,16 @@ from telegram.request import HTTPXRequest
 
 from adapters.budget import Admission, ChatBudget
 from adapters.lanes import ChatLanes
-from adapters.ledger import DeliveryLedger
 from adapters.moderation import needs_moderator
 from adapters.telegram.polling import POLL_TIMEOUT, UpdatePoller
 from adapters.telegram.render import render_caption, render_reply
 from adapters.telegram.sending import PatientLimiter, backoff
-from bot.campaigns import ChatRefusedError
+from adapters.telegram.webhook import WebhookReceiver
+from bot.campaigns.scheduler import ChatRefusedError
 from bot.dispatch import Core
-from bot.errors import RateLimitedError
-from bot.i18n import SUPPORTED_LANGUAGES, translations, use_language
+from bot.foundation.errors import RateLimitedError
+from bot.foundation.i18n import SUPPORTED_LANGUAGES, translations, use_language
+from bot.foundation.storage.ledger import DeliveryLedger
 from bot.messages import ChatRef, Reply, Request, UserRef
 from bot.settings import TelegramSettings
 
@@ -258,9 +259,9 @@ class TelegramAdapter:
                 return
             await self.set_commands()
             if self.settings.webhook_url is not None:
-                from adapters.telegram.webhook import WebhookReceiver
-
-                receiver = WebhookReceiver(self, str(self.settings.webhook_url))
+                receiver = WebhookReceiver(
+                    self.bot, self.settings, self.lanes, self.answer, self.ledger
+                )
                 await receiver.run(self._stop)
             else:
                 await self.bot.delete_webhook()

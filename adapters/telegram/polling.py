@@ -5,7 +5,7 @@ update below ``N``. python-telegram-bot's ``Updater`` moves the offset as soon
 as it has fetched a batch, so whatever was fetched but not yet answered is lost
 on a crash. Here the offset only moves past the oldest update still being
 answered: the updates above it come back in the next batches, are recognised
-(in memory, or in the :class:`~adapters.ledger.DeliveryLedger` after a
+(in memory, or in the :class:`~bot.foundation.storage.ledger.DeliveryLedger` after a
 restart) and skipped, and the new ones are handed to their chat's lane. A crash
 or a stop leaves every unanswered update for Telegram to deliver again.
 
@@ -24,8 +24,8 @@ from collections.abc import Awaitable, Callable
 from telegram import Bot, Update
 from telegram.error import Conflict, InvalidToken, TelegramError
 
-from adapters.ledger import DeliveryLedger
 from adapters.telegram.sending import backoff
+from bot.foundation.storage.ledger import DeliveryLedger
 
 BATCH = 100
 POLL_TIMEOUT = 10  # seconds Telegram holds a getUpdates open when nothing is waiting

@@ -6,6 +6,10 @@ answers 200 once the update has been answered (or deliberately dropped), and
 An update delivered twice (a retry after a slow answer, or after a restart) is
 recognised — in memory while it is being answered, in the ledger afterwards —
 and answered once.
+
+The receiver is given what it uses (the bot, the chats' lanes, the ledger and
+the adapter's ``answer``), as the long poller is, and knows nothing else of
+the adapter.
 """
 
 from __future__ import annotations
@@ -15,14 +19,15 @@ import contextlib
 import hmac
 import logging
 import secrets
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from aiohttp import web
-from telegram import Update
+from telegram import Bot, Update
 
-if TYPE_CHECKING:
-    from adapters.telegram.adapter import TelegramAdapter
+from adapters.lanes import ChatLanes
+from adapters.telegram.polling import Answer
+from bot.foundation.storage.ledger import DeliveryLedger
+from bot.settings import TelegramSettings
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_CONNECTIONS = 100
@@ -32,23 +37,35 @@ log = logging.getLogger(__name__)
 class WebhookReceiver:
     """An aiohttp endpoint for Telegram's webhook calls."""
 
-    def __init__(self, adapter: TelegramAdapter, url: str) -> None:
-        self.adapter = adapter
-        self.url = url
+    def __init__(
+        self,
+        bot: Bot,
+        settings: TelegramSettings,
+        lanes: ChatLanes,
+        answer: Answer,
+        ledger: DeliveryLedger | None,
+    ) -> None:
+        assert settings.webhook_url is not None
+        self.bot = bot
+        self.settings = settings
+        self.lanes = lanes
+        self.answer = answer
+        self.ledger = ledger
+        self.url = str(settings.webhook_url)
         self.secret = secrets.token_urlsafe(32)  # Telegram sends it back with every update
         self._answering: dict[int, asyncio.Future[bool]] = {}
         self._closing = False
 
     async def run(self, stop: asyncio.Event) -> None:
         """Listen, register the webhook with Telegram, and receive until ``stop``."""
-        settings = self.adapter.settings
+        settings = self.settings
         app = web.Application()
         app.router.add_post("/" + urlsplit(self.url).path.lstrip("/"), self.receive)
         runner = web.AppRunner(app)
         await runner.setup()
         try:
             await web.TCPSite(runner, settings.webhook_listen, settings.webhook_port).start()
-            await self.adapter.bot.set_webhook(
+            await self.bot.set_webhook(
                 self.url,
                 secret_token=self.secret,
                 allowed_updates=[Update.MESSAGE],
@@ -57,7 +74,7 @@ class WebhookReceiver:
             await stop.wait()
         finally:
             self._closing = True
-            await self.adapter.lanes.close(settings.stop_seconds)
+            await self.lanes.close(settings.stop_seconds)
             for future in self._answering.values():  # never started: Telegram will resend
                 if not future.done():
                     future.set_result(False)
@@ -70,7 +87,7 @@ class WebhookReceiver:
         if self._closing:
             return web.Response(status=503)
         try:
-            update = Update.de_json(await request.json(), self.adapter.bot)
+            update = Update.de_json(await request.json(), self.bot)
         except Exception:
             log.warning("ignored a webhook call that is not an update")
             return web.Response(status=200)  # a malformed update would fail every time
@@ -82,7 +99,7 @@ class WebhookReceiver:
         ongoing = self._answering.get(uid)
         if ongoing is not None:
             return await asyncio.shield(ongoing)
-        ledger = self.adapter.ledger
+        ledger = self.ledger
         if ledger is not None:
             with contextlib.suppress(Exception):
                 if await ledger.answered([uid]):
@@ -93,7 +110,7 @@ class WebhookReceiver:
         async def job() -> None:
             finished = False
             try:
-                await self.adapter.answer(update)
+                await self.answer(update)
                 if ledger is not None:
                     ledger.record(uid)
                 finished = True
@@ -104,7 +121,7 @@ class WebhookReceiver:
 
         chat = update.effective_chat
         try:
-            self.adapter.lanes.submit(str(chat.id) if chat else "", job)
+            self.lanes.submit(str(chat.id) if chat else "", job)
         except RuntimeError:  # closing
             del self._answering[uid]
             return False

@@ -13,20 +13,15 @@ import re
 
 from pydantic import ValidationError
 
-from bot.campaigns import (
-    PAUSED_CHAT_REFUSES,
-    Campaign,
-    CampaignScheduler,
-    CampaignSpec,
-    CampaignStore,
-    describe,
-)
+from bot.campaigns.schedule import Campaign, CampaignSpec, describe
+from bot.campaigns.scheduler import PAUSED_CHAT_REFUSES, CampaignScheduler
+from bot.campaigns.store import CampaignStore
 from bot.commands.claims import claim_links, claim_text
 from bot.commands.fact import UnknownClaimError
 from bot.commands.text import first_word
 from bot.dispatch import Command, Context, Services
-from bot.errors import MissingArgumentError, PermissionDeniedError, UserInputError
-from bot.i18n import N_, NP_, _, ngettext, pgettext, use_language
+from bot.foundation.errors import MissingArgumentError, PermissionDeniedError, UserInputError
+from bot.foundation.i18n import N_, NP_, _, ngettext, pgettext, use_language
 from bot.messages import Reply
 from facts.fields import ClaimValidationError, describe_problem_paths, field_label, parse_fields
 from facts.models import Claim

@@ -13,13 +13,13 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from bot.amounts import amount_text, plain_number
 from bot.commands.claims import figure_text, source_text, status_label
 from bot.commands.fact import store_of
 from bot.commands.text import target_text
 from bot.dispatch import Command, Context
-from bot.formatting import number_format
-from bot.i18n import N_, _, current_language, ngettext
+from bot.foundation.amounts import amount_text, plain_number
+from bot.foundation.formatting import number_format
+from bot.foundation.i18n import N_, _, current_language, ngettext
 from bot.messages import Reply
 from facts.check import CheckResult, Comparison, FigureCheck, Verdict, check_statement
 from facts.matching import Mismatch

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.amounts import amount_text
-from bot.i18n import N_, _, current_language
+from bot.foundation.amounts import amount_text
+from bot.foundation.i18n import N_, _, current_language
 from facts.measures import Measure
 from facts.models import Claim, ClaimSource, Figure, Per, Quantity, Status
 from facts.subjects import share_of

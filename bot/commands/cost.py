@@ -5,17 +5,16 @@ from __future__ import annotations
 import asyncio
 import re
 
-from bot.catalog import ModelCatalog, ModelInfo
 from bot.charts import energy_by_model
 from bot.commands.text import first_word, target_text
 from bot.dispatch import Command, Context
-from bot.energy import ecologits_version
-from bot.equivalents import human_scale
-from bot.estimate import CostEstimate, estimate_text, estimate_tokens
-from bot.i18n import N_, _
-from bot.machines import smallest_machine
-from bot.messages import Attachment, Reply
-from bot.render import (
+from bot.foundation.i18n import N_, _
+from bot.measuring.catalog import ModelCatalog, ModelInfo
+from bot.measuring.energy import ecologits_version
+from bot.measuring.equivalents import human_scale
+from bot.measuring.estimate import CostEstimate, estimate_text, estimate_tokens
+from bot.measuring.machines import smallest_machine
+from bot.measuring.render import (
     describe_machine,
     describe_model,
     equivalents_line,
@@ -25,6 +24,7 @@ from bot.render import (
     token_count_phrase,
     warnings_line,
 )
+from bot.messages import Attachment, Reply
 
 COMPARE_WORDS = frozenset({"compare", "comparer", "compare:"})
 MODEL_LIKE_CUTOFF = 0.8  # difflib ratio: "gpt-9" vs "gpt-4" is 0.8

@@ -15,8 +15,8 @@ from collections.abc import Awaitable, Callable
 from bot.commands.claims import claim_line, claim_links, claim_text, status_label
 from bot.commands.text import first_word
 from bot.dispatch import Command, Context
-from bot.errors import MissingArgumentError, PermissionDeniedError, UserInputError
-from bot.i18n import N_, _, ngettext
+from bot.foundation.errors import MissingArgumentError, PermissionDeniedError, UserInputError
+from bot.foundation.i18n import N_, _, ngettext
 from bot.messages import Reply
 from facts.fields import ClaimValidationError, Thing, field_label, parse_fields, read_claim
 from facts.models import Status, Topic

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.dispatch import Command, Context
-from bot.i18n import N_, _
+from bot.foundation.i18n import N_, _
 from bot.messages import Reply
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.commands.text import first_word
 from bot.dispatch import Command, Context
-from bot.errors import PermissionDeniedError, UserInputError
-from bot.i18n import N_, SUPPORTED_LANGUAGES, _, negotiate_language, use_language
+from bot.foundation.errors import PermissionDeniedError, UserInputError
+from bot.foundation.i18n import N_, SUPPORTED_LANGUAGES, _, negotiate_language, use_language
 from bot.messages import Reply
 
 CHAT_WORDS = frozenset({"chat", "group", "groupe", "channel", "salon"})

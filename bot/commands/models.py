@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from bot.dispatch import Command, Context
-from bot.energy import ecologits_version
-from bot.formatting import number_format
-from bot.i18n import N_, _
+from bot.foundation.formatting import number_format
+from bot.foundation.i18n import N_, _
+from bot.measuring.energy import ecologits_version
+from bot.measuring.render import billions
 from bot.messages import Reply
-from bot.render import billions
 
 
 async def models(context: Context) -> Reply:

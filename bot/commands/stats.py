@@ -8,12 +8,12 @@ from datetime import UTC, date, timedelta
 from bot.charts import usage_over_time
 from bot.commands.text import first_word
 from bot.dispatch import Command, Context
-from bot.energy import Range
-from bot.errors import UserInputError
-from bot.formatting import number_format
-from bot.i18n import N_, _, ngettext
+from bot.foundation.errors import UserInputError
+from bot.foundation.formatting import number_format
+from bot.foundation.i18n import N_, _, ngettext
+from bot.measuring.energy import Range
+from bot.measuring.render import quantity
 from bot.messages import Attachment, Reply
-from bot.render import quantity
 from bot.usage import METRICS, DayUsage, totals
 
 PERIODS = {"today": 1, "aujourdhui": 1, "aujourd'hui": 1, "week": 7, "semaine": 7,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.dispatch import Context
-from bot.errors import EmptyTextError, TextTooLongError
+from bot.foundation.errors import EmptyTextError, TextTooLongError
 
 
 def target_text(context: Context, args: str, command: str) -> str:

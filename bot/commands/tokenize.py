@@ -7,10 +7,10 @@ import unicodedata
 from bot.commands.cost import split_model
 from bot.commands.text import target_text
 from bot.dispatch import Command, Context
-from bot.i18n import N_, _
+from bot.foundation.i18n import N_, _
+from bot.measuring.render import token_count_phrase
+from bot.measuring.tokens import split_tokens, tokenizer_for
 from bot.messages import Reply
-from bot.render import token_count_phrase
-from bot.tokens import split_tokens, tokenizer_for
 
 SEPARATOR = "|"
 

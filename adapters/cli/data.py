@@ -1,0 +1,142 @@
+"""``wattson facts``, ``wattson campaign plan`` and ``wattson stats export``: the data."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from adapters.cli.common import EXIT_USAGE, fail, load, open_claims, write_output
+
+
+async def command_facts(args: argparse.Namespace) -> int:
+    """``wattson facts export|import``."""
+    from pathlib import Path
+
+    from facts.exchange import ImportFileError, export_claims, read_claims
+    from facts.store import UnknownCorrectionError
+
+    settings = load(args)
+    database, store = await open_claims(settings)
+    try:
+        if args.facts_command == "export":
+            text = export_claims(await store.all_claims(include_retracted=True), args.format)
+            return write_output(text, args.output)
+        path = Path(args.file)
+        if not path.is_file():
+            what = "is a folder" if path.is_dir() else "does not exist"
+            return fail(f"cannot import {path}: the file {what}")
+        try:
+            entries = read_claims(path, args.format)
+        except UnicodeDecodeError:
+            return fail(f"cannot import {path}: the file is not UTF-8 text")
+        except OSError as error:
+            return fail(f"cannot import {path}: {error.strerror or error}")
+        except ImportFileError as error:
+            if len(error.problems) == 1:
+                return fail(
+                    f"{path} was not imported: {error.problems[0].removeprefix(f'{path}: ')}"
+                )
+            print(f"wattson: {path} was not imported:", file=sys.stderr)
+            for problem in error.problems:
+                print(f"  {problem}", file=sys.stderr)
+            return EXIT_USAGE
+        try:
+            report = await store.import_claims(entries, f"import:{path.name}", args.dry_run)
+        except UnknownCorrectionError as error:
+            return fail(
+                f"{path} was not imported: {error.claim_id}: corrected_by names no claim"
+                f" ({error.corrected_by})"
+            )
+        verb = "would add" if report.dry_run else "added"
+        print(f"{verb} {len(report.added)}: {', '.join(report.added) or '-'}")
+        verb = "would change" if report.dry_run else "changed"
+        print(f"{verb} {len(report.changed)}: {', '.join(report.changed) or '-'}")
+        print(f"unchanged {len(report.unchanged)}")
+        return 0
+    finally:
+        await database.close()
+
+
+async def command_campaign_plan(args: argparse.Namespace) -> int:
+    """``wattson campaign plan``: a ready plan of sourced facts, day by day."""
+    from bot.campaigns.rotation import plan
+    from bot.commands.claims import status_label
+    from bot.foundation.i18n import use_language
+    from facts.models import Topic
+    from facts.vocabulary import read_topic
+
+    settings = load(args)
+    try:
+        topic = Topic(read_topic(args.topic))  # English or French: water, eau, réseau…
+    except ValueError:
+        topics = ", ".join(t.value for t in Topic)
+        return fail(f"unknown topic {args.topic!r}; one of: {topics} (or their French names)")
+    if not 1 <= args.days <= 366:
+        return fail("--days takes 1 to 366")
+    database, store = await open_claims(settings)
+    try:
+        claims = await store.all_claims()
+    finally:
+        await database.close()
+    days = plan(claims, topic, args.days, args.include_disputed)
+    if args.json:
+        rows = [
+            {
+                "day": entry.day,
+                "fact_id": entry.claim.id,
+                "status": entry.claim.status.value,
+                "source_url": next((s.url for s in entry.claim.sources if s.url), None),
+                "publisher": entry.claim.sources[0].publisher,
+                "correction": entry.claim.corrected_by,
+            }
+            for entry in days
+        ]
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    language = args.lang or settings.language.default
+    with use_language(language):
+        for entry in days:
+            claim = entry.claim
+            line = f"{entry.day:>3}. {claim.id} [{status_label(claim.status)}] {claim.statement.pick(language)}"
+            if claim.corrected_by:
+                line += f" → /fact {claim.corrected_by}"
+            print(line)
+            source = claim.sources[0]
+            print(f"     {source.publisher}, {source.date or '-'} {source.url or ''}".rstrip())
+    return 0
+
+
+async def command_stats_export(args: argparse.Namespace) -> int:
+    """``wattson stats export``: every daily count, per chat, as CSV or JSON."""
+    import csv
+    import io
+
+    from bot.foundation.storage import open_database
+    from bot.usage import METRICS, UsageRecorder
+
+    settings = load(args)
+    async with open_database(settings.storage.database) as database:
+        usage = UsageRecorder(database)
+        await usage.setup()
+        entries = await usage.days()
+    rows = [
+        {"day": e.day.isoformat(), "platform": e.platform, "chat_id": e.chat_id,
+         **{metric: count_or_amount(metric, value) for metric, value in e.values.items()}}
+        for e in entries
+    ]  # fmt: skip
+    if args.format == "json":
+        text = json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    else:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=["day", "platform", "chat_id", *METRICS])
+        writer.writeheader()
+        writer.writerows(rows)
+        text = buffer.getvalue()
+    return write_output(text, args.output)
+
+
+def count_or_amount(metric: str, value: float) -> int | float:
+    """Counts are integers (``13``, not ``13.0``); estimated energy keeps its decimals."""
+    return value if metric.startswith("energy_") else round(value)

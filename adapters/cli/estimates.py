@@ -1,0 +1,157 @@
+"""``wattson cost`` and ``wattson check``: one estimate or one verdict, as text or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING, Any
+
+from adapters.cli.common import EXIT_USAGE, fail, load, open_claims, read_text
+from bot.foundation.errors import UserInputError
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+
+
+def command_cost(args: argparse.Namespace) -> int:
+    """``wattson cost``: one estimate, as JSON or as the localized /cost reply."""
+    from bot.foundation.errors import TextTooLongError
+    from bot.foundation.i18n import use_language
+    from bot.measuring.catalog import default_catalog
+    from bot.measuring.energy import Estimator, check_zone
+    from bot.measuring.estimate import estimate_text
+
+    settings = load(args)
+    language = args.lang or settings.language.default
+    with use_language(language):
+        try:
+            text = read_text(args.text)
+            if not text.strip():
+                return fail(no_text_message("cost"))
+            if len(text) > settings.limits.max_input_chars:
+                raise TextTooLongError(len(text), settings.limits.max_input_chars)
+            model = default_catalog().resolve(args.model or settings.cost.default_model)
+            zone = check_zone(args.zone) if args.zone else settings.cost.zone
+            estimate = estimate_text(text, model, Estimator(zone))
+        except UserInputError as error:
+            print(f"wattson: {error.localized()}", file=sys.stderr)
+            return EXIT_USAGE
+        if args.json:
+            json.dump(estimate_json(estimate), sys.stdout, ensure_ascii=False, indent=2)
+            sys.stdout.write("\n")
+        else:
+            from bot.commands.cost import render_estimate
+
+            print(render_estimate(estimate).text)
+    return 0
+
+
+def no_text_message(command: str) -> str:
+    """The empty-text error, worded for the command line (not the chat's "after /cost")."""
+    from bot.foundation.i18n import _
+
+    return _(
+        "no text to measure: give it as arguments (wattson {command} TEXT) or on standard input"
+    ).format(command=command)
+
+
+def estimate_json(estimate: Any) -> dict[str, Any]:
+    """The JSON contract of ``wattson cost --json`` (see README)."""
+    from bot.measuring.energy import Range, ecologits_version
+    from bot.measuring.equivalents import human_scale
+
+    def bounds(value: Range) -> dict[str, float]:
+        return {"min": value.low, "max": value.high}
+
+    model = estimate.model
+    return {
+        "tokens": estimate.tokens,
+        "encoding": estimate.tokenizer.encoding_name,
+        "tokens_exact": estimate.tokenizer.exact,
+        "provider": model.provider,
+        "model": model.name,
+        "architecture": model.architecture,
+        "parameters_billion": {
+            "total": {"min": model.total_parameters.low, "max": model.total_parameters.high},
+            "active": {"min": model.active_parameters.low, "max": model.active_parameters.high},
+        },
+        "zone": estimate.zone,
+        "energy_wh": bounds(estimate.impacts.energy_wh),
+        "gwp_g": bounds(estimate.impacts.gwp_g),
+        "water_ml": bounds(estimate.impacts.water_ml),
+        "ecologits_version": ecologits_version(),
+        "warnings": list(estimate.warnings),
+        "equivalents": [
+            {
+                "id": item.equivalent.id,
+                "value": item.value.mean,
+                "min": item.value.low,
+                "max": item.value.high,
+                "impact": item.equivalent.impact,
+                "source_url": str(item.equivalent.url),
+                "source_publisher": item.equivalent.publisher,
+                "claim": item.equivalent.claim,
+            }
+            for item in human_scale(estimate.impacts)
+        ],
+    }
+
+
+async def command_check(args: argparse.Namespace) -> int:
+    """``wattson check``: the /check verdict, as text or JSON."""
+    from bot.commands.check import check_json, render_check
+    from bot.foundation.i18n import use_language
+    from facts.check import check_statement
+
+    settings = load(args)
+    language = args.lang or settings.language.default
+    if args.eval:
+        return await command_check_eval(args, settings)
+    text = read_text(args.text)
+    with use_language(language):
+        if not text.strip():
+            return fail(no_text_message("check"))
+        database, store = await open_claims(settings)
+        try:
+            result = await check_statement(store, text, args.lang)
+        finally:
+            await database.close()
+        if args.json:
+            json.dump(check_json(result), sys.stdout, ensure_ascii=False, indent=2)
+            sys.stdout.write("\n")
+        else:
+            print(render_check(result, language))
+    return 0
+
+
+async def command_check_eval(args: argparse.Namespace, settings: Settings) -> int:
+    """``wattson check --eval [SET]``: confusion matrices and error rates; exit 1 if a target is missed."""
+    from bot.foundation.storage.sqlite import SqliteDatabase
+    from facts.evaluation import available_sets, evaluate
+    from facts.store import ClaimStore
+
+    names = available_sets() if args.eval == "all" else [args.eval]
+    unknown = [name for name in names if name not in available_sets()]
+    if unknown:
+        print(
+            f"wattson: no evaluation set {unknown[0]!r}; sets: {', '.join(available_sets())}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    met = True
+    async with SqliteDatabase(":memory:") as database:  # the shipped base, whatever the local edits
+        store = ClaimStore(database)
+        await store.setup()
+        for name in names:
+            report = await evaluate(store, name)
+            met = met and report.met
+            print("\n".join(report.lines()))
+            if args.verbose:
+                for outcome in report.wrong:
+                    print(
+                        f"  miss {outcome.statement.id}: expected {outcome.statement.verdict.value}"
+                        f" {outcome.statement.refs}, got {outcome.verdict.value}"
+                        f" {sorted(outcome.cited)} — {outcome.statement.text}"
+                    )
+    return 0 if met else 1

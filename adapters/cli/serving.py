@@ -1,0 +1,82 @@
+"""``wattson run``, ``wattson console`` and ``wattson discord sync``: the bot itself."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+from adapters.cli.common import EXIT_USAGE
+from bot.foundation.storage import serving_lock
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+
+
+async def command_console(settings: Settings, language: str | None = None) -> int:
+    """``wattson console``: the real core on the embedded store, in this terminal."""
+    from adapters.console import ConsoleAdapter
+    from bot.app import open_core, running_campaigns
+
+    async with open_core(settings) as core:
+        console = ConsoleAdapter(core, locale=language)
+        with serving_lock(settings.storage.database):
+            async with running_campaigns(core, settings.campaigns):
+                await console.repl()
+    return 0
+
+
+async def command_run(settings: Settings) -> int:
+    """``wattson run``: platform adapters whose token is set, else the console."""
+    from bot.settings import Secrets
+
+    secrets = Secrets()
+    if secrets.discord_token is None and secrets.telegram_token is None:
+        print(
+            "wattson: no DISCORD_TOKEN or TELEGRAM_TOKEN set; starting the console "
+            f"(database: {settings.storage.database}).",
+            file=sys.stderr,
+        )
+        return await command_console(settings)
+    from adapters.runner import build_adapters, claim_roles, describe_serving, serve
+    from bot.app import open_core, running_campaigns
+
+    async with open_core(settings) as core:
+        with serving_lock(settings.storage.database):
+            assert core.services.database is not None
+            await claim_roles(core.services.database, settings, secrets)
+            adapters = build_adapters(core, settings, secrets)
+            if not adapters:
+                print(
+                    "wattson: nothing to serve here: [discord] serve and [telegram] serve are"
+                    " false (or their token is unset).",
+                    file=sys.stderr,
+                )
+                return EXIT_USAGE
+            for line in describe_serving(settings, adapters, settings.storage.database):
+                print(f"wattson: {line}", file=sys.stderr)
+            names = ", ".join(type(adapter).__name__ for adapter in adapters)
+            print(f"wattson: serving {names}; Ctrl-C or SIGTERM stops.", file=sys.stderr)
+            async with running_campaigns(core, settings.campaigns):
+                failures = await serve(adapters)
+    for failure in failures:
+        print(f"wattson: {failure}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+async def command_discord_sync(settings: Settings, guild: int | None) -> int:
+    """``wattson discord sync``: register the slash commands with Discord."""
+    from bot.settings import Secrets
+
+    token = Secrets().discord_token
+    if token is None:
+        print("wattson: set DISCORD_TOKEN to sync the commands.", file=sys.stderr)
+        return EXIT_USAGE
+    from adapters.discord import DiscordAdapter
+    from bot.app import open_core
+
+    async with open_core(settings) as core:
+        adapter = DiscordAdapter(core, token.get_secret_value(), settings.discord)
+        count = await adapter.sync_commands(guild)
+    where = f"guild {guild}" if guild else "every server (global commands take up to an hour)"
+    print(f"synced {count} commands for {where}")
+    return 0

@@ -1,0 +1,68 @@
+"""``wattson storage migrate`` and ``wattson storage check``: moving and checking the database."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from adapters.cli.common import EXIT_USAGE, fail, load
+
+
+async def command_storage(args: argparse.Namespace) -> int:
+    settings = load(args)
+    if args.storage_command == "check":
+        return await command_check(settings.storage.database)
+    return await command_migrate(settings.storage.database, args.to, args.replace)
+
+
+async def command_migrate(source_location: str, target_location: str, replace: bool) -> int:
+    """Copy the configured database into ``--to``; exit 0 only when every count matches."""
+    from bot.foundation.storage import describe_location, open_database
+    from bot.foundation.storage.base import Database, Queries
+    from bot.foundation.storage.transfer import TargetNotEmptyError, copy_database
+    from facts.store import ClaimStore
+
+    if target_location == source_location:
+        return fail("--to names the configured database itself; give another one")
+
+    async def rebuild(target: Database, transaction: Queries) -> None:
+        await ClaimStore(target).rebuild_index(transaction)
+
+    print(f"from {describe_location(source_location)}", file=sys.stderr)
+    print(f"to   {describe_location(target_location)}", file=sys.stderr)
+    async with open_database(source_location) as source, open_database(target_location) as target:
+        try:
+            counts = await copy_database(source, target, replace, rebuild)
+        except TargetNotEmptyError as error:
+            return fail(f"{error}; nothing was written (--replace empties it first)")
+    width = max(len(count.table) for count in counts)
+    for count in counts:
+        mark = "ok" if count.equal else "DIFFERENT"
+        print(f"{count.table:<{width}}  {count.source:>8} → {count.target:>8}  {mark}")
+    different = [count.table for count in counts if not count.equal]
+    if different:
+        print(f"wattson: counts differ in {', '.join(different)}", file=sys.stderr)
+        return 1
+    print(f"copied {sum(c.source for c in counts)} rows; every count matches")
+    return 0
+
+
+async def command_check(location: str) -> int:
+    """Report the schema version of each component, integrity and row counts; exit 1 on a problem."""
+    from bot.foundation.storage import describe_location, open_database
+    from bot.foundation.storage.transfer import check_database
+
+    async with open_database(location) as database:
+        health = await check_database(database)
+    print(f"database: {describe_location(location)}")
+    for component, (found, latest) in health.versions.items():
+        print(f"  {component:<10} schema version {found} (latest {latest})")
+    for table, count in health.counts.items():
+        print(f"  {table:<22} {count:>8} rows")
+    for problem in health.problems:
+        print(f"problem: {problem}")
+    print("integrity: ok" if health.ok else f"integrity: {len(health.problems)} problem(s)")
+    return 0 if health.ok else 1
+
+
+__all__ = ["EXIT_USAGE", "command_storage"]

@@ -1,0 +1,86 @@
+"""Translations for every text a user reads, chosen per request.
+
+Catalogs are standard gettext files in ``bot/locales/<lang>/LC_MESSAGES/wattson.po``
+(compiled to ``.mo`` with ``make i18n``); English is the source language. The
+language of the request being answered lives in a :class:`~contextvars.ContextVar`,
+so concurrent requests in one event loop each speak their own language.
+"""
+
+from __future__ import annotations
+
+import gettext
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache
+from pathlib import Path
+
+LOCALE_DIR = Path(__file__).resolve().parents[1] / "locales"  # bot/locales: every layer's texts
+DOMAIN = "wattson"
+SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "fr")
+DEFAULT_LANGUAGE = "en"
+
+_current_language: ContextVar[str] = ContextVar("wattson_language", default=DEFAULT_LANGUAGE)
+
+
+@cache
+def translations(language: str) -> gettext.NullTranslations:
+    """Load the catalog of one language once; unknown languages fall back to English."""
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[language], fallback=True)
+
+
+def current_language() -> str:
+    """Return the language of the request being answered."""
+    return _current_language.get()
+
+
+@contextmanager
+def use_language(language: str) -> Iterator[None]:
+    """Answer in ``language`` inside the block, then restore the previous one."""
+    token = _current_language.set(language)
+    try:
+        yield
+    finally:
+        _current_language.reset(token)
+
+
+def _(message: str) -> str:
+    """Translate ``message`` into the current language."""
+    return translations(_current_language.get()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """Translate a message whose form depends on the count ``n``."""
+    return translations(_current_language.get()).ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """Translate ``message`` marked with :func:`NP_` in ``context`` (a field name, a topic)."""
+    return translations(_current_language.get()).pgettext(context, message)
+
+
+def npgettext(context: str, singular: str, plural: str, n: int) -> str:
+    """Translate a counted message in ``context`` (``large number``: after a number in words)."""
+    return translations(_current_language.get()).npgettext(context, singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction without translating it yet (translated at use)."""
+    return message
+
+
+def NP_(context: str, message: str) -> str:
+    """Mark ``message`` in ``context`` (e.g. a command name) for extraction; translate later."""
+    return message
+
+
+def negotiate_language(tag: str | None) -> str | None:
+    """Map a platform locale tag (``fr``, ``en-US``, ``fr_CA``) to a supported language."""
+    if not tag:
+        return None
+    from babel.core import UnknownLocaleError, negotiate_locale
+
+    try:
+        return negotiate_locale([tag.replace("-", "_")], list(SUPPORTED_LANGUAGES))
+    except (ValueError, UnknownLocaleError):
+        return None

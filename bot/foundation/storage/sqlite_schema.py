@@ -1,0 +1,131 @@
+"""The SQLite schema of each component, as numbered migrations (never edit a shipped one)."""
+
+from __future__ import annotations
+
+from bot.foundation.storage.base import Migration
+
+MIGRATIONS: dict[str, tuple[Migration, ...]] = {
+    "core": (
+        Migration(
+            1,
+            """
+            CREATE TABLE language_preferences (
+                scope TEXT NOT NULL CHECK (scope IN ('user', 'chat')),
+                platform TEXT NOT NULL,
+                subject_id TEXT NOT NULL,
+                language TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                PRIMARY KEY (scope, platform, subject_id)
+            );
+            """,
+        ),
+    ),
+    "facts": (
+        Migration(
+            1,
+            """
+            CREATE TABLE claims (
+                id TEXT PRIMARY KEY,
+                topic TEXT NOT NULL,
+                status TEXT NOT NULL,
+                content TEXT NOT NULL,
+                retracted INTEGER NOT NULL DEFAULT 0,
+                seed_hash TEXT,
+                created_by TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                updated_by TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            );
+            CREATE INDEX claims_by_topic ON claims (topic, id) WHERE retracted = 0;
+            CREATE INDEX claims_by_status ON claims (status) WHERE retracted = 0;
+            CREATE VIRTUAL TABLE claims_fts USING fts5 (
+                id UNINDEXED, statement_en, statement_fr, extra,
+                tokenize = 'unicode61 remove_diacritics 2'
+            );
+            CREATE VIRTUAL TABLE claims_vocab USING fts5vocab (claims_fts, 'row');
+            CREATE TABLE claim_audit (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                claim_id TEXT NOT NULL,
+                action TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                at TEXT NOT NULL,
+                before TEXT,
+                after TEXT,
+                reason TEXT
+            );
+            CREATE INDEX claim_audit_by_claim ON claim_audit (claim_id, seq);
+            CREATE TABLE claim_proposals (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                claim_id TEXT NOT NULL,
+                content TEXT NOT NULL,
+                proposed_by TEXT NOT NULL,
+                proposed_at TEXT NOT NULL,
+                state TEXT NOT NULL DEFAULT 'pending'
+                    CHECK (state IN ('pending', 'approved', 'rejected')),
+                reviewed_by TEXT,
+                reviewed_at TEXT,
+                reason TEXT
+            );
+            """,
+        ),
+    ),
+    "usage": (
+        Migration(
+            1,
+            """
+            CREATE TABLE usage_daily (
+                day TEXT NOT NULL,
+                platform TEXT NOT NULL,
+                chat_id TEXT NOT NULL,
+                metric TEXT NOT NULL,
+                value REAL NOT NULL,
+                PRIMARY KEY (day, platform, chat_id, metric)
+            );
+            """,
+        ),
+    ),
+    "campaigns": (
+        Migration(
+            1,
+            """
+            CREATE TABLE campaigns (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                platform TEXT NOT NULL,
+                chat_id TEXT NOT NULL,
+                spec TEXT NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('active', 'paused', 'stopped', 'finished')),
+                created_by TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            );
+            CREATE INDEX campaigns_by_state ON campaigns (state);
+            CREATE TABLE campaign_posts (
+                campaign_id INTEGER NOT NULL REFERENCES campaigns (id),
+                slot TEXT NOT NULL,
+                claim_id TEXT,
+                status TEXT NOT NULL
+                    CHECK (status IN ('sending', 'posted', 'late', 'missed', 'uncertain')),
+                updated_at TEXT NOT NULL,
+                PRIMARY KEY (campaign_id, slot)
+            );
+            """,
+        ),
+        # why a campaign was paused by Wattson itself (its chat refuses the bot's posts)
+        Migration(2, "ALTER TABLE campaigns ADD COLUMN note TEXT;"),
+    ),
+    # Ids of answered platform updates; the table predates this entry, hence IF NOT EXISTS.
+    "ledger": (
+        Migration(
+            1,
+            """
+            CREATE TABLE IF NOT EXISTS answered_updates (
+                platform TEXT NOT NULL,
+                update_id INTEGER NOT NULL,
+                answered_at REAL NOT NULL,
+                PRIMARY KEY (platform, update_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX IF NOT EXISTS answered_updates_by_time ON answered_updates (answered_at);
+            """,
+        ),
+    ),
+}
