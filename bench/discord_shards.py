@@ -23,8 +23,7 @@ import time
 from pathlib import Path
 
 from bench.storage import bench_location
-from tests.fakes.discord_api import FakeDiscord
-from tests.test_discord_e2e import option
+from tests.fakes.discord_api import FakeDiscord, option
 
 WATTSON = str(Path(sys.executable).parent / "wattson")
 GUILDS = [

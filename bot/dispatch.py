@@ -78,6 +78,7 @@ class Context:
     request: Request
     services: Services
     language: str
+    commands: tuple[Command, ...] = ()  # what this core answers, for /help
 
     @property
     def settings(self) -> Settings:
@@ -163,7 +164,7 @@ class Core:
             log.exception("could not read the language preference; using the default")
             language = self.services.settings.language.default
         with use_language(language):
-            reply = await self._answer(Context(request, self.services, language))
+            reply = await self._answer(Context(request, self.services, language, self.commands))
         if self.services.usage is not None:
             self.services.usage.record(request, reply)
         return self._fit(reply)

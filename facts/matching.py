@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from facts.models import Claim, Per, Quantity
-from facts.statements import StatedFigure, future_tense, sentence_of, sentence_spans
+from facts.scene import future_tense, sentence_of, sentence_spans
+from facts.statements import StatedFigure
 from facts.subjects import (
     DEFAULT_PLACE,
     EXCLUSIVE_KINDS,

@@ -10,6 +10,9 @@ divides), the measures it can be (a percentage is a share or a change, never a
 (for the subjects and years around it), and how the bot derived it when the
 statement gives no number in a unit ("10 × a Google search", "a full phone
 charge").
+
+This module finds the figures; :mod:`facts.scene` reads the scene around each
+(its sentence, years, tense, "per" and measures).
 """
 
 from __future__ import annotations
@@ -18,16 +21,14 @@ import math
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import lru_cache
 
-from facts.measures import Measure, measures_for_unit
+from facts.measures import Measure
 from facts.models import Per
 from facts.numbers import number_value
+from facts.scene import Scene, measures_near, per_at, said_per
 from facts.subjects import find_subjects
 from facts.units import unit_expression, unit_kind
 from facts.wording import (
-    ACTIVE_CUES,
-    CHANGE_CUES,
     EMISSION_UNITS,
     EMISSION_WORDS,
     EVERY_N,
@@ -36,35 +37,23 @@ from facts.wording import (
     FRACTION,
     FRACTION_OF_UNIT,
     FRACTIONS,
-    FROM_BEFORE,
-    FUTURE_CUES,
-    FUTURE_FR,
     GOOGLE_AFTER,
     GOOGLE_COUNT,
     LOWER_BOUND,
     MONEY_BEFORE,
     NAMED_COUNT,
-    NOT_FUTURE_FR,
     NUMBER_WORDS,
     ONE_WORDS,
-    PER_PATTERNS,
     PHONE_CHARGE,
-    PLURAL_REQUESTS,
-    PRESENT_CUES,
     RATIO_BEFORE,
     RATIO_UNITS,
-    REQUEST_SUBJECT,
     SCALES_EN,
     SCALES_FR,
-    SENTENCE_END,
-    SHARE_CUES,
     SINGLE,
-    TRAINING,
     UPPER_BOUND,
     WORD_FACTORS,
     WORD_FIGURE,
     WORD_SCALES,
-    YEAR,
     guess_language,
     word_factor,
 )
@@ -116,125 +105,6 @@ class StatedFigure:
         return min(self.bounds) < 0
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Where each sentence of ``text`` starts and ends (``U.S.`` and ``0.3`` do not split)."""
-    spans, start = [], 0
-    for match in SENTENCE_END.finditer(text):
-        spans.append((start, match.end()))
-        start = match.end()
-    if start < len(text):
-        spans.append((start, len(text)))
-    return spans or [(0, len(text))]
-
-
-def sentence_of(spans: list[tuple[int, int]], position: int) -> tuple[int, int]:
-    return next((s for s in spans if s[0] <= position < s[1]), spans[-1])
-
-
-def years_in(text: str) -> list[tuple[int, int]]:
-    """The years a text names, with their positions."""
-    return [(int(m.group(0)), m.start()) for m in YEAR.finditer(text)]
-
-
-def future_tense(text: str) -> bool:
-    """Whether the text speaks of a projection ("will", "by 2030", "d'ici", "fournira")."""
-    if FUTURE_CUES.search(text) is not None:
-        return True
-    return (
-        any(match.group(0).casefold() not in NOT_FUTURE_FR for match in FUTURE_FR.finditer(text))
-        and guess_language(text) == "fr"
-    )
-
-
-_AMOUNTS = frozenset({Measure.energy, Measure.water, Measure.emissions})
-
-
-_WHAT_FILLER = re.compile(
-    r"^\s*(?:of|d['’]|de l['’]|de|du)\s*(?:electricity|energy|power|fresh water|water|CO2\w*|"
-    r"électricité|énergie|eau douce|eau|CO2\w*)\b",
-    re.I,
-)
-
-
-def said_per(text: str, end: int) -> Per | None:
-    """What the figure ending at ``end`` is counted per, if the words right after it say."""
-    filler = _WHAT_FILLER.match(text[end : end + 40])
-    if filler is not None:
-        end += filler.end()  # "0.34 Wh of electricity per day"
-    after = text[end : end + 60]
-    for per, pattern in PER_PATTERNS:
-        if pattern.match(after):
-            return per
-    return None
-
-
-def _per_at(text: str, end: int, sentence: str, measures: tuple[Measure, ...]) -> Per | None:
-    """What the figure ending at ``end`` is counted per: said next to it, or by its sentence.
-
-    Only an amount (energy, water, emissions) takes its "per" from the sentence:
-    "a Gemini prompt" makes 0.24 Wh per request, but not a 33-fold gain.
-    """
-    said = said_per(text, end)
-    if said is not None or not _AMOUNTS.intersection(measures):
-        return said
-    return _sentence_per(sentence)
-
-
-@lru_cache(maxsize=256)
-def _sentence_per(sentence: str) -> Per | None:
-    """What a sentence's amounts are counted per when it does not say so next to them."""
-    if PLURAL_REQUESTS.search(sentence):
-        return None  # "2.5 billion prompts a day": a count, not an amount per prompt
-    if REQUEST_SUBJECT.search(sentence):
-        return Per.request
-    if TRAINING.search(sentence):
-        return Per.training
-    return None
-
-
-@lru_cache(maxsize=256)
-def _present_cues(sentence: str) -> tuple[int, ...]:
-    return tuple(m.start() for m in PRESENT_CUES.finditer(sentence))
-
-
-def _measures(unit: str, text: str, start: int, end: int) -> tuple[Measure, ...]:
-    """The measures a figure in ``unit`` can be, narrowed by the words around it."""
-    measures = measures_for_unit(unit)
-    before, after = text[max(0, start - 40) : start], text[end : end + 50]
-    nearby_before = _from_last_number(before[-20:])
-    if Measure.share in measures:
-        signed = re.search(r"[+−-]\s*$", before) is not None
-        change = signed or CHANGE_CUES.search(before[-25:] + " " + after[:30]) is not None
-        share = (
-            SHARE_CUES.search(after[:12]) is not None or FROM_BEFORE.search(before) is not None
-        ) and not signed
-        measures = [Measure.change] if change and not share else [Measure.share]
-    if Measure.parameters_total in measures or Measure.experts_total in measures:
-        active = (
-            ACTIVE_CUES.search(nearby_before + " " + text[start:end] + _to_next_number(after))
-            is not None
-            or ACTIVE_CUES.match(after) is not None
-        )
-        measures = [
-            m
-            for m in measures
-            if (m in (Measure.parameters_active, Measure.experts_active)) == active
-        ]
-    return tuple(measures)
-
-
-def _to_next_number(after: str, limit: int = 40) -> str:
-    """The words after a figure up to the next number: "671B parameters but only 37B are active"."""
-    digit = re.search(r"\d", after)
-    return after[: min(limit, digit.start() if digit else limit)]
-
-
-def _from_last_number(before: str) -> str:
-    """The words before a figure back to the previous figure's end: "17 B active and 16 experts"."""
-    ends = [m.end() for m in re.finditer(r"\d[\w.,]*(?:\s+\w+)?", before)]
-    return before[ends[-1] :] if ends else before
-
-
 def _canonical_unit(unit: str) -> str:
     folded = unit.casefold()
     if folded in RATIO_UNITS:
@@ -257,8 +127,7 @@ class _Reader:
         self.text = text
         self.language = language
         self.scales = SCALES_FR if language == "fr" else SCALES_EN
-        self.spans = sentence_spans(text)
-        self.years = years_in(text)
+        self.scene = Scene(text)
         self.found: list[StatedFigure] = []
         self.taken: list[tuple[int, int]] = []
         # "Llama 3.1 405B", "H100", "16 bits", "100 000 tokens": a number inside a name is no figure
@@ -290,30 +159,6 @@ class _Reader:
         unread = not any(start < e and s < end for s, e in self.taken)
         return unread and not self.named(*(number_only or (start, end)))
 
-    def sentence(self, position: int) -> str:
-        return self.text[slice(*sentence_of(self.spans, position))]
-
-    def is_present(self, start: int) -> bool:
-        sentence = sentence_of(self.spans, start)
-        cues = [pos + sentence[0] for pos in _present_cues(self.text[slice(*sentence)])]
-        if not cues:
-            return False
-        inside = [pos for _year, pos in self.years if sentence[0] <= pos < sentence[1]]
-        nearest_cue = min(abs(pos - start) for pos in cues)
-        return not inside or nearest_cue < min(abs(pos - start) for pos in inside)
-
-    def figure_years(self, start: int) -> frozenset[int]:
-        """The year said nearest the figure in its sentence (or the statement's only year)."""
-        if self.is_present(start):
-            return frozenset()
-        sentence = sentence_of(self.spans, start)
-        inside = [(year, pos) for year, pos in self.years if sentence[0] <= pos < sentence[1]]
-        if len({year for year, _pos in inside}) > 1:
-            inside = [min(inside, key=lambda item: abs(item[1] - start))]
-        if not inside and len({year for year, _pos in self.years}) == 1:
-            inside = self.years
-        return frozenset(year for year, _pos in inside)
-
     def scaled(self, value: float, scale: str | None) -> float:
         word = (scale or "").strip().rstrip(".").casefold()
         return value * self.scales.get(word, 1.0)
@@ -323,7 +168,7 @@ class _Reader:
         details.setdefault("per", None)
         figure = StatedFigure(
             value=value, unit=unit, text=self.text[start:end].strip(), start=start, end=end,
-            years=self.figure_years(start), present=self.is_present(start),
+            years=self.scene.years_at(start), present=self.scene.is_present(start),
             **details,  # type: ignore[arg-type]
         )  # fmt: skip
         self.found.append(figure)
@@ -342,8 +187,8 @@ class _Reader:
     def add_amount(self, start: int, end: int, value: float, unit: str, **details: object) -> None:
         """A figure whose "per" is read from its place (said next to it, or by its sentence)."""
         self.bounded(start, value, details)
-        measures = _measures(unit, self.text, start, end)
-        per = _per_at(self.text, end, self.sentence(start), measures)
+        measures = measures_near(unit, self.text, start, end)
+        per = per_at(self.text, end, self.scene.sentence(start), measures)
         said = said_per(self.text, end) is not None
         self.add(start, end, value, unit, per=per, measures=measures, per_said=said, **details)
 
@@ -425,7 +270,7 @@ class _Reader:
         low, high = base_low / most, base_high / fewest
         self.add(
             match.start(), every.end(), (low + high) / 2, unit, per=Per.request, low=low,
-            high=high, measures=_measures(unit, self.text, match.start(), match.end()),
+            high=high, measures=measures_near(unit, self.text, match.start(), match.end()),
             derivation=Derivation.per_requests, factor=fewest, factor_high=most, per_said=True,
         )  # fmt: skip
 
@@ -511,8 +356,8 @@ class _Reader:
             return
         for match in PHONE_CHARGE.finditer(self.text):
             if self.free(*match.span()):
-                per = _per_at(
-                    self.text, match.end(), self.sentence(match.start()), (Measure.energy,)
+                per = per_at(
+                    self.text, match.end(), self.scene.sentence(match.start()), (Measure.energy,)
                 )
                 self.add(
                     *match.span(), 1.0, "phone charges", per=per, measures=(Measure.energy,),

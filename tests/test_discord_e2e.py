@@ -18,7 +18,7 @@ from adapters.discord import DiscordAdapter
 from bot.app import open_core
 from bot.dispatch import Core
 from bot.settings import load_settings
-from tests.fakes.discord_api import CHANNEL_ID, FakeDiscord
+from tests.fakes.discord_api import CHANNEL_ID, FakeDiscord, option, sub
 
 pytestmark = pytest.mark.slow
 
@@ -28,14 +28,6 @@ ADD_FIELDS = (
     "fr: Une affirmation ajoutée depuis Discord.; value: 2; unit: mL; "
     "url: https://example.org/discord; publisher: Example; date: 2025-02-03"
 )
-
-
-def option(name: str, value: Any, kind: int = 3) -> dict[str, Any]:
-    return {"name": name, "type": kind, "value": value}
-
-
-def sub(name: str, *options: dict[str, Any]) -> list[dict[str, Any]]:
-    return [{"name": name, "type": 1, "options": list(options)}]
 
 
 @pytest.fixture

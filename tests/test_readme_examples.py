@@ -16,7 +16,8 @@ from typing import Any
 import pytest
 
 from adapters.console import ConsoleAdapter
-from tests.test_discord_e2e import MODERATOR, option, sub
+from tests.fakes.discord_api import option, sub
+from tests.test_discord_e2e import MODERATOR
 from tests.test_discord_e2e import discord_bot as discord_bot_fixture  # noqa: F401
 from tests.test_telegram_e2e import ADMIN
 from tests.test_telegram_e2e import telegram_bot as telegram_bot_fixture  # noqa: F401

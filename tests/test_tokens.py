@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 import tiktoken_ext.openai_public as openai_public
 
-from bot.measuring import tokens
 from bot.foundation.errors import DataIntegrityError
+from bot.measuring import tokens
 from bot.measuring.tokens import (
     OFFLINE_ENCODINGS,
     count_tokens,

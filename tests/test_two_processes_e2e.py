@@ -31,9 +31,10 @@ from tests.fakes.discord_api import (
     OTHER_CHANNEL_ID,
     OTHER_GUILD_ID,
     FakeDiscord,
+    option,
+    sub,
 )
 from tests.fakes.telegram_api import TOKEN, FakeTelegram
-from tests.test_discord_e2e import option, sub
 
 pytestmark = pytest.mark.slow
 WATTSON = str(Path(sys.executable).parent / "wattson")

@@ -8,16 +8,14 @@ from bot.messages import Reply
 
 
 async def help_(context: Context) -> Reply:
-    """List the commands with a line each."""
-    from bot.commands import COMMANDS
-
+    """List the commands this core answers, with a line each."""
     lines = [
         _(
             "Wattson estimates the energy, greenhouse gases and water of AI-generated text "
             "(EcoLogits method) and answers with sourced figures."
         )
     ]
-    for command in COMMANDS:
+    for command in context.commands:
         # A French reader sees the French name first (every command's first alias is French;
         # /stats is the same word in both languages).
         french = context.language == "fr" and command.aliases and command.name != "stats"

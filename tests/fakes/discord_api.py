@@ -139,6 +139,16 @@ def _interaction_of(request: web.Request) -> str | None:
     return token.removeprefix("token-") if token.startswith("token-") else None
 
 
+def option(name: str, value: Any, kind: int = 3) -> dict[str, Any]:
+    """One option of a slash command as Discord sends it (``kind`` 3: a string)."""
+    return {"name": name, "type": kind, "value": value}
+
+
+def sub(name: str, *options: dict[str, Any]) -> list[dict[str, Any]]:
+    """A subcommand (``/fact show``) with its options, as Discord sends it."""
+    return [{"name": name, "type": 1, "options": list(options)}]
+
+
 def user(user_id: str, name: str, bot: bool = False) -> dict[str, Any]:
     return {"id": user_id, "username": name, "discriminator": "0", "global_name": name,
             "avatar": None, "bot": bot, "public_flags": 0}  # fmt: skip

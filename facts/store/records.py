@@ -1,0 +1,149 @@
+"""What the claim store keeps, as Python sees it: errors, audit entries, proposals, reports.
+
+And the conversions between claims and their rows, shared by the reads and the
+writes: a claim's content is stored as JSON, indexed for search, and read back
+validated once per version.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any, Literal
+
+from bot.foundation.storage import Row
+from bot.foundation.storage.base import IndexedText
+from facts.models import Claim, ClaimContent
+
+COMPONENT = "facts"
+
+Action = Literal[
+    "seed-add", "seed-upgrade", "seed-upgrade-skipped", "add", "edit", "retract", "restore",
+    "import", "approve",
+]  # fmt: skip
+
+
+class ClaimStoreError(Exception):
+    """A change the store refuses; carries the claim id."""
+
+    def __init__(self, claim_id: str, reason: str) -> None:
+        super().__init__(f"{claim_id}: {reason}")
+        self.claim_id = claim_id
+        self.reason = reason
+
+
+class ClaimExistsError(ClaimStoreError):
+    def __init__(self, claim_id: str) -> None:
+        super().__init__(claim_id, "a claim with this id exists")
+
+
+class ClaimNotFoundError(ClaimStoreError):
+    def __init__(self, claim_id: str) -> None:
+        super().__init__(claim_id, "no such claim")
+
+
+class UnknownCorrectionError(ClaimStoreError):
+    """``corrected_by`` names a claim the base does not hold: nothing is written."""
+
+    def __init__(self, claim_id: str, corrected_by: str) -> None:
+        super().__init__(claim_id, f"corrected_by names no claim: {corrected_by}")
+        self.corrected_by = corrected_by
+
+
+class ProposalNotFoundError(ClaimStoreError):
+    def __init__(self, proposal_id: int) -> None:
+        super().__init__(str(proposal_id), "no pending proposal with this number")
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    seq: int
+    claim_id: str
+    action: str
+    actor: str
+    at: datetime
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    id: int
+    content: ClaimContent
+    proposed_by: str
+    proposed_at: datetime
+    state: str
+    reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SeedReport:
+    added: int
+    upgraded: int
+    kept: int
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    added: list[str]
+    changed: list[str]
+    unchanged: list[str]
+    dry_run: bool
+
+
+def timestamp() -> str:
+    """Now, as every table of the store writes it (UTC, to the microsecond)."""
+    return datetime.now(UTC).isoformat(timespec="microseconds")
+
+
+def content_json(content: ClaimContent) -> str:
+    """A claim's content as stored: JSON with sorted keys, so equal contents are equal text."""
+    return json.dumps(content.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
+
+
+def index_text(content: ClaimContent) -> IndexedText:
+    """What the full-text index keeps of a claim."""
+    return IndexedText(
+        content.id, content.statement.en, content.statement.fr, content.search_text()
+    )
+
+
+def row_to_claim(row: Row) -> Claim:
+    """A row of ``claims`` as a claim (validated once per version, see below)."""
+    return _parsed_claim(
+        row["content"],
+        row["created_by"],
+        row["created_at"],
+        row["updated_by"],
+        row["updated_at"],
+        bool(row["retracted"]),
+    )
+
+
+@lru_cache(maxsize=4096)
+def _parsed_claim(
+    content: str,
+    created_by: str,
+    created_at: object,
+    updated_by: str,
+    updated_at: object,
+    retracted: bool,
+) -> Claim:
+    """A stored row as a claim, validated once per version of its content (claims are frozen).
+
+    ``/check`` reads every claim of a small base for each statement; validating
+    the same JSON again each time cost more than the checking itself.
+    """
+    return Claim.model_validate(
+        {
+            **json.loads(content),
+            "created_by": created_by,
+            "created_at": created_at,
+            "updated_by": updated_by,
+            "updated_at": updated_at,
+            "retracted": retracted,
+        }
+    )
