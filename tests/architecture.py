@@ -71,7 +71,19 @@ def imports_of(name: str, path: Path, modules: Mapping[str, Path]) -> list[Impor
             imported = known(target)
             if imported is not None and imported != name:
                 found.append(Import(name, imported, node.lineno))
-    return found
+    return list(dict.fromkeys(found))  # ``from m import a, b`` is one import of m
+
+
+def imports_of_the_tests(root: Path, package: str) -> list[Import]:
+    """What ``package`` imports of the test suite (``tests.…``), wherever in a file."""
+    modules = module_names(root, [package, "tests"])
+    return [
+        found
+        for name, path in modules.items()
+        if not name.startswith("tests")
+        for found in imports_of(name, path, modules)
+        if found.imported.split(".")[0] == "tests"
+    ]
 
 
 def import_graph(root: Path, packages: Iterable[str]) -> list[Import]:

@@ -22,7 +22,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.architecture import LAYERS, against_the_layers, circles, import_graph, room_of
+from tests.architecture import (
+    LAYERS,
+    against_the_layers,
+    circles,
+    import_graph,
+    imports_of_the_tests,
+    room_of,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("bot", "facts", "adapters", "bench")
@@ -53,6 +60,16 @@ def test_no_import_runs_against_the_layers() -> None:
 
 def test_no_modules_import_one_another_round() -> None:
     assert circles(import_graph(ROOT, PACKAGES)) == []
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_only_the_benchmarks_borrow_from_the_tests_and_only_the_fake_platforms(
+    package: str,
+) -> None:
+    borrowed = imports_of_the_tests(ROOT, package)
+    if package == "bench":
+        borrowed = [b for b in borrowed if not b.imported.startswith("tests.fakes")]
+    assert [str(b) for b in borrowed] == []
 
 
 @pytest.mark.parametrize("package", CORE_PACKAGES)
