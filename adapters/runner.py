@@ -10,7 +10,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import signal
+import sys
+import threading
+from collections.abc import Callable
 from typing import Protocol
 
 from bot.dispatch import Core
@@ -42,6 +46,14 @@ async def claim_roles(database: Database, settings: Settings, secrets: Secrets) 
     where = describe_location(database.location)
     if secrets.discord_token is not None and settings.discord.serve:
         shards = settings.discord.shards
+        count = settings.discord.shard_count
+        layout = f"shard_count {count}" if count is not None else "unsharded"
+        if not await database.claim_family("discord-layout", layout):
+            raise ServedElsewhereError(
+                f"another Wattson process on {where} runs Discord with another shard layout"
+                f" than this one ({layout}): give every process the same [discord] shard_count"
+                " (WATTSON_DISCORD__SHARD_COUNT), and run no unsharded process beside sharded ones"
+            )
         roles = [f"discord:shard:{i}" for i in shards] if shards is not None else ["discord"]
         taken = [role for role in roles if not await database.claim_role(role)]
         if taken:
@@ -95,7 +107,9 @@ def build_adapters(core: Core, settings: Settings, secrets: Secrets) -> list[Ada
         from adapters.telegram import TelegramAdapter
         from bot.foundation.storage.ledger import DeliveryLedger
 
-        ledger = DeliveryLedger(settings.storage.database, "telegram")
+        ledger = DeliveryLedger(
+            settings.storage.database, "telegram", database=core.services.database
+        )
         adapters.append(
             TelegramAdapter(
                 core, secrets.telegram_token.get_secret_value(), settings.telegram, ledger
@@ -104,9 +118,44 @@ def build_adapters(core: Core, settings: Settings, secrets: Secrets) -> list[Ada
     return adapters
 
 
-async def serve(adapters: list[Adapter], stop: asyncio.Event | None = None) -> list[str]:
+class StopDeadline:
+    """Once stopping begins, the process ends within ``seconds``, whatever it is waiting for.
+
+    Every wait on a platform or the database is bounded, so a clean stop comes
+    first; this is the guarantee behind them (``stop_seconds``), from a thread,
+    since a stuck event loop could not keep a promise made in it.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._timer: threading.Timer | None = None
+
+    def start(self) -> None:
+        if self._timer is None:
+            self._timer = threading.Timer(self.seconds, self._expire)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def _expire(self) -> None:
+        sys.stderr.write(
+            f"wattson: not stopped within {self.seconds:g} s (stop_seconds); exiting now\n"
+        )
+        sys.stderr.flush()
+        os._exit(1)
+
+    def cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+
+
+async def serve(
+    adapters: list[Adapter],
+    stop: asyncio.Event | None = None,
+    stopping: Callable[[], None] | None = None,
+) -> list[str]:
     """Start every adapter; stop them all cleanly on SIGINT/SIGTERM or when ``stop`` is set.
 
+    ``stopping`` is called the moment stopping begins (a :class:`StopDeadline`).
     Returns what went wrong: one line per adapter that ended on its own.
     """
     failures: list[str] = []
@@ -121,6 +170,8 @@ async def serve(adapters: list[Adapter], stop: asyncio.Event | None = None) -> l
     waiter = asyncio.create_task(stop.wait())
     try:
         done, _pending = await asyncio.wait([*tasks, waiter], return_when=asyncio.FIRST_COMPLETED)
+        if stopping is not None:
+            stopping()
         for task in done:
             if task is not waiter:  # an adapter ended on its own: stop them all
                 error = task.exception()

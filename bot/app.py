@@ -20,7 +20,8 @@ from facts.store import ClaimStore
 @asynccontextmanager
 async def open_core(settings: Settings) -> AsyncIterator[Core]:
     """Open the database named in the settings (SQLite or PostgreSQL) and yield a ready core."""
-    async with open_database(settings.storage.database, settings.storage.pool_size) as database:
+    storage = settings.storage
+    async with open_database(storage.database, storage.pool_size, storage.limits()) as database:
         preferences = PreferenceStore(database)
         await preferences.setup()
         claims = ClaimStore(database)

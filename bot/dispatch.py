@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from bot.foundation.errors import (
+    DatabaseUnavailableError,
     PermissionDeniedError,
     RateLimitedError,
     UnknownCommandError,
@@ -160,6 +161,8 @@ class Core:
         """Answer ``request``; never raises."""
         try:
             language = await self.language_for(request)
+        except DatabaseUnavailableError:  # said once by the driver: the platform's locale will do
+            language = negotiate_language(request.locale) or self.services.settings.language.default
         except Exception:
             log.exception("could not read the language preference; using the default")
             language = self.services.settings.language.default
@@ -180,6 +183,8 @@ class Core:
                 raise PermissionDeniedError(command.name)
             return await command.handler(context)
         except UserInputError as error:
+            return Reply(text=error.localized(), error=True)
+        except DatabaseUnavailableError as error:  # the driver logged the fault, once
             return Reply(text=error.localized(), error=True)
         except WattsonError as error:
             log.error("cannot answer /%s: %s", request.command, error)

@@ -5,7 +5,8 @@ no message content, no names. On the embedded SQLite file (one serving
 process) reads come from a memory cache filled on first use, so choosing the
 language of a reply costs no database round trip; on a database shared by
 several processes every read asks the database, so a choice made through one
-process applies at once in all.
+process applies at once in all, and the last value read is kept only to answer
+in the reader's language while that database does not answer.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Literal
 
+from bot.foundation.errors import DatabaseUnavailableError
 from bot.foundation.storage import Database
 
 COMPONENT = "core"
+LAST_KNOWN = 10_000  # preferences remembered for an unavailable shared database
 
 Scope = Literal["user", "chat"]
 
@@ -27,6 +30,7 @@ class PreferenceStore:
         self.database = database
         self._cache: dict[tuple[Scope, str, str], str | None] = {}
         self._cached = not database.shared
+        self._last_known: dict[tuple[Scope, str, str], str | None] = {}
 
     async def setup(self) -> None:
         await self.database.migrate(COMPONENT)
@@ -35,15 +39,28 @@ class PreferenceStore:
         key = (scope, platform, subject_id)
         if self._cached and key in self._cache:
             return self._cache[key]
-        value = await self.database.fetch_value(
-            "SELECT language FROM language_preferences"
-            " WHERE scope = ? AND platform = ? AND subject_id = ?",
-            key,
-        )
+        try:
+            value = await self.database.fetch_value(
+                "SELECT language FROM language_preferences"
+                " WHERE scope = ? AND platform = ? AND subject_id = ?",
+                key,
+            )
+        except DatabaseUnavailableError:
+            if key in self._last_known:
+                return self._last_known[key]
+            raise
         language = str(value) if value is not None else None
         if self._cached:
             self._cache[key] = language
+        else:
+            self._remember(key, language)
         return language
+
+    def _remember(self, key: tuple[Scope, str, str], language: str | None) -> None:
+        self._last_known.pop(key, None)
+        self._last_known[key] = language
+        if len(self._last_known) > LAST_KNOWN:
+            del self._last_known[next(iter(self._last_known))]  # the oldest read
 
     async def set_language(
         self, scope: Scope, platform: str, subject_id: str, language: str | None
@@ -66,3 +83,5 @@ class PreferenceStore:
             )
         if self._cached:
             self._cache[key] = language
+        else:
+            self._remember(key, language)

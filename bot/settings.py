@@ -34,6 +34,7 @@ from pydantic_settings import (
 )
 
 from bot.foundation.errors import ConfigError, WattsonError
+from bot.foundation.storage.limits import ConnectionLimits
 
 CONFIG_ENV = "WATTSON_CONFIG"
 DEFAULT_COMPARE_MODELS = [
@@ -96,6 +97,34 @@ class StorageSettings(Section):
     database: str = "wattson.db"
     # connections each process keeps open to PostgreSQL (unused with SQLite)
     pool_size: int = Field(default=4, ge=1, le=100)
+    # PostgreSQL: how long to wait for a connection to open, for one statement to
+    # answer, and for an idle connection before TCP keepalives test it
+    connect_timeout_seconds: float = Field(default=5.0, ge=1.0, le=120.0)
+    query_timeout_seconds: float = Field(default=5.0, ge=0.5, le=600.0)
+    keepalive_idle_seconds: int = Field(default=10, ge=1, le=3600)
+    # PostgreSQL: how long a process keeps serving its roles (Telegram, shards)
+    # without reaching the database that holds them, before it stops and exits
+    role_lease_seconds: float = Field(default=20.0, ge=5.0, le=3600.0)
+
+    @model_validator(mode="after")
+    def _lease_within_keepalives(self) -> StorageSettings:
+        earliest = self.limits().dead_after
+        if self.role_lease_seconds > earliest - 5:
+            raise ValueError(
+                f"role_lease_seconds must be at most {earliest - 5:g}: the server may let go"
+                f" of a silent process's roles after {earliest:g} s (keepalive_idle_seconds"
+                " × 2.5), and the process must stop serving them before"
+            )
+        return self
+
+    def limits(self) -> ConnectionLimits:
+        """The PostgreSQL connection's bounds, as the storage driver takes them."""
+        return ConnectionLimits(
+            connect_timeout=self.connect_timeout_seconds,
+            query_timeout=self.query_timeout_seconds,
+            keepalive_idle=self.keepalive_idle_seconds,
+            role_lease=self.role_lease_seconds,
+        )
 
     @field_validator("database", mode="before")
     @classmethod
@@ -156,8 +185,14 @@ class PlatformSettings(Section):
     api_base_url: AnyHttpUrl | None = None
     # how long a platform unreachable at start is retried before `wattson run` gives up
     startup_seconds: float = Field(default=60.0, ge=0.0, le=3600.0)
-    # on SIGTERM, how long answers already being written may take before the process exits
+    # on SIGTERM, the process exits within this, whatever it waits for: answers already
+    # being written may take all of it but a reserve for closing (a fifth, at most 2 s)
     stop_seconds: float = Field(default=10.0, ge=0.0, le=60.0)
+
+    @property
+    def answer_seconds(self) -> float:
+        """How long answers being written may take after SIGTERM: ``stop_seconds`` less closing."""
+        return self.stop_seconds - min(2.0, self.stop_seconds * 0.2)
 
 
 class DiscordSettings(PlatformSettings):

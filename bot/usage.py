@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from bot.foundation.storage import Database, database_errors
+from bot.foundation.storage import Database, database_faults
 from bot.measuring.estimate import CostEstimate
 from bot.messages import Reply, Request
 from facts.check import CheckResult
@@ -156,7 +156,7 @@ class UsageRecorder:
         """Flush, or keep the counts in memory if the database cannot be written now."""
         try:
             await self.flush()
-        except database_errors() as error:
+        except database_faults() as error:
             log.warning("usage counts not saved: %s", error)
 
     async def days(

@@ -74,10 +74,10 @@ async def test_an_update_answered_by_one_process_is_known_to_its_successor(
     first = DeliveryLedger(postgres_url, "telegram")
     await first.setup()
     first.record(1001)
-    first.close()
+    await first.close()
     successor = DeliveryLedger(postgres_url, "telegram")
     await successor.setup()
     try:
         assert await successor.answered([1000, 1001]) == {1001}
     finally:
-        successor.close()
+        await successor.close()

@@ -36,7 +36,8 @@ async def open_claims(settings: Settings) -> tuple[Any, Any]:
     from bot.foundation.storage import open_database
     from facts.store import ClaimStore
 
-    database = await open_database(settings.storage.database, settings.storage.pool_size).open()
+    storage = settings.storage
+    database = await open_database(storage.database, storage.pool_size, storage.limits()).open()
     store = ClaimStore(database)
     await store.setup()
     return database, store

@@ -117,7 +117,8 @@ async def command_stats_export(args: argparse.Namespace) -> int:
     from bot.usage import METRICS, UsageRecorder
 
     settings = load(args)
-    async with open_database(settings.storage.database) as database:
+    storage = settings.storage
+    async with open_database(storage.database, storage.pool_size, storage.limits()) as database:
         usage = UsageRecorder(database)
         await usage.setup()
         entries = await usage.days()

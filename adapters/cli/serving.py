@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from adapters.cli.common import EXIT_USAGE
 from bot.foundation.storage import serving_lock
 
 if TYPE_CHECKING:
-    from bot.settings import Settings
+    from adapters.runner import StopDeadline
+    from bot.settings import Secrets, Settings
 
 
 async def command_console(settings: Settings, language: str | None = None) -> int:
@@ -37,6 +40,32 @@ async def command_run(settings: Settings) -> int:
             file=sys.stderr,
         )
         return await command_console(settings)
+    from adapters.runner import StopDeadline
+
+    stop = asyncio.Event()
+    lost: list[str] = []
+    deadline = StopDeadline(max(settings.discord.stop_seconds, settings.telegram.stop_seconds))
+
+    def roles_lost(why: str) -> None:
+        """Another process serves this one's roles now, or may: stop serving them at once."""
+        print(f"wattson: {why}", file=sys.stderr, flush=True)
+        lost.append(why)
+        stop.set()
+
+    try:
+        return await _run(settings, secrets, stop, lost, deadline, roles_lost)
+    finally:
+        deadline.cancel()
+
+
+async def _run(
+    settings: Settings,
+    secrets: Secrets,
+    stop: asyncio.Event,
+    lost: list[str],
+    deadline: StopDeadline,
+    roles_lost: Callable[[str], None],
+) -> int:
     from adapters.runner import build_adapters, claim_roles, describe_serving, serve
     from bot.app import open_core, running_campaigns
 
@@ -44,6 +73,7 @@ async def command_run(settings: Settings) -> int:
         with serving_lock(settings.storage.database):
             assert core.services.database is not None
             await claim_roles(core.services.database, settings, secrets)
+            core.services.database.watch_roles(roles_lost)
             adapters = build_adapters(core, settings, secrets)
             if not adapters:
                 print(
@@ -57,10 +87,10 @@ async def command_run(settings: Settings) -> int:
             names = ", ".join(type(adapter).__name__ for adapter in adapters)
             print(f"wattson: serving {names}; Ctrl-C or SIGTERM stops.", file=sys.stderr)
             async with running_campaigns(core, settings.campaigns):
-                failures = await serve(adapters)
+                failures = await serve(adapters, stop, deadline.start)
     for failure in failures:
         print(f"wattson: {failure}", file=sys.stderr)
-    return 1 if failures else 0
+    return 1 if lost or failures else 0
 
 
 async def command_discord_sync(settings: Settings, guild: int | None) -> int:

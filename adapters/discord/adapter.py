@@ -392,7 +392,7 @@ class DiscordAdapter:
         """Take no new interactions, let those being answered finish (``stop_seconds``), close."""
         self._stopping.set()
         try:
-            await asyncio.wait_for(self._idle.wait(), self.settings.stop_seconds)
+            await asyncio.wait_for(self._idle.wait(), self.settings.answer_seconds)
         except TimeoutError:
             log.warning("%d interaction(s) still being answered at the stop", self._in_flight)
         await self.client.close()

@@ -276,13 +276,13 @@ class TelegramAdapter:
     async def _finish(self) -> None:
         """Finish what is being answered (within ``stop_seconds``), confirm it, close."""
         try:
-            left = await self.lanes.close(self.settings.stop_seconds)
+            left = await self.lanes.close(self.settings.answer_seconds)
             if left:
                 log.info("%d update(s) left for Telegram to deliver again", left)
             await self.poller.confirm()
             await self.bot.shutdown()
             if self.ledger is not None:
-                self.ledger.close()
+                await self.ledger.close()
         finally:
             self._stopped.set()
 

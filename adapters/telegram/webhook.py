@@ -74,7 +74,7 @@ class WebhookReceiver:
             await stop.wait()
         finally:
             self._closing = True
-            await self.lanes.close(settings.stop_seconds)
+            await self.lanes.close(settings.answer_seconds)
             for future in self._answering.values():  # never started: Telegram will resend
                 if not future.done():
                     future.set_result(False)

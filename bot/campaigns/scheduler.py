@@ -18,6 +18,7 @@ from datetime import UTC, datetime, timedelta
 from bot.campaigns.rotation import next_claim, pool
 from bot.campaigns.schedule import Campaign, is_over, slots
 from bot.campaigns.store import CampaignStore
+from bot.foundation.errors import DatabaseUnavailableError
 from facts.models import Claim
 
 log = logging.getLogger(__name__)
@@ -93,6 +94,8 @@ class CampaignScheduler:
         """One campaign's tick; its failure is its own: logged with its id, retried later."""
         try:
             await self._tick_one(campaign, now, all_claims, report)
+        except DatabaseUnavailableError:
+            return  # said once by the driver; the next tick tries again
         except ChatRefusedError as error:
             await self._failed(campaign, now, f"the chat refuses the bot's posts ({error})", True)
         except Exception as error:
@@ -164,6 +167,8 @@ class CampaignScheduler:
         while not stop.is_set():
             try:
                 await self.tick()
+            except DatabaseUnavailableError:
+                pass  # said once by the driver; the next tick tries again
             except Exception:
                 log.exception("campaign tick failed; retrying at the next one")
             with contextlib.suppress(TimeoutError):

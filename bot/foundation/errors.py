@@ -14,7 +14,8 @@ The tree::
      │    ├── PermissionDeniedError
      │    └── RateLimitedError
      ├── ConfigError              a setting is invalid; names the key and the expected form
-     └── DataIntegrityError       a shipped data file does not match its published hash
+     ├── DataIntegrityError       a shipped data file does not match its published hash
+     └── DatabaseUnavailableError the database does not answer now (a network fault, a restart)
 
 Each error renders its message with :meth:`WattsonError.localized`, called at reply
 time so it follows the locale of the request being answered.
@@ -195,3 +196,23 @@ class ConfigError(WattsonError):
 
 class DataIntegrityError(WattsonError):
     """A shipped data file is missing or does not match its published hash."""
+
+
+class DatabaseUnavailableError(WattsonError):
+    """The database did not answer in time or the connection to it broke; try again later.
+
+    Raised by the storage driver, which logs the fault once; the reply says what
+    still works. A change whose answer never came may or may not have been
+    written: the reply says so rather than promise that nothing was.
+    """
+
+    def __init__(self, cause: str) -> None:
+        super().__init__(f"the database is unavailable: {cause}")
+        self.cause = cause
+
+    def localized(self) -> str:
+        return _(
+            "The database is not answering at the moment, so I cannot do this now; please try"
+            " again in a minute. If you were changing something, check whether it was saved"
+            " before trying again. /cost, /tokens, /models and /how still work."
+        )

@@ -16,15 +16,18 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from bot.foundation.storage.base import COMPONENTS, Database, Migration, Queries, Row, StorageError
+from bot.foundation.storage.limits import ConnectionLimits
 
 __all__ = [
     "COMPONENTS",
+    "ConnectionLimits",
     "Database",
     "Migration",
     "Queries",
     "Row",
     "StorageError",
     "database_errors",
+    "database_faults",
     "describe_location",
     "is_postgres",
     "is_read_only",
@@ -40,12 +43,17 @@ def is_postgres(location: Path | str) -> bool:
     return str(location).startswith(POSTGRES_SCHEMES)
 
 
-def open_database(location: Path | str, pool_size: int = 4) -> Database:
-    """The driver for ``location`` (not yet open: ``async with open_database(...) as db``)."""
+def open_database(
+    location: Path | str, pool_size: int = 4, limits: ConnectionLimits | None = None
+) -> Database:
+    """The driver for ``location`` (not yet open: ``async with open_database(...) as db``).
+
+    ``limits`` bound every wait on PostgreSQL (``[storage]``); a file has none.
+    """
     if is_postgres(location):
         from bot.foundation.storage.postgres import PostgresDatabase
 
-        return PostgresDatabase(str(location), pool_size)
+        return PostgresDatabase(str(location), pool_size, limits)
     from bot.foundation.storage.sqlite import SqliteDatabase
 
     return SqliteDatabase(location)
@@ -94,6 +102,13 @@ def database_errors() -> tuple[type[Exception], ...]:
     import psycopg
 
     return (sqlite3.Error, psycopg.Error)
+
+
+def database_faults() -> tuple[type[Exception], ...]:
+    """:func:`database_errors`, and the database not answering (the driver said so once)."""
+    from bot.foundation.errors import DatabaseUnavailableError
+
+    return (DatabaseUnavailableError, *database_errors())
 
 
 def is_read_only(error: BaseException) -> bool:

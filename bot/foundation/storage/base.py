@@ -13,7 +13,7 @@ PostgreSQL (:mod:`bot.foundation.storage.postgres`).
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from types import TracebackType
@@ -188,6 +188,21 @@ class Database(Queries):
         as this process lives, and a process that dies lets go of it at once.
         """
         return True
+
+    async def claim_family(self, family: str, member: str) -> bool:
+        """Hold ``member`` of ``family`` beside other processes holding the same member.
+
+        ``False`` when another process holds a different member: a Discord shard
+        layout (``discord`` with ``shard_count: 4``) beside another one. On a file
+        only one process serves, so it is always granted.
+        """
+        return True
+
+    def watch_roles(self, lost: Callable[[str], None]) -> None:
+        """Keep checking that this process still holds its roles; ``lost(why)`` if not.
+
+        Only a shared database can lose them (a lost session, a silent network).
+        """
 
     # ---- the claim search index (SQL that differs most between drivers) --------------
 

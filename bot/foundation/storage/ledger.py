@@ -19,7 +19,11 @@ stopped the event loop that would release it. It still never waits: an id that
 cannot be written at once is kept in memory — counted as answered — and written
 a moment later.
 On PostgreSQL it is a table of the shared database (created by the ``ledger``
-migration), so every process recognises what another one answered.
+migration), so every process recognises what another one answered. It goes
+through the stores' pool, so its calls are bounded and reconnect like theirs
+(:mod:`bot.foundation.storage.postgres_link`): an id is counted as answered in
+memory the moment it is recorded and written by a background task, retried
+until the database takes it, so a network fault never stops the event loop.
 """
 
 from __future__ import annotations
@@ -33,13 +37,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from bot.foundation.storage import database_errors, is_postgres
+from bot.foundation.errors import DatabaseUnavailableError
+from bot.foundation.storage import Database, database_faults, is_postgres, open_database
 
 RETENTION = 48 * 3600.0
 BUSY_TIMEOUT_S = 0.005  # never block the event loop behind another connection's transaction
 RETRY_S = 0.02  # a busy write is tried again this soon
-CLOSE_WAIT_S = 2.0  # at close, nothing else runs: wait this long for the file
-CONNECT_TIMEOUT_S = 5  # PostgreSQL
+RETRY_SHARED_S = 1.0  # an id the shared database did not take is tried again this soon
+CLOSE_WAIT_S = 2.0  # at close, nothing else runs: wait this long for the file or the database
+PRUNE_EVERY_S = 3600.0
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS answered_updates (
     platform TEXT NOT NULL,
@@ -53,6 +59,7 @@ INSERT = (
     "INSERT INTO answered_updates (platform, update_id, answered_at)"
     " VALUES (?, ?, ?) ON CONFLICT (platform, update_id) DO NOTHING"
 )
+PRUNE = "DELETE FROM answered_updates WHERE answered_at < ?"
 log = logging.getLogger(__name__)
 
 
@@ -66,46 +73,52 @@ def ledger_path(database: Path | str) -> str:
 class DeliveryLedger:
     """Ids of the updates a platform adapter has finished with.
 
-    It has its own connection and writes synchronously, in the event loop, the
-    moment an answer is sent: nothing else runs between the platform confirming
-    the send and the id being written, which keeps the window where a crash
-    could repeat an answer as short as a commit. On PostgreSQL the connection is
-    psycopg's synchronous one (autocommit), for the same reason.
+    :meth:`record` never waits: the id counts as answered at once (in memory)
+    and is written in the same instant to the SQLite file, or by a background
+    task to the shared PostgreSQL database (``database``, the stores' own; one is
+    opened when none is given).
     """
 
     def __init__(
-        self, path: Path | str, platform: str, clock: Callable[[], float] = time.time
+        self,
+        path: Path | str,
+        platform: str,
+        clock: Callable[[], float] = time.time,
+        database: Database | None = None,
     ) -> None:
         self.path = ledger_path(path)
         self.platform = platform
         self.clock = clock
-        self._connection: Any = None  # sqlite3.Connection or psycopg.Connection
         self._postgres = is_postgres(self.path)
+        self._connection: sqlite3.Connection | None = None  # the file's
+        self._database = database if self._postgres else None
+        self._own_database = False
         self._write_failed = False
         self._pruned_at = 0.0
         self._unwritten: dict[int, float] = {}  # id -> answered at: not written yet
         self._retry: asyncio.TimerHandle | None = None
+        self._writer: asyncio.Task[None] | None = None
 
     async def setup(self) -> None:
-        """Open the connection, create the table if needed, forget old ids.
+        """Open the file or reach the table, forget old ids.
 
         A SQLite file that cannot be opened is logged once; the ids are then kept
         in memory only (a crash may repeat an answer, nothing is refused).
         """
         if self._postgres:
-            import psycopg
-
-            self._connection = psycopg.connect(
-                self.path, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S
-            )
-        else:
-            try:
-                self._connection = self._open(self.path)
-            except sqlite3.Error as error:
-                log.error("cannot keep answered updates in %s (%s); keeping them in memory",
-                          self.path, error)  # fmt: skip
-                self._connection = self._open(":memory:")
-        self.prune()
+            if self._database is None:
+                self._database = await open_database(self.path, pool_size=1).open()
+                self._own_database = True
+            await self._database.migrate("ledger")
+            await self._prune_shared()
+            return
+        try:
+            self._connection = self._open(self.path)
+        except sqlite3.Error as error:
+            log.error("cannot keep answered updates in %s (%s); keeping them in memory",
+                      self.path, error)  # fmt: skip
+            self._connection = self._open(":memory:")
+        self._prune_file()
 
     @staticmethod
     def _open(path: str) -> sqlite3.Connection:
@@ -118,65 +131,80 @@ class DeliveryLedger:
         connection.executescript(SCHEMA)
         return connection
 
-    def close(self) -> None:
+    async def close(self) -> None:
+        """Write what is left (waiting at most :data:`CLOSE_WAIT_S`), then let go."""
         if self._retry is not None:
             self._retry.cancel()
             self._retry = None
+        if self._postgres:
+            await self._close_shared()
+            return
         if self._unwritten and self._connection is not None:
-            if not self._postgres:
-                self._connection.execute(f"PRAGMA busy_timeout = {int(CLOSE_WAIT_S * 1000)}")
-            self._write()
+            self._connection.execute(f"PRAGMA busy_timeout = {int(CLOSE_WAIT_S * 1000)}")
+            self._write_file()
         if self._connection is not None:
             self._connection.close()
             self._connection = None
 
-    @property
-    def connection(self) -> Any:
-        if self._connection is None:
-            raise RuntimeError("ledger is not set up")
-        return self._connection
-
-    def _execute(self, sql: str, params: Sequence[Any]) -> Any:
-        """Run ``sql`` (``?`` placeholders) on whichever database the ledger is in."""
-        if self._postgres:
-            from bot.foundation.storage.postgres import to_pyformat
-
-            return self.connection.execute(to_pyformat(sql), params)
-        return self.connection.execute(sql, params)
-
     async def answered(self, update_ids: Sequence[int]) -> set[int]:
-        """Those of ``update_ids`` already answered."""
+        """Those of ``update_ids`` already answered (in memory only while the database is away)."""
         if not update_ids:
             return set()
         marks = ",".join("?" * len(update_ids))
-        rows = self._execute(
-            f"SELECT update_id FROM answered_updates WHERE platform = ? AND update_id IN ({marks})",
-            (self.platform, *update_ids),
-        ).fetchall()
+        sql = (
+            f"SELECT update_id FROM answered_updates WHERE platform = ? AND update_id IN ({marks})"
+        )
+        params = (self.platform, *update_ids)
+        rows: Sequence[Any]
+        if self._database is not None:
+            try:
+                rows = await self._database.fetch_all(sql, params)
+            except DatabaseUnavailableError:
+                rows = []  # said once by the driver; what this process answered is in memory
+        else:
+            rows = self._file.execute(sql, params).fetchall()
         return {int(row[0]) for row in rows} | (set(update_ids) & set(self._unwritten))
 
     def record(self, update_id: int) -> None:
         """Remember, now, that ``update_id`` is answered (or deliberately dropped)."""
         self._unwritten[update_id] = self.clock()
-        self._write()
-        if self.clock() - self._pruned_at > 3600:
-            self.prune()
+        if self._database is not None:
+            self._write_shared_soon()
+        else:
+            self._write_file()
+            if self.clock() - self._pruned_at > PRUNE_EVERY_S:
+                self._prune_file()
 
-    def _write(self) -> None:
+    async def flush(self) -> None:
+        """Wait until every recorded id is written (or given up for now, on the database)."""
+        if self._database is None:
+            self._write_file()
+        elif self._writer is not None:
+            await asyncio.shield(self._writer)
+
+    # ---- the SQLite file -------------------------------------------------------------------
+
+    @property
+    def _file(self) -> sqlite3.Connection:
+        if self._connection is None:
+            raise RuntimeError("ledger is not set up")
+        return self._connection
+
+    def _write_file(self) -> None:
         """Write the ids not yet written; if the file is busy, try again shortly."""
         self._retry = None
         if not self._unwritten:
             return
         try:
             for update_id, at in list(self._unwritten.items()):
-                self._execute(INSERT, (self.platform, update_id, at))
+                self._file.execute(INSERT, (self.platform, update_id, at))
                 del self._unwritten[update_id]
         except sqlite3.OperationalError as error:
             if "locked" in str(error) or "busy" in str(error):
                 self._retry_soon()
                 return
             self._failed(error)
-        except database_errors() as error:
+        except sqlite3.Error as error:
             self._failed(error)
         else:
             self._write_failed = False
@@ -184,19 +212,66 @@ class DeliveryLedger:
     def _retry_soon(self) -> None:
         if self._retry is None:
             with contextlib.suppress(RuntimeError):  # no event loop: the next record retries
-                self._retry = asyncio.get_running_loop().call_later(RETRY_S, self._write)
+                self._retry = asyncio.get_running_loop().call_later(RETRY_S, self._write_file)
+
+    def _prune_file(self) -> None:
+        """Forget ids older than the retention window."""
+        self._pruned_at = self.clock()
+        try:
+            self._file.execute(PRUNE, (self.clock() - RETENTION,))
+        except sqlite3.Error as error:
+            log.warning("cannot prune answered updates: %s", error)
+
+    # ---- the shared database ------------------------------------------------------------
+
+    def _write_shared_soon(self) -> None:
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.get_running_loop().create_task(self._write_shared())
+
+    async def _write_shared(self) -> None:
+        """Write the ids recorded so far, in batches, until none is left; retry what fails."""
+        assert self._database is not None
+        while self._unwritten:
+            batch = dict(self._unwritten)
+            try:
+                await self._database.execute_many(
+                    INSERT, [(self.platform, update_id, at) for update_id, at in batch.items()]
+                )
+            except database_faults() as error:
+                self._failed(error)
+                await asyncio.sleep(RETRY_SHARED_S)
+                continue
+            for update_id, at in batch.items():
+                if self._unwritten.get(update_id) == at:
+                    del self._unwritten[update_id]
+            self._write_failed = False
+        if self.clock() - self._pruned_at > PRUNE_EVERY_S:
+            await self._prune_shared()
+
+    async def _prune_shared(self) -> None:
+        assert self._database is not None
+        self._pruned_at = self.clock()
+        try:
+            await self._database.execute(PRUNE, (self.clock() - RETENTION,))
+        except database_faults() as error:
+            log.warning("cannot prune answered updates: %s", error)
+
+    async def _close_shared(self) -> None:
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            await asyncio.wait([writer], timeout=CLOSE_WAIT_S)
+            writer.cancel()
+            await asyncio.gather(writer, return_exceptions=True)
+        if self._unwritten:
+            log.warning(
+                "%d answered update id(s) not written (the database did not take them);"
+                " after a restart they may be answered again", len(self._unwritten),
+            )  # fmt: skip
+        if self._own_database and self._database is not None:
+            await self._database.close()
+        self._database = None
 
     def _failed(self, error: Exception) -> None:
         if not self._write_failed:
             log.error("cannot record answered updates (%s); a crash may repeat answers", error)
         self._write_failed = True
-
-    def prune(self) -> None:
-        """Forget ids older than the retention window."""
-        self._pruned_at = self.clock()
-        try:
-            self._execute(
-                "DELETE FROM answered_updates WHERE answered_at < ?", (self.clock() - RETENTION,)
-            )
-        except database_errors() as error:
-            log.warning("cannot prune answered updates: %s", error)

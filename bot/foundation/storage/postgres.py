@@ -11,6 +11,11 @@ trips of a millisecond.
 Nothing read is cached in memory (``shared``): another process may change a
 claim or a preference at any moment, and the next read sees it.
 
+Every wait is bounded (:mod:`bot.foundation.storage.postgres_link`): a network
+fault makes calls fail within ``[storage] query_timeout_seconds`` with
+:class:`~bot.foundation.errors.DatabaseUnavailableError`, logged once, and a
+connection the server dropped is replaced without the caller noticing.
+
 Search: each claim's statements (weight A) and its id, publishers and keywords
 (weight D) in a ``tsvector`` under the ``wattson_folded`` configuration (the
 ``simple`` parser and dictionary after ``unaccent``), a GIN index, ``ts_rank``.
@@ -21,18 +26,22 @@ ranks only on the rarer words, or answers unranked when there are none.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
+import os
 import re
-import zlib
-from collections.abc import AsyncIterator, Sequence
+import secrets
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from psycopg.rows import RowMaker
 from psycopg_pool import AsyncConnectionPool
 
+from bot.foundation.errors import DatabaseUnavailableError
 from bot.foundation.storage.base import (
     Database,
     IndexedText,
@@ -43,14 +52,24 @@ from bot.foundation.storage.base import (
     StorageError,
     plan_search,
 )
+from bot.foundation.storage.limits import ConnectionLimits
+from bot.foundation.storage.postgres_link import (
+    Availability,
+    Deadline,
+    describe_fault,
+    is_connection_fault,
+    proves_not_run,
+)
+from bot.foundation.storage.postgres_roles import RoleLocks
 from bot.foundation.storage.postgres_schema import MIGRATIONS, SEARCH_CONFIGURATION
 
+T = TypeVar("T")
 WEIGHTS = "{0.25, 0, 0, 1}"  # D (id, publishers, keywords), C, B, A (statements)
 WORD = re.compile(r"\w+", re.UNICODE)  # as facts.search splits a query
-CONNECT_TIMEOUT = 5.0
 SCHEMA_LOCK = 0x57A7_5C4E  # advisory lock held while a process migrates
-ROLE_LOCKS = 0x57A7  # first key of the advisory locks naming what a process serves
 IDENTITIES = (("claim_audit", "seq"), ("claim_proposals", "id"), ("campaigns", "id"))
+PER_ROW_SECONDS = 0.001  # a batch of rows may take this much longer than one statement
+CLOSE_SECONDS = 1.0  # closing never waits longer for the server
 
 
 class PgRow:
@@ -99,27 +118,54 @@ def redacted(url: str) -> str:
 
 
 class PgQueries(Queries):
-    """Statements on one connection (a transaction's)."""
+    """Statements on one connection (a transaction's), each bounded by the query timeout."""
 
-    def __init__(self, connection: psycopg.AsyncConnection[PgRow]) -> None:
+    def __init__(self, connection: psycopg.AsyncConnection[PgRow], seconds: float | None) -> None:
         self.connection = connection
+        self.deadline = Deadline(connection, seconds)
+
+    async def _execute(self, sql: str, params: Params) -> psycopg.AsyncCursor[PgRow]:
+        return await self.deadline.run(self.connection.execute(to_pyformat(sql), params))
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
-        cursor = await self.connection.execute(to_pyformat(sql), params)
-        return list(await cursor.fetchall())
+        return list(await (await self._execute(sql, params)).fetchall())
 
     async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
-        cursor = await self.connection.execute(to_pyformat(sql), params)
-        return await cursor.fetchone()
+        return await (await self._execute(sql, params)).fetchone()
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        cursor = await self.connection.execute(to_pyformat(sql), params)
-        return cursor.rowcount
+        return (await self._execute(sql, params)).rowcount
 
     async def execute_many(self, sql: str, rows: Sequence[Params]) -> None:
-        if rows:
+        if not rows:
+            return
+        seconds = self.deadline.seconds
+        batch = Deadline(
+            self.deadline.connection,
+            None if seconds is None else seconds + PER_ROW_SECONDS * len(rows),
+        )
+        try:
             async with self.connection.cursor() as cursor:
-                await cursor.executemany(to_pyformat(sql), rows)
+                await batch.run(cursor.executemany(to_pyformat(sql), rows))
+        finally:
+            self.deadline.expired |= batch.expired
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[None]:
+        """BEGIN … COMMIT (ROLLBACK on an error), each bounded; the block's error is kept."""
+        transaction = self.connection.transaction()
+        await self.deadline.run(transaction.__aenter__())
+        try:
+            yield
+        except BaseException as error:
+            if not self.connection.closed:
+                # the block's error says more than a failed rollback would
+                with contextlib.suppress(Exception):
+                    await self.deadline.run(
+                        transaction.__aexit__(type(error), error, error.__traceback__)
+                    )
+            raise
+        await self.deadline.run(transaction.__aexit__(None, None, None))
 
 
 class PostgresDatabase(Database):
@@ -128,11 +174,16 @@ class PostgresDatabase(Database):
     kind = "postgres"
     shared = True
 
-    def __init__(self, url: str, pool_size: int = 4) -> None:
+    def __init__(
+        self, url: str, pool_size: int = 4, limits: ConnectionLimits | None = None
+    ) -> None:
         self.url = url
         self.pool_size = pool_size
+        self.limits = limits or ConnectionLimits()
+        self.application = f"wattson:{os.getpid()}:{secrets.token_hex(3)}"
         self._pool: AsyncConnectionPool[psycopg.AsyncConnection[PgRow]] | None = None
-        self._roles: psycopg.AsyncConnection[Any] | None = None  # holds the advisory locks
+        self.availability = Availability(self.location, self._probe)
+        self.roles = RoleLocks(self)
 
     @property
     def location(self) -> str:
@@ -144,19 +195,55 @@ class PostgresDatabase(Database):
             raise RuntimeError("database is not open; use `async with open_database(...)`")
         return self._pool
 
+    # ---- connecting --------------------------------------------------------------------
+
+    def connect_options(self) -> dict[str, Any]:
+        """libpq options for a connection of this process (bounded, kept alive, named)."""
+        return self.limits.connect_options(self.application)
+
+    async def connect(self, **options: Any) -> psycopg.AsyncConnection[Any]:
+        """A connection of its own (not pooled), configured as the pool's are."""
+        connection = await psycopg.AsyncConnection.connect(
+            self.url, **{**self.connect_options(), "autocommit": True, **options}
+        )
+        try:
+            await self._configure(connection)
+        except BaseException:
+            connection.pgconn.finish()
+            raise
+        return connection
+
+    async def _configure(self, connection: psycopg.AsyncConnection[Any]) -> None:
+        """The server-side bounds of a new session, in one round trip."""
+        settings = self.limits.session_settings()
+        calls = ", ".join("set_config(%s, %s, false)" for _ in settings)
+        params = [value for pair in settings.items() for value in pair]
+        await Deadline(connection, self.limits.connect_timeout).run(
+            connection.execute(f"SELECT {calls}", params)
+        )
+
     async def open(self) -> Self:
-        """Connect (or raise :class:`StorageError`), and create the version table."""
+        """Connect (or raise :class:`StorageError` naming the cause), and create the version table."""
+        limits = self.limits
+        try:  # one direct attempt first: a clear cause, at once, and no pool retrying in the logs
+            first = await self.connect()
+        except (psycopg.Error, OSError) as error:
+            raise StorageError(
+                self.location, f"cannot be used: {describe_fault(error, limits.connect_timeout)}"
+            ) from None
+        await first.close()
         pool: AsyncConnectionPool[psycopg.AsyncConnection[PgRow]] = AsyncConnectionPool(
             self.url,
             min_size=1,
             max_size=self.pool_size,
             open=False,
-            timeout=CONNECT_TIMEOUT,
-            kwargs={"autocommit": True, "row_factory": row_factory,
-                    "connect_timeout": int(CONNECT_TIMEOUT)},
-        )  # fmt: skip
+            timeout=limits.query_timeout,
+            configure=self._configure,
+            kwargs={**self.connect_options(), "autocommit": True, "row_factory": row_factory},
+            reconnect_timeout=max(60.0, limits.connect_timeout * 4),
+        )
         try:
-            await pool.open(wait=True, timeout=CONNECT_TIMEOUT)
+            await pool.open(wait=True, timeout=limits.connect_timeout)
             self._pool = pool
             async with self.transaction() as transaction:
                 # Processes starting together on an empty database: one creates it.
@@ -165,48 +252,128 @@ class PostgresDatabase(Database):
                     "CREATE TABLE IF NOT EXISTS schema_versions ("
                     " component TEXT PRIMARY KEY, version INTEGER NOT NULL)"
                 )
-        except (psycopg.Error, TimeoutError) as error:
-            await pool.close()
+        except (psycopg.Error, TimeoutError, DatabaseUnavailableError) as error:
+            await pool.close(timeout=CLOSE_SECONDS)
             self._pool = None
-            fault = (
-                str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            cause = (
+                error.cause
+                if isinstance(error, DatabaseUnavailableError)
+                else describe_fault(error, limits.connect_timeout)
             )
-            raise StorageError(self.location, f"cannot be used: {fault}") from None
+            raise StorageError(self.location, f"cannot be used: {cause}") from None
+        self.availability.on_back.append(self._sweep)
         return self
 
     async def close(self) -> None:
-        if self._roles is not None:
-            await self._roles.close()  # the session's advisory locks go with it
-            self._roles = None
+        """Let go of the roles and the connections; never waits on the server for long."""
+        await self.roles.close()
+        await self.availability.close()
         if self._pool is not None:
-            await self._pool.close()
-            self._pool = None
+            pool, self._pool = self._pool, None
+            await pool.close(timeout=CLOSE_SECONDS)
 
-    # ---- queries -------------------------------------------------------------------------
+    async def _probe(self) -> None:
+        """A new connection answers ``SELECT 1`` (raises otherwise)."""
+        connection = await self.connect(
+            connect_timeout=max(1, round(min(2.0, self.limits.connect_timeout)))
+        )
+        try:
+            await Deadline(connection, 2.0).run(connection.execute("SELECT 1"))
+        finally:
+            connection.pgconn.finish()
+
+    async def _sweep(self) -> None:
+        """Drop the pooled connections the server has closed (a restart, a terminated backend)."""
+        if self._pool is None:
+            return
+        check = asyncio.ensure_future(self._pool.check())
+        done, _pending = await asyncio.wait([check], timeout=self.limits.query_timeout)
+        if check in done and check.exception() is not None:
+            pass  # what the check could not fix, the next call reports
+
+    # ---- calls -------------------------------------------------------------------------
+
+    def _available(self) -> None:
+        cause = self.availability.cause
+        if cause is not None:
+            raise DatabaseUnavailableError(cause)
+
+    def _unavailable(
+        self, error: BaseException, queries: PgQueries | None
+    ) -> DatabaseUnavailableError:
+        cause = queries.deadline.cause(error) if queries is not None else describe_fault(error)
+        self.availability.lost(cause)
+        return DatabaseUnavailableError(cause)
+
+    async def _call(self, operation: Callable[[PgQueries], Awaitable[T]], read: bool) -> T:
+        """Run ``operation`` on a pooled connection; once more on a fresh one when that is safe.
+
+        Safe: a read, or an error proving the statement never ran (the server had
+        shut the session down). A call past its deadline is not repeated.
+        """
+        self._available()
+        for attempt in (1, 2):
+            queries: PgQueries | None = None
+            try:
+                async with self.pool.connection(timeout=self.limits.query_timeout) as connection:
+                    queries = PgQueries(connection, self.limits.query_timeout)
+                    return await operation(queries)
+            except Exception as error:
+                if isinstance(error, psycopg.errors.QueryCanceled):
+                    raise DatabaseUnavailableError(  # the server's statement_timeout
+                        f"no answer within {self.limits.query_timeout:g} s"
+                    ) from None
+                if not is_connection_fault(error):
+                    raise
+                expired = queries is not None and queries.deadline.expired
+                if attempt == 1 and not expired and (read or proves_not_run(error)):
+                    await self._sweep()
+                    continue
+                raise self._unavailable(error, queries) from None
+        raise AssertionError("unreachable")
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
-        async with self.pool.connection() as connection:
-            return await PgQueries(connection).fetch_all(sql, params)
+        return await self._call(lambda queries: queries.fetch_all(sql, params), read=True)
 
     async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
-        async with self.pool.connection() as connection:
-            return await PgQueries(connection).fetch_one(sql, params)
+        return await self._call(lambda queries: queries.fetch_one(sql, params), read=True)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        async with self.pool.connection() as connection:
-            return await PgQueries(connection).execute(sql, params)
+        return await self._call(lambda queries: queries.execute(sql, params), read=False)
 
     async def execute_many(self, sql: str, rows: Sequence[Params]) -> None:
-        async with self.pool.connection() as connection:
-            await PgQueries(connection).execute_many(sql, rows)
+        await self._call(lambda queries: queries.execute_many(sql, rows), read=False)
 
     def transaction(self) -> AbstractAsyncContextManager[Queries]:
         return self._transaction()
 
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[Queries]:
-        async with self.pool.connection() as connection, connection.transaction():
-            yield PgQueries(connection)
+        """One transaction on one pooled connection; begun again on a fresh one if BEGIN met a
+        connection the server had closed (nothing of the block has run then)."""
+        self._available()
+        for attempt in (1, 2):
+            queries: PgQueries | None = None
+            begun = False
+            try:
+                async with self.pool.connection(timeout=self.limits.query_timeout) as connection:
+                    queries = PgQueries(connection, self.limits.query_timeout)
+                    async with queries.transaction():
+                        begun = True
+                        yield queries
+                return
+            except Exception as error:
+                if isinstance(error, psycopg.errors.QueryCanceled):
+                    raise DatabaseUnavailableError(
+                        f"no answer within {self.limits.query_timeout:g} s"
+                    ) from None
+                if not is_connection_fault(error):
+                    raise
+                expired = queries is not None and queries.deadline.expired
+                if attempt == 1 and not begun and not expired:
+                    await self._sweep()
+                    continue
+                raise self._unavailable(error, queries) from None
 
     # ---- schema ------------------------------------------------------------------------
 
@@ -265,17 +432,15 @@ class PostgresDatabase(Database):
 
         A process that dies loses its connection, and PostgreSQL releases the
         lock at once: a restarted process (or another) can take the role over.
+        :meth:`watch_roles` keeps checking that this process still holds them.
         """
-        if self._roles is None:
-            self._roles = await psycopg.AsyncConnection.connect(
-                self.url, autocommit=True, connect_timeout=int(CONNECT_TIMEOUT)
-            )
-        cursor = await self._roles.execute(
-            "SELECT pg_try_advisory_lock(%s::int4, %s::int4)",
-            (ROLE_LOCKS, zlib.crc32(role.encode()) - 2**31),
-        )
-        row = await cursor.fetchone()
-        return bool(row and row[0])
+        return await self.roles.claim(role)
+
+    async def claim_family(self, family: str, member: str) -> bool:
+        return await self.roles.claim_family(family, member)
+
+    def watch_roles(self, lost: Callable[[str], None]) -> None:
+        self.roles.watch(lost)
 
     # ---- search ------------------------------------------------------------------------
 
@@ -312,8 +477,8 @@ class PostgresDatabase(Database):
         queries = [_tsquery(group) for group in groups if group]
         if not queries:
             return []
-        async with self.pool.connection() as connection:
-            run = PgQueries(connection)
+
+        async def search(run: PgQueries) -> list[tuple[str, float]]:
             rows = await run.fetch_all(  # each group's forms, normalized as the index does
                 "SELECT COALESCE(SUM(t.claims), 0) FROM unnest(?::text[]) WITH ORDINALITY"
                 " AS g(forms, n) LEFT JOIN claim_terms t ON t.term = ANY(tsvector_to_array("
@@ -341,7 +506,9 @@ class PostgresDatabase(Database):
                 found = await run.fetch_all(sql, (query, limit))
                 if found:
                     return [(str(row["id"]), float(row["rank"])) for row in found]
-        return []
+            return []
+
+        return await self._call(search, read=True)
 
 
 def _words(text: str) -> str:
