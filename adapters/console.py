@@ -48,7 +48,7 @@ class ConsoleAdapter:
         self._block: list[str] | None = None  # a command's lines while its fields are typed
         core.services.outboxes[PLATFORM] = self.post
 
-    async def post(self, chat_id: str, reply: Reply) -> None:
+    async def post(self, chat_id: str, reply: Reply, *, key: str | None = None) -> None:
         """Print a message the bot posts on its own (a campaign's fact)."""
         stream = self.output or sys.stdout
         stream.write(render_reply(reply, self.save_attachments(reply)) + "\n")

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from bot.foundation.errors import (
     DatabaseUnavailableError,
@@ -46,7 +46,13 @@ LOCAL_PLATFORM = "console"  # the person at this machine: the console, the bench
 UNLIMITED_PLATFORMS = frozenset({LOCAL_PLATFORM})  # the local user cannot flood anyone
 
 
-Outbox = Callable[[str, Reply], Awaitable[None]]  # (chat id, reply): post unprompted
+class Outbox(Protocol):
+    """Post in a chat unprompted (campaigns); an adapter whose platform recognises a repeated
+    ``key`` lists its window in :attr:`Services.repeat_windows` and is given one."""
+
+    async def __call__(self, chat_id: str, reply: Reply, *, key: str | None = None) -> None: ...
+
+
 ChatFilter = Callable[[str], Awaitable[bool]]  # chat id -> whether this process serves it
 
 
@@ -63,6 +69,9 @@ class Services:
     campaigns: CampaignStore | None = None
     # how to post in a chat of each platform, registered by running adapters
     outboxes: dict[str, Outbox] = field(default_factory=dict)
+    # platform -> seconds within which a post sent again with the same key is posted once
+    # (Discord's enforced nonces): an interrupted campaign post is then finished, not reported
+    repeat_windows: dict[str, float] = field(default_factory=dict)
     # which chats of a platform this process serves, when it serves only some
     # (Discord shards split across processes); absent: every chat of the platform
     serves: dict[str, ChatFilter] = field(default_factory=dict)

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from bot.foundation.text import readable_value
 
 
 class UserRef(BaseModel):
@@ -22,6 +24,8 @@ class UserRef(BaseModel):
     id: str = Field(min_length=1)
     name: str | None = None
 
+    _readable = field_validator("*", mode="before")(readable_value)
+
 
 class ChatRef(BaseModel):
     """Where a request was sent: a channel, group, or private chat."""
@@ -30,6 +34,8 @@ class ChatRef(BaseModel):
 
     platform: str = Field(min_length=1)
     id: str = Field(min_length=1)
+
+    _readable = field_validator("*", mode="before")(readable_value)
 
 
 class Request(BaseModel):
@@ -46,6 +52,9 @@ class Request(BaseModel):
         default=None, description="text of the message this one replies to, if any"
     )
     is_moderator: bool = False
+
+    # Where text enters, on every platform: no lone surrogate (bot.foundation.text).
+    _readable = field_validator("*", mode="before")(readable_value)
 
     @classmethod
     def from_text(cls, text: str, **fields: Any) -> Request | None:

@@ -29,6 +29,7 @@ from pydantic_core import PydanticCustomError
 
 from bot.foundation.i18n import N_
 from bot.foundation.sources import SourceDate, WebUrl
+from bot.foundation.text import storable_value
 from facts.measures import Measure, default_measure, measure_fits_unit
 from facts.subjects import split_tag, vocabulary
 from facts.units import unit_expression
@@ -75,6 +76,9 @@ class Per(StrEnum):
 
 class Strict(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    # Text both databases can keep: NUL removed, lone surrogates as U+FFFD (bot.foundation.text).
+    _storable = field_validator("*", mode="before")(storable_value)
 
 
 class LocalizedText(Strict):

@@ -121,6 +121,10 @@ def build_parser() -> argparse.ArgumentParser:
     moving.add_argument(
         "--replace", action="store_true", help="empty a target that already holds data"
     )
+    moving.add_argument(
+        "--clean-text", action="store_true",
+        help="remove the NUL characters PostgreSQL cannot store (listed without this option)",
+    )  # fmt: skip
     storage_commands.add_parser(
         "check", parents=[common], help="schema versions, integrity and row counts"
     )

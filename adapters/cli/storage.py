@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 
 from adapters.cli.common import EXIT_USAGE, fail, load
@@ -12,18 +13,42 @@ async def command_storage(args: argparse.Namespace) -> int:
     settings = load(args)
     if args.storage_command == "check":
         return await command_check(settings.storage.database)
-    return await command_migrate(settings.storage.database, args.to, args.replace)
+    return await command_migrate(settings.storage.database, args.to, args.replace, args.clean_text)
 
 
-async def command_migrate(source_location: str, target_location: str, replace: bool) -> int:
-    """Copy the configured database into ``--to``; exit 0 only when every count matches."""
-    from bot.foundation.storage import describe_location, open_database
-    from bot.foundation.storage.base import Database, Queries
-    from bot.foundation.storage.transfer import TargetNotEmptyError, copy_database
-    from facts.store import ClaimStore
+async def command_migrate(
+    source_location: str, target_location: str, replace: bool, clean: bool = False
+) -> int:
+    """Copy the configured database into ``--to``; exit 0 only when every count matches.
+
+    A SQLite file a running bot serves is refused: its copy would miss what the
+    bot writes meanwhile.
+    """
+    from bot.foundation.storage import (
+        StorageError,
+        serving_lock,
+    )
 
     if target_location == source_location:
         return fail("--to names the configured database itself; give another one")
+    with contextlib.ExitStack() as held:
+        try:
+            held.enter_context(serving_lock(source_location))
+        except StorageError as error:
+            return fail(f"{error}; stop it before moving its data")
+        return await _copy(source_location, target_location, replace, clean)
+
+
+async def _copy(source_location: str, target_location: str, replace: bool, clean: bool) -> int:
+    from bot.foundation.storage import describe_location, open_database
+    from bot.foundation.storage.base import Database, Queries
+    from bot.foundation.storage.transfer import (
+        TargetNotEmptyError,
+        UnstorableTextError,
+        copy_database,
+        ledger_rows,
+    )
+    from facts.store import ClaimStore
 
     async def rebuild(target: Database, transaction: Queries) -> None:
         await ClaimStore(target).rebuild_index(transaction)
@@ -32,9 +57,19 @@ async def command_migrate(source_location: str, target_location: str, replace: b
     print(f"to   {describe_location(target_location)}", file=sys.stderr)
     async with open_database(source_location) as source, open_database(target_location) as target:
         try:
-            counts = await copy_database(source, target, replace, rebuild)
+            counts = await copy_database(source, target, replace, rebuild, clean)
         except TargetNotEmptyError as error:
             return fail(f"{error}; nothing was written (--replace empties it first)")
+        except UnstorableTextError as error:
+            for place in error.places:
+                print(f"wattson: {place}", file=sys.stderr)
+            return fail(
+                f"{error}; nothing was written. --clean-text removes them in the copy"
+                " (the source is left as it is)"
+            )
+        answered = len(ledger_rows(source))
+    if answered:
+        print(f"answered update ids: {answered} from the delivery file beside the database")
     width = max(len(count.table) for count in counts)
     for count in counts:
         mark = "ok" if count.equal else "DIFFERENT"

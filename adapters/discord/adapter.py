@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 import secrets
 import time
@@ -32,6 +33,9 @@ from bot.settings import DiscordSettings
 
 PLATFORM = "discord"
 DEFER_AFTER = 1.5  # seconds; Discord wants an answer within 3, counted from its side
+# Discord returns the message already made with an enforced nonce "in the past few minutes":
+# an interrupted campaign post is sent again with its nonce only this soon after its attempt
+REPEAT_WINDOW = 120.0
 TOKEN_CLOSE_CODES = frozenset({4004})  # gateway: authentication failed
 STATE, DEFERRED, ANSWERED = "wattson", "deferred", "answered"  # kept in interaction.extras
 UNREACHABLE = (OSError, aiohttp.ClientError, TimeoutError, discord.HTTPException)
@@ -46,6 +50,11 @@ class PlatformError(RuntimeError):
 def new_nonce() -> str:
     """A message nonce (Discord takes up to 25 characters) for ``enforce_nonce``."""
     return secrets.token_hex(12)
+
+
+def keyed_nonce(key: str, part: int) -> str:
+    """The nonce of message ``part`` of the post ``key``: the same at every attempt."""
+    return hashlib.sha256(f"{key}/{part}".encode()).hexdigest()[:25]
 
 
 def fresh(message: dict[str, Any]) -> dict[str, Any]:
@@ -95,6 +104,7 @@ class DiscordAdapter:
         self._idle = asyncio.Event()
         self._idle.set()
         core.services.outboxes[PLATFORM] = self.post
+        core.services.repeat_windows[PLATFORM] = REPEAT_WINDOW
         if settings.shard_count is not None:  # other processes may run the other shards
             core.services.serves[PLATFORM] = self.serves_chat
         use_api_base_url(str(settings.api_base_url) if settings.api_base_url else None)
@@ -238,11 +248,13 @@ class DiscordAdapter:
         except Exception as error:
             log.error("interaction %s: no apology either: %s", interaction.id, describe(error))
 
-    async def post(self, chat_id: str, reply: Reply) -> None:
+    async def post(self, chat_id: str, reply: Reply, *, key: str | None = None) -> None:
         """Post in a channel unprompted (campaigns), mentions inert as always.
 
         Each message carries a nonce Discord enforces, so a post resent after an
-        uncertain failure is not posted twice.
+        uncertain failure is not posted twice. Given a ``key`` (a campaign slot),
+        the nonces derive from it: the same post sent again by a restarted process,
+        within :data:`REPEAT_WINDOW`, is recognised too, and posted once.
         """
         try:
             channel = self.client.get_channel(int(chat_id)) or await send(
@@ -250,8 +262,9 @@ class DiscordAdapter:
             )
             if not isinstance(channel, discord.abc.Messageable):
                 raise ChatRefusedError(f"Discord channel {chat_id} cannot receive messages")
-            for message in render_reply(reply, self.core.services.settings.language.default):
-                nonce = new_nonce()
+            messages = render_reply(reply, self.core.services.settings.language.default)
+            for part, message in enumerate(messages):
+                nonce = keyed_nonce(key, part) if key else new_nonce()
                 await send(
                     lambda message=message, nonce=nonce: channel.send(  # type: ignore[misc]
                         **fresh(message), nonce=nonce

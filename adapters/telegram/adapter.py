@@ -194,8 +194,12 @@ class TelegramAdapter:
                 parse_mode=ParseMode.HTML,
             )
 
-    async def post(self, chat_id: str, reply: Reply) -> None:
-        """Post in a chat unprompted (campaigns); :class:`ChatRefusedError` if the chat refuses."""
+    async def post(self, chat_id: str, reply: Reply, *, key: str | None = None) -> None:
+        """Post in a chat unprompted (campaigns); :class:`ChatRefusedError` if the chat refuses.
+
+        Telegram recognises no repeated message (``key`` is unused): a post cut
+        mid-send is reported as uncertain rather than sent again.
+        """
         try:
             for text in render_reply(reply):
                 await self.bot.send_message(

@@ -88,6 +88,12 @@ class PostRecord:
     slot: datetime
     claim_id: str | None
     status: str
+    updated_at: datetime | None = None  # when the status was written
+
+
+def post_key(campaign: Campaign, slot: datetime) -> str:
+    """The same for every attempt at one slot's post, so a platform can recognise a repeat."""
+    return f"campaign-{campaign.id}-{int(slot.timestamp())}"
 
 
 def slots(campaign: Campaign, until: datetime) -> list[datetime]:

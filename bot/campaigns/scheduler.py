@@ -16,12 +16,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bot.campaigns.rotation import next_claim, pool
-from bot.campaigns.schedule import Campaign, is_over, slots
+from bot.campaigns.schedule import Campaign, PostRecord, is_over, post_key, slots
 from bot.campaigns.store import CampaignStore
 from bot.foundation.errors import DatabaseUnavailableError
 from facts.models import Claim
 
 log = logging.getLogger(__name__)
+# (campaign, fact or None for a notice, what to say, the post's key): whether it was sent
+Deliver = Callable[[Campaign, Claim | None, dict[str, int], str | None], Awaitable[bool]]
 
 
 class ChatRefusedError(Exception):
@@ -47,7 +49,7 @@ class TickReport:
 class CampaignScheduler:
     """Post due campaign facts; ``tick`` is idempotent and takes the time as an argument.
 
-    ``deliver(campaign, claim, info)`` sends a fact (``claim``) or, with ``claim``
+    ``deliver(campaign, claim, info, key)`` sends a fact (``claim``) or, with ``claim``
     ``None``, a notice of missed or uncertain posts (``info``). It returns True
     when sent, False when nothing was attempted (the platform is not
     connected), and raises when a send failed midway.
@@ -62,15 +64,17 @@ class CampaignScheduler:
         self,
         campaigns: CampaignStore,
         claims: Callable[[], Awaitable[Sequence[Claim]]],
-        deliver: Callable[[Campaign, Claim | None, dict[str, int]], Awaitable[bool]],
+        deliver: Deliver,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         serves: Callable[[Campaign], Awaitable[bool]] | None = None,
+        repeat_window: Callable[[Campaign], timedelta] | None = None,
     ) -> None:
         self.campaigns = campaigns
         self.serves = serves
         self.claims = claims
         self.deliver = deliver
         self.clock = clock
+        self.repeat_window = repeat_window
         # campaign id -> (not before, failures in a row, refusals in a row)
         self._backoff: dict[int, tuple[datetime, int, int]] = {}
 
@@ -121,6 +125,11 @@ class CampaignScheduler:
         records = {record.slot: record for record in await self.campaigns.posts(campaign.id)}
         due = [slot for slot in slots(campaign, now) if slot not in records]
         interrupted = [r for r in records.values() if r.status == "sending"]
+        by_id = {claim.id: claim for claim in all_claims}
+        window = self.repeat_window(campaign) if self.repeat_window else timedelta(0)
+        for record in [r for r in interrupted if _resendable(r, by_id, now, window)]:
+            interrupted.remove(record)
+            await self._resend(campaign, record, records, by_id[record.claim_id or ""], now, report)
         if not due and not interrupted:
             if is_over(campaign, now):
                 await self.campaigns.set_state(campaign.id, "finished", now)
@@ -128,7 +137,7 @@ class CampaignScheduler:
         notices = {"missed": len(due) - 1 if due else 0, "uncertain": len(interrupted)}
         if notices["missed"] or notices["uncertain"]:
             # Say so in the chat first; only then mark them, so nothing is skipped silently.
-            if not await self.deliver(campaign, None, notices):
+            if not await self.deliver(campaign, None, notices, None):
                 return  # the platform is not reachable now: try again at the next tick
             for record in interrupted:
                 await self.campaigns.mark(
@@ -149,18 +158,45 @@ class CampaignScheduler:
             return  # another process sends this slot
         number = len(posted_ids) + 1
         try:
-            sent = await self.deliver(campaign, claim, {"number": number})
+            sent = await self.deliver(campaign, claim, {"number": number}, post_key(campaign, slot))
         except ChatRefusedError:
             await self.campaigns.release(campaign.id, slot)  # refused: certainly not posted
             raise
         # Any other failure: it may or may not have gone out, so the slot stays
-        # "sending" and the next tick reports it as uncertain instead of posting twice.
+        # "sending": the next tick sends it again with the same key where the platform
+        # recognises a repeat (within its window), else reports it as uncertain.
         if sent:
             status = "late" if now - slot > LATE_AFTER else "posted"
             await self.campaigns.mark(campaign.id, slot, status, claim.id, now)
             report.posted.append((campaign.id, claim.id))
         else:  # nothing was attempted (platform not connected): the slot stays due
             await self.campaigns.release(campaign.id, slot)
+
+    async def _resend(
+        self,
+        campaign: Campaign,
+        record: PostRecord,
+        records: dict[datetime, PostRecord],
+        claim: Claim,
+        now: datetime,
+        report: TickReport,
+    ) -> None:
+        """Send an interrupted post again with its key: the platform posts it at most once."""
+        number = 1 + sum(
+            1
+            for r in records.values()
+            if r.slot < record.slot and r.claim_id and r.status in ("posted", "late", "uncertain")
+        )
+        key = post_key(campaign, record.slot)
+        try:
+            sent = await self.deliver(campaign, claim, {"number": number}, key)
+        except ChatRefusedError:  # the first attempt may have gone out before the refusal
+            await self.campaigns.mark(campaign.id, record.slot, "uncertain", claim.id, now)
+            raise
+        if sent:
+            status = "late" if now - record.slot > LATE_AFTER else "posted"
+            await self.campaigns.mark(campaign.id, record.slot, status, claim.id, now)
+            report.posted.append((campaign.id, claim.id))
 
     async def run(self, stop: asyncio.Event, interval: float = 30.0) -> None:
         """Tick every ``interval`` seconds until ``stop`` is set."""
@@ -173,3 +209,15 @@ class CampaignScheduler:
                 log.exception("campaign tick failed; retrying at the next one")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), interval)
+
+
+def _resendable(
+    record: PostRecord, claims: dict[str, Claim], now: datetime, window: timedelta
+) -> bool:
+    """Whether an interrupted post may be sent again: the platform still knows its key."""
+    return (
+        window > timedelta(0)
+        and record.claim_id in claims
+        and record.updated_at is not None
+        and now - record.updated_at <= window
+    )

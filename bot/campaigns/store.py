@@ -86,10 +86,19 @@ class CampaignStore:
 
     async def posts(self, campaign_id: int) -> list[PostRecord]:
         rows = await self.database.fetch_all(
-            "SELECT slot, claim_id, status FROM campaign_posts WHERE campaign_id = ? ORDER BY slot",
+            "SELECT slot, claim_id, status, updated_at FROM campaign_posts"
+            " WHERE campaign_id = ? ORDER BY slot",
             (campaign_id,),
         )
-        return [PostRecord(datetime.fromisoformat(r[0]), r[1], r[2]) for r in rows]
+        return [
+            PostRecord(
+                datetime.fromisoformat(r[0]),
+                r[1],
+                r[2],
+                datetime.fromisoformat(r[3]) if r[3] else None,
+            )  # fmt: skip
+            for r in rows
+        ]
 
     async def mark(
         self, campaign_id: int, slot: datetime, status: str, claim_id: str | None, now: datetime

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import timedelta
 
 from pydantic import ValidationError
 
@@ -319,7 +320,9 @@ def make_scheduler(services: Services) -> CampaignScheduler:
     async def all_claims() -> list[Claim]:
         return await claims.all_claims()
 
-    async def deliver(campaign: Campaign, claim: Claim | None, info: dict[str, int]) -> bool:
+    async def deliver(
+        campaign: Campaign, claim: Claim | None, info: dict[str, int], key: str | None
+    ) -> bool:
         outbox = services.outboxes.get(campaign.platform)
         if outbox is None:
             return False
@@ -333,7 +336,10 @@ def make_scheduler(services: Services) -> CampaignScheduler:
                 reply = Reply(
                     text=heading + "\n" + claim_text(claim), data=claim, links=claim_links(claim)
                 )
-        await outbox(campaign.chat_id, reply)
+        if key is not None and campaign.platform in services.repeat_windows:
+            await outbox(campaign.chat_id, reply, key=key)
+        else:
+            await outbox(campaign.chat_id, reply)
         if claim is not None and services.usage is not None:
             services.usage.add(campaign.platform, campaign.chat_id, "campaign_posts")
         return True
@@ -344,7 +350,12 @@ def make_scheduler(services: Services) -> CampaignScheduler:
         chat_filter = services.serves.get(campaign.platform)
         return chat_filter is None or await chat_filter(campaign.chat_id)
 
-    return CampaignScheduler(services.campaigns, all_claims, deliver, services.clock, serves=serves)
+    def repeat_window(campaign: Campaign) -> timedelta:
+        return timedelta(seconds=services.repeat_windows.get(campaign.platform, 0.0))
+
+    return CampaignScheduler(
+        services.campaigns, all_claims, deliver, services.clock, serves, repeat_window
+    )
 
 
 def notice(campaign: Campaign, info: dict[str, int]) -> str:

@@ -22,6 +22,20 @@ from typing import Any, Literal, Protocol, Self
 from bot.foundation.errors import ConfigError
 
 Params = Sequence[Any]
+NUL = "\x00"
+
+
+def storable_params(params: Params) -> Params:
+    """Values as either driver writes them: a string without NUL (PostgreSQL refuses one).
+
+    Both drivers drop it, so a text behaves the same on either; a NUL means
+    nothing in a chat (see :mod:`bot.foundation.text`).
+    """
+    if any(isinstance(value, str) and NUL in value for value in params):
+        return [value.replace(NUL, "") if isinstance(value, str) else value for value in params]
+    return params
+
+
 Kind = Literal["sqlite", "postgres"]
 # The components and the tables each owns, in the order a copy must follow.
 COMPONENTS: dict[str, tuple[str, ...]] = {

@@ -51,6 +51,7 @@ from bot.foundation.storage.base import (
     Row,
     StorageError,
     plan_search,
+    storable_params,
 )
 from bot.foundation.storage.limits import ConnectionLimits
 from bot.foundation.storage.postgres_link import (
@@ -125,7 +126,8 @@ class PgQueries(Queries):
         self.deadline = Deadline(connection, seconds)
 
     async def _execute(self, sql: str, params: Params) -> psycopg.AsyncCursor[PgRow]:
-        return await self.deadline.run(self.connection.execute(to_pyformat(sql), params))
+        call = self.connection.execute(to_pyformat(sql), storable_params(params))
+        return await self.deadline.run(call)
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
         return list(await (await self._execute(sql, params)).fetchall())
@@ -146,7 +148,8 @@ class PgQueries(Queries):
         )
         try:
             async with self.connection.cursor() as cursor:
-                await batch.run(cursor.executemany(to_pyformat(sql), rows))
+                values = [storable_params(row) for row in rows]
+                await batch.run(cursor.executemany(to_pyformat(sql), values))
         finally:
             self.deadline.expired |= batch.expired
 

@@ -36,6 +36,7 @@ from bot.foundation.storage.base import (
     Row,
     StorageError,
     plan_search,
+    storable_params,
 )
 from bot.foundation.storage.sqlite_schema import MIGRATIONS
 
@@ -51,20 +52,20 @@ class SqliteQueries(Queries):
         self.connection = connection
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
-        async with self.connection.execute(sql, params) as cursor:
+        async with self.connection.execute(sql, storable_params(params)) as cursor:
             return list(await cursor.fetchall())
 
     async def fetch_one(self, sql: str, params: Params = ()) -> Row | None:
-        async with self.connection.execute(sql, params) as cursor:
+        async with self.connection.execute(sql, storable_params(params)) as cursor:
             row: Row | None = await cursor.fetchone()
             return row
 
     async def execute(self, sql: str, params: Params = ()) -> int:
-        async with self.connection.execute(sql, params) as cursor:
+        async with self.connection.execute(sql, storable_params(params)) as cursor:
             return cursor.rowcount
 
     async def execute_many(self, sql: str, rows: Sequence[Params]) -> None:
-        await self.connection.executemany(sql, rows)
+        await self.connection.executemany(sql, [storable_params(row) for row in rows])
 
 
 class SqliteDatabase(Database):
