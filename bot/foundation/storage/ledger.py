@@ -19,11 +19,12 @@ stopped the event loop that would release it. It still never waits: an id that
 cannot be written at once is kept in memory — counted as answered — and written
 a moment later.
 On PostgreSQL it is a table of the shared database (created by the ``ledger``
-migration), so every process recognises what another one answered. It goes
-through the stores' pool, so its calls are bounded and reconnect like theirs
-(:mod:`bot.foundation.storage.postgres_link`): an id is counted as answered in
-memory the moment it is recorded and written by a background task, retried
-until the database takes it, so a network fault never stops the event loop.
+migration), so every process recognises what another one answered. Reads go
+through the stores' pool, bounded and reconnecting like theirs
+(:mod:`bot.foundation.storage.postgres_link`); writes go through a thread of
+their own (:mod:`bot.foundation.storage.ledger_writer`), which writes an id the
+instant it is recorded and retries until the database takes it: an id counts as
+answered in memory meanwhile, and a network fault never stops the event loop.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -39,11 +41,12 @@ from typing import Any
 
 from bot.foundation.errors import DatabaseUnavailableError
 from bot.foundation.storage import Database, database_faults, is_postgres, open_database
+from bot.foundation.storage.ledger_writer import SharedWriter
+from bot.foundation.storage.postgres import PostgresDatabase, to_pyformat
 
 RETENTION = 48 * 3600.0
 BUSY_TIMEOUT_S = 0.005  # never block the event loop behind another connection's transaction
 RETRY_S = 0.02  # a busy write is tried again this soon
-RETRY_SHARED_S = 1.0  # an id the shared database did not take is tried again this soon
 CLOSE_WAIT_S = 2.0  # at close, nothing else runs: wait this long for the file or the database
 PRUNE_EVERY_S = 3600.0
 SCHEMA = """
@@ -96,8 +99,9 @@ class DeliveryLedger:
         self._write_failed = False
         self._pruned_at = 0.0
         self._unwritten: dict[int, float] = {}  # id -> answered at: not written yet
+        self._lock = threading.Lock()  # the writer thread removes what it wrote
         self._retry: asyncio.TimerHandle | None = None
-        self._writer: asyncio.Task[None] | None = None
+        self._writer: SharedWriter | None = None
 
     async def setup(self) -> None:
         """Open the file or reach the table, forget old ids.
@@ -111,6 +115,11 @@ class DeliveryLedger:
                 self._own_database = True
             await self._database.migrate("ledger")
             await self._prune_shared()
+            assert isinstance(self._database, PostgresDatabase)
+            self._writer = SharedWriter(
+                self._database.connect_blocking, to_pyformat(INSERT), self.platform, self._written
+            )
+            self._writer.start()
             return
         try:
             self._connection = self._open(self.path)
@@ -163,24 +172,40 @@ class DeliveryLedger:
                 rows = []  # said once by the driver; what this process answered is in memory
         else:
             rows = self._file.execute(sql, params).fetchall()
-        return {int(row[0]) for row in rows} | (set(update_ids) & set(self._unwritten))
+        with self._lock:
+            unwritten = set(update_ids) & self._unwritten.keys()
+        return {int(row[0]) for row in rows} | unwritten
 
     def record(self, update_id: int) -> None:
         """Remember, now, that ``update_id`` is answered (or deliberately dropped)."""
-        self._unwritten[update_id] = self.clock()
-        if self._database is not None:
-            self._write_shared_soon()
+        at = self.clock()
+        with self._lock:
+            self._unwritten[update_id] = at
+        if self._writer is not None:
+            self._writer.put(update_id, at)
+            if self.clock() - self._pruned_at > PRUNE_EVERY_S:
+                self._pruned_at = self.clock()
+                asyncio.get_running_loop().create_task(self._prune_shared())
         else:
             self._write_file()
             if self.clock() - self._pruned_at > PRUNE_EVERY_S:
                 self._prune_file()
 
-    async def flush(self) -> None:
-        """Wait until every recorded id is written (or given up for now, on the database)."""
-        if self._database is None:
+    async def flush(self, seconds: float = CLOSE_WAIT_S) -> None:
+        """Wait (at most ``seconds``) until every recorded id is written."""
+        if self._writer is None:
             self._write_file()
-        elif self._writer is not None:
-            await asyncio.shield(self._writer)
+            return
+        end = time.monotonic() + seconds
+        while self._unwritten and time.monotonic() < end:
+            await asyncio.sleep(0.0005)
+
+    def _written(self, ids: dict[int, float]) -> None:
+        """From the writer thread: these ids are in the database now."""
+        with self._lock:
+            for update_id, at in ids.items():
+                if self._unwritten.get(update_id) == at:
+                    del self._unwritten[update_id]
 
     # ---- the SQLite file -------------------------------------------------------------------
 
@@ -224,30 +249,6 @@ class DeliveryLedger:
 
     # ---- the shared database ------------------------------------------------------------
 
-    def _write_shared_soon(self) -> None:
-        if self._writer is None or self._writer.done():
-            self._writer = asyncio.get_running_loop().create_task(self._write_shared())
-
-    async def _write_shared(self) -> None:
-        """Write the ids recorded so far, in batches, until none is left; retry what fails."""
-        assert self._database is not None
-        while self._unwritten:
-            batch = dict(self._unwritten)
-            try:
-                await self._database.execute_many(
-                    INSERT, [(self.platform, update_id, at) for update_id, at in batch.items()]
-                )
-            except database_faults() as error:
-                self._failed(error)
-                await asyncio.sleep(RETRY_SHARED_S)
-                continue
-            for update_id, at in batch.items():
-                if self._unwritten.get(update_id) == at:
-                    del self._unwritten[update_id]
-            self._write_failed = False
-        if self.clock() - self._pruned_at > PRUNE_EVERY_S:
-            await self._prune_shared()
-
     async def _prune_shared(self) -> None:
         assert self._database is not None
         self._pruned_at = self.clock()
@@ -259,9 +260,7 @@ class DeliveryLedger:
     async def _close_shared(self) -> None:
         writer, self._writer = self._writer, None
         if writer is not None:
-            await asyncio.wait([writer], timeout=CLOSE_WAIT_S)
-            writer.cancel()
-            await asyncio.gather(writer, return_exceptions=True)
+            await asyncio.to_thread(writer.stop, CLOSE_WAIT_S)
         if self._unwritten:
             log.warning(
                 "%d answered update id(s) not written (the database did not take them);"
@@ -272,6 +271,6 @@ class DeliveryLedger:
         self._database = None
 
     def _failed(self, error: Exception) -> None:
-        if not self._write_failed:
+        if not self._write_failed and not isinstance(error, DatabaseUnavailableError):
             log.error("cannot record answered updates (%s); a crash may repeat answers", error)
-        self._write_failed = True
+        self._write_failed = True  # the database's absence was said by its driver

@@ -216,6 +216,16 @@ class PostgresDatabase(Database):
             raise
         return connection
 
+    def connect_blocking(self) -> psycopg.Connection[Any]:
+        """A synchronous connection, configured as the pool's are: for a thread of its own."""
+        connection = psycopg.Connection.connect(
+            self.url, **{**self.connect_options(), "autocommit": True}
+        )
+        settings = self.limits.session_settings()
+        calls = ", ".join("set_config(%s, %s, false)" for _ in settings)
+        connection.execute(f"SELECT {calls}", [v for pair in settings.items() for v in pair])
+        return connection
+
     async def _configure(self, connection: psycopg.AsyncConnection[Any]) -> None:
         """The server-side bounds of a new session, in one round trip."""
         settings = self.limits.session_settings()

@@ -57,6 +57,7 @@ class RoleLocks:
         self.families: list[tuple[str, str]] = []
         self._connection: psycopg.AsyncConnection[Any] | None = None
         self._watch: asyncio.Task[None] | None = None
+        self._ping: asyncio.Task[None] | None = None
 
     @property
     def _bound(self) -> float:
@@ -138,29 +139,27 @@ class RoleLocks:
         """
         lease = self.database.limits.role_lease
         reached = time.monotonic()
-        ping: asyncio.Task[None] | None = None
         while True:
             try:
-                if ping is None:
+                if self._ping is None:
                     connection = await self._session()
                     async for _notice in connection.notifies(timeout=CHECK_SECONDS):
                         pass
-                    ping = asyncio.ensure_future(_ping(connection))
-                done, _pending = await asyncio.wait([ping], timeout=CHECK_SECONDS)
+                    self._ping = asyncio.ensure_future(_ping(connection))
+                done, _pending = await asyncio.wait([self._ping], timeout=CHECK_SECONDS)
                 if not done:
                     if time.monotonic() - reached > lease:
-                        ping.cancel()
                         lost(
                             f"the database holding its roles has not answered for {lease:g} s;"
                             " stopping so that another process may serve them"
                         )
                         return
                     continue
-                finished, ping = ping, None
+                finished, self._ping = self._ping, None
                 finished.result()
                 reached = time.monotonic()
             except (psycopg.Error, OSError) as error:
-                ping = None
+                self._ping = None
                 refused = await self._recover(describe_fault(error), reached, lease, lost)
                 if refused is None:
                     return
@@ -203,8 +202,11 @@ class RoleLocks:
             await asyncio.gather(self._watch, return_exceptions=True)
             self._watch = None
         if self._connection is not None:
-            self._connection.pgconn.finish()  # the session's locks go with it
+            self._connection.pgconn.finish()  # the session's locks go with it; a ping fails now
             self._connection = None
+        if self._ping is not None:
+            await asyncio.gather(self._ping, return_exceptions=True)
+            self._ping = None
 
 
 async def _ping(connection: psycopg.AsyncConnection[Any]) -> None:
