@@ -84,6 +84,42 @@ async def test_each_discord_shard_runs_in_one_process(
         )
 
 
+async def test_an_unsharded_discord_process_is_refused_beside_sharded_ones(
+    databases: tuple[Database, Database],
+) -> None:
+    """It would run every shard, so each of shard 0's interactions would be answered twice."""
+    first, second = databases
+    only_discord = Secrets(DISCORD_TOKEN=SecretStr("d"))
+    await claim_roles(first, process(discord={"shard_count": 2, "shard_ids": [1]}), only_discord)
+    with pytest.raises(ServedElsewhereError, match="another shard layout") as refused:
+        await claim_roles(second, process(), only_discord)
+    assert "(unsharded)" in str(refused.value)
+
+
+async def test_processes_with_different_shard_counts_are_refused(
+    databases: tuple[Database, Database],
+) -> None:
+    first, second = databases
+    only_discord = Secrets(DISCORD_TOKEN=SecretStr("d"))
+    await claim_roles(first, process(discord={"shard_count": 2, "shard_ids": [0]}), only_discord)
+    with pytest.raises(ServedElsewhereError, match=r"another shard layout .*shard_count 4"):
+        await claim_roles(
+            second, process(discord={"shard_count": 4, "shard_ids": [3]}), only_discord
+        )
+
+
+async def test_a_sharded_process_is_refused_beside_an_unsharded_one(
+    databases: tuple[Database, Database],
+) -> None:
+    first, second = databases
+    only_discord = Secrets(DISCORD_TOKEN=SecretStr("d"))
+    await claim_roles(first, process(), only_discord)
+    with pytest.raises(ServedElsewhereError, match="another shard layout"):
+        await claim_roles(
+            second, process(discord={"shard_count": 2, "shard_ids": [0]}), only_discord
+        )
+
+
 async def test_a_process_that_stops_hands_its_roles_to_the_next(postgres_url: str) -> None:
     settings = process()
     async with open_database(postgres_url) as first:

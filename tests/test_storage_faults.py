@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -118,3 +119,29 @@ def test_a_second_bot_on_the_same_database_is_refused(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "in use by another running Wattson" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "cause"),
+    [
+        ("postgresql://postgres@127.0.0.1:1/test", "connection refused at 127.0.0.1:1"),
+        ("postgresql://postgres@127.0.0.1:5432/no_such_base", 'database "no_such_base" does not'),
+        ("postgresql://nobody_here@127.0.0.1:5432/test", 'role "nobody_here" does not exist'),
+        ("postgresql://postgres@no-such-host.invalid:5432/test", 'host "no-such-host.invalid"'),
+    ],
+    ids=["refused", "no-database", "no-role", "no-host"],
+)
+def test_an_unusable_postgresql_database_ends_start_up_at_once_with_its_cause(
+    tmp_path: Path, url: str, cause: str
+) -> None:
+    started = time.monotonic()
+    result = subprocess.run(
+        [WATTSON, "run"],
+        env={"WATTSON_STORAGE__DATABASE": url, "PATH": "/usr/bin:/bin", "TELEGRAM_TOKEN": "1:x"},
+        input="", capture_output=True, text=True, timeout=30, cwd=tmp_path,
+    )  # fmt: skip
+    took = time.monotonic() - started
+    assert result.returncode == 2, result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("wattson: [storage] database") and cause in line, line
+    assert took < 4, f"{took:.1f} s: a permanent fault ends at once"

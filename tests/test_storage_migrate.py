@@ -157,3 +157,67 @@ async def test_check_finds_a_claim_missing_from_the_search_index(postgres_url: s
         health = await check_database(database)
     assert not health.ok
     assert any("search index" in problem for problem in health.problems)
+
+
+def put_a_nul_in_the_audit_log(path: Path) -> int:
+    """Text from before NUL was dropped at the boundary: SQLite kept it, PostgreSQL cannot."""
+    import sqlite3
+
+    with sqlite3.connect(path) as connection:
+        seq = connection.execute("SELECT MAX(seq) FROM claim_audit").fetchone()[0]
+        connection.execute(
+            "UPDATE claim_audit SET reason = ? WHERE seq = ?", ("bad\x00reason", seq)
+        )
+    connection.close()
+    return int(seq)
+
+
+async def test_text_postgresql_cannot_store_is_named_row_by_row_and_nothing_is_copied(
+    source: Path, postgres_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    seq = put_a_nul_in_the_audit_log(source)
+    assert await run_beside("storage", "check") == 1
+    out = capsys.readouterr().out
+    assert f"claim_audit seq={seq}: reason holds a NUL character" in out
+    assert await run_beside("storage", "migrate", "--to", postgres_url) == 2
+    err = capsys.readouterr().err
+    assert f"claim_audit seq={seq}: reason holds a NUL character" in err
+    assert "nothing was written" in err and "--clean-text" in err and "Traceback" not in err
+    async with open_database(postgres_url) as postgres:
+        assert not any((await row_counts(postgres)).values()), "nothing copied"
+
+    assert await run_beside("storage", "migrate", "--to", postgres_url, "--clean-text") == 0
+    async with open_database(postgres_url) as postgres:
+        reason = await postgres.fetch_value("SELECT reason FROM claim_audit WHERE seq = ?", (seq,))
+    assert reason == "badreason"
+
+
+async def test_the_file_of_a_running_bot_is_not_migrated(
+    source: Path, postgres_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.foundation.storage import serving_lock
+
+    with serving_lock(source):  # as `wattson run` holds it
+        assert await run_beside("storage", "migrate", "--to", postgres_url) == 2
+    err = capsys.readouterr().err
+    assert "in use by another running Wattson" in err and "stop it" in err
+
+
+async def test_the_answered_update_ids_beside_the_file_are_copied(
+    source: Path, postgres_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.foundation.storage.ledger import DeliveryLedger
+
+    ledger = DeliveryLedger(source, "telegram")
+    await ledger.setup()
+    for update_id in (501, 502, 503):
+        ledger.record(update_id)
+    await ledger.close()
+    assert await run_beside("storage", "migrate", "--to", postgres_url) == 0
+    assert "answered update ids: 3 from the delivery file" in capsys.readouterr().out
+    successor = DeliveryLedger(postgres_url, "telegram")
+    await successor.setup()
+    try:
+        assert await successor.answered([500, 501, 502, 503]) == {501, 502, 503}
+    finally:
+        await successor.close()

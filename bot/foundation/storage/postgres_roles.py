@@ -24,14 +24,12 @@ import logging
 import time
 import zlib
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import psycopg
 
+from bot.foundation.storage.limits import ConnectionLimits
 from bot.foundation.storage.postgres_link import Deadline, describe_fault
-
-if TYPE_CHECKING:
-    from bot.foundation.storage.postgres import PostgresDatabase
 
 ROLE_LOCKS = 0x57A7  # first key of the exclusive locks naming what a process serves
 CHECK_SECONDS = 1.0  # how often a silent connection is tested (a closed one is seen at once)
@@ -48,10 +46,19 @@ def unsigned(key: int) -> int:
     return key & 0xFFFFFFFF
 
 
+class Sessions(Protocol):
+    """What the locks need of the driver: connections of their own, its bounds, its name."""
+
+    limits: ConnectionLimits
+    application: str  # this process's sessions, as pg_stat_activity names them
+
+    async def connect(self, **options: Any) -> psycopg.AsyncConnection[Any]: ...
+
+
 class RoleLocks:
     """The roles and families this process holds, on one connection, and their watch."""
 
-    def __init__(self, database: PostgresDatabase) -> None:
+    def __init__(self, database: Sessions) -> None:
         self.database = database
         self.roles: list[str] = []
         self.families: list[tuple[str, str]] = []
