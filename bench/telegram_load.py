@@ -1,6 +1,7 @@
 """End-to-end Telegram figures: ``wattson run`` as a real process against the fake Bot API.
 
-Run from the repository root: ``.venv/bin/python -m bench.telegram_load [--quick]``.
+Run from the repository root:
+``.venv/bin/python -m bench.telegram_load [--quick] [--postgres URL]``.
 Prints, one line each:
 
 - throughput with the rate limiter at Telegram's caps (30/s, 20/min per group)
@@ -9,7 +10,12 @@ Prints, one line each:
 - the latency of a quiet private chat while a group floods;
 - lost and repeated answers after a SIGKILL during a backlog and a restart;
 - the time SIGTERM takes to end the process during a backlog, and its exit code;
-- lost and repeated answers with 5 % 429, 3 % 5xx and 3 % dropped connections.
+- lost and repeated answers with 5 % 429, 3 % 5xx and 3 % dropped connections;
+- with ``--postgres``, on a fresh schema reached through a proxy: answers during a
+  partition (the proxy stopped) and how long SIGTERM takes then; and after every
+  session of the bot is terminated (a failover) mid-backlog, whether a second
+  Telegram process is refused, and lost and repeated answers, also after a
+  SIGKILL that follows.
 """
 
 from __future__ import annotations
@@ -24,7 +30,12 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import psycopg
+
+from bench.storage import bench_location
+from tests.fakes.tcp_proxy import Proxy
 from tests.fakes.telegram_api import TOKEN, FakeTelegram, Faults
 
 WATTSON = str(Path(sys.executable).parent / "wattson")
@@ -33,12 +44,15 @@ WATTSON = str(Path(sys.executable).parent / "wattson")
 class Run:
     """A fake Telegram, a database, and the bot process(es) serving them."""
 
-    def __init__(self, folder: Path, caps: bool, faults: Faults | None = None) -> None:
+    def __init__(
+        self, folder: Path, caps: bool, faults: Faults | None = None, database: str | None = None
+    ) -> None:
         self.fake = FakeTelegram()
         if faults is not None:
             self.fake.faults = faults
         self.folder = folder
         self.caps = caps
+        self.database = database or str(folder / "bench.db")
         self.pushed: dict[int, float] = {}  # message id -> when it was sent to the bot
         self.process: asyncio.subprocess.Process | None = None
 
@@ -52,22 +66,28 @@ class Run:
             await self.process.wait()
         await self.fake.stop()
 
-    async def start(self, caps: bool | None = None) -> None:
-        caps = self.caps if caps is None else caps
-        config = self.folder / "wattson.toml"
+    def config(self, caps: bool, name: str = "wattson") -> Path:
+        config = self.folder / f"{name}.toml"
         rates = "" if caps else "messages_per_second = 0\ngroup_messages_per_minute = 0\n"
         config.write_text(
-            f'[storage]\ndatabase = "{self.folder / "bench.db"}"\n'
+            f'[storage]\ndatabase = "{self.database}"\n'
             "[limits]\nper_user_per_minute = 10000\nper_chat_per_minute = 100000\n"
             f'[telegram]\napi_base_url = "{self.fake.base_url}"\n{rates}'
         )
+        return config
+
+    async def spawn(self, config: Path) -> asyncio.subprocess.Process:
         env = {k: v for k, v in os.environ.items() if not k.startswith("WATTSON_")}
         env.pop("DISCORD_TOKEN", None)
         env["TELEGRAM_TOKEN"] = TOKEN
-        self.process = await asyncio.create_subprocess_exec(
+        return await asyncio.create_subprocess_exec(
             WATTSON, "run", "--config", str(config), env=env,
             stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
         )  # fmt: skip
+
+    async def start(self, caps: bool | None = None) -> None:
+        caps = self.caps if caps is None else caps
+        self.process = await self.spawn(self.config(caps))
         await self.fake.wait_polling(timeout=60)
 
     def push(self, text: str, chat_id: int) -> None:
@@ -222,7 +242,79 @@ async def faults(folder: Path, count: int) -> str:
     )
 
 
-async def main(quick: bool) -> None:
+def through(url: str, port: int) -> str:
+    """``url`` with its host and port replaced by the proxy's."""
+    parts = urlsplit(url)
+    user = f"{parts.username}@" if parts.username else ""
+    return parts._replace(netloc=f"{user}127.0.0.1:{port}").geturl()
+
+
+def terminate_sessions(url: str) -> int:
+    with psycopg.connect(url, autocommit=True) as admin:
+        row = admin.execute(
+            "SELECT COUNT(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE application_name LIKE 'wattson:%%' AND pid <> pg_backend_pid()"
+            " AND datname = current_database()"
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+async def partition(folder: Path, postgres: str, count: int, seconds: float) -> str:
+    """A backlog of /cost while the database is partitioned away (its proxy stopped)."""
+    async with bench_location("postgres", postgres) as database:
+        host = urlsplit(database)
+        proxy = Proxy(host.hostname or "127.0.0.1", host.port or 5432)
+        port = await proxy.start()
+        try:
+            async with Run(folder, caps=False, database=through(database, port)) as run:
+                await run.start()
+                proxy.partition()
+                began = time.monotonic()
+                for n in range(count):
+                    run.push(f"/cost during the partition {n}", chat_id=-3_000_000 - n % 200)
+                await run.until(lambda: run.answered() == count, timeout=seconds)
+                answered, elapsed = run.answered(), time.monotonic() - began
+                took, code = await run.terminate()
+                lost, repeated = run.lost_and_repeated()
+        finally:
+            proxy.heal()
+            await proxy.stop()
+    return (
+        f"partition (PostgreSQL unreachable, connections silent): {answered}/{count} /cost"
+        f" answered in {elapsed:.1f} s ({answered / elapsed:.0f}/s), repeated {repeated};"
+        f" SIGTERM during it: exited {code} in {took:.2f} s"
+    )
+
+
+async def lost_sessions(folder: Path, postgres: str, count: int) -> str:
+    """Every session of the bot terminated mid-backlog (a failover), then a SIGKILL."""
+    async with (
+        bench_location("postgres", postgres) as database,
+        Run(folder, caps=False, database=database) as run,
+    ):
+        await run.start()
+        run.backlog(count, 200)
+        await run.until(lambda: run.answered() >= count // 4, timeout=120)
+        ended = terminate_sessions(database)
+        await asyncio.sleep(2.0)  # the process takes its roles again
+        second = await run.spawn(run.config(False, "second"))
+        refused = await asyncio.wait_for(second.wait(), 60) != 0
+        await run.until(lambda: run.answered() >= count // 2, timeout=120)
+        assert run.process is not None
+        run.process.kill()
+        await run.process.wait()
+        await run.start()
+        await run.until(lambda: run.answered() == count, timeout=300)
+        await asyncio.sleep(1.0)
+        lost, repeated = run.lost_and_repeated()
+    return (
+        f"sessions terminated mid-backlog ({ended} ended) then SIGKILL, {count} updates:"
+        f" second Telegram process {'refused' if refused else 'ACCEPTED'};"
+        f" lost {lost}, repeated {repeated}"
+    )
+
+
+async def main(quick: bool, postgres: str | None = None) -> None:
     scale = 3 if quick else 1
     steps: list[Callable[[Path], Awaitable[str]]] = [
         lambda f: throughput(f, caps=True, count=900 // scale, groups=200),
@@ -233,6 +325,11 @@ async def main(quick: bool) -> None:
         lambda f: sigterm(f, count=600 // scale),
         lambda f: faults(f, count=600 // scale),
     ]
+    if postgres is not None:
+        steps += [
+            lambda f: partition(f, postgres, count=300 // scale, seconds=10.0),
+            lambda f: lost_sessions(f, postgres, count=1500 // scale),
+        ]
     for step in steps:
         with tempfile.TemporaryDirectory() as folder:
             print(await step(Path(folder)), flush=True)
@@ -241,4 +338,8 @@ async def main(quick: bool) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a third of the updates")
-    asyncio.run(main(parser.parse_args().quick))
+    parser.add_argument(
+        "--postgres", metavar="URL", help="also the database's faults, on a schema of this database"
+    )
+    args = parser.parse_args()
+    asyncio.run(main(args.quick, args.postgres))

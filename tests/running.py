@@ -42,6 +42,7 @@ def terminate_backends(url: str) -> int:
         row = admin.execute(
             "SELECT COUNT(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity"
             " WHERE application_name LIKE 'wattson:%%' AND pid <> pg_backend_pid()"
+            " AND datname = current_database()"
         ).fetchone()
     return int(row[0]) if row else 0
 

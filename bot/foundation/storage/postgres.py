@@ -39,7 +39,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from psycopg.rows import RowMaker
-from psycopg_pool import AsyncConnectionPool
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from bot.foundation.errors import DatabaseUnavailableError
 from bot.foundation.storage.base import (
@@ -332,10 +332,7 @@ class PostgresDatabase(Database):
                     queries = PgQueries(connection, self.limits.query_timeout)
                     return await operation(queries)
             except Exception as error:
-                if isinstance(error, psycopg.errors.QueryCanceled):
-                    raise DatabaseUnavailableError(  # the server's statement_timeout
-                        f"no answer within {self.limits.query_timeout:g} s"
-                    ) from None
+                await self._busy(error)
                 if not is_connection_fault(error):
                     raise
                 expired = queries is not None and queries.deadline.expired
@@ -344,6 +341,27 @@ class PostgresDatabase(Database):
                     continue
                 raise self._unavailable(error, queries) from None
         raise AssertionError("unreachable")
+
+    async def _busy(self, error: BaseException) -> None:
+        """Raise for a call the database was too slow for; return if it is gone instead.
+
+        Too slow (the server's statement_timeout, or no pooled connection free in
+        time while a new one answers at once): this call fails, the others go on.
+        No connection, and none can be opened either: the database is gone, which
+        the caller's fault handling says once.
+        """
+        if isinstance(error, psycopg.errors.QueryCanceled):
+            raise DatabaseUnavailableError(
+                f"no answer within {self.limits.query_timeout:g} s"
+            ) from None
+        if isinstance(error, PoolTimeout):
+            try:
+                await self._probe()
+            except (psycopg.Error, OSError) as gone:
+                raise self._unavailable(gone, None) from None
+            raise DatabaseUnavailableError(  # every connection busy: overload, or calls stuck
+                f"no connection free within {self.limits.query_timeout:g} s"
+            ) from None
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[Row]:
         return await self._call(lambda queries: queries.fetch_all(sql, params), read=True)
@@ -376,10 +394,7 @@ class PostgresDatabase(Database):
                         yield queries
                 return
             except Exception as error:
-                if isinstance(error, psycopg.errors.QueryCanceled):
-                    raise DatabaseUnavailableError(
-                        f"no answer within {self.limits.query_timeout:g} s"
-                    ) from None
+                await self._busy(error)
                 if not is_connection_fault(error):
                     raise
                 expired = queries is not None and queries.deadline.expired

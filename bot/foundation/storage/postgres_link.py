@@ -57,8 +57,6 @@ def proves_not_run(error: BaseException) -> bool:
     statement with 57P01-03 without running it, and a statement aborted by the
     shutdown is rolled back. A connection that merely dropped proves nothing.
     """
-    if isinstance(error, PoolTimeout):  # no connection was ever handed out
-        return True
     return isinstance(error, psycopg.OperationalError) and error.sqlstate in _NOT_RUN
 
 
