@@ -25,6 +25,7 @@ from tests.running import ADMIN, Running, push, replies, terminate_backends, tra
 
 pytestmark = pytest.mark.slow
 APOLOGY = "database is not answering"
+STOP_SECONDS = 5.0  # what tests.running configures
 
 
 @pytest.fixture
@@ -78,6 +79,7 @@ async def test_terminated_sessions_leave_the_roles_held_and_nothing_answered_twi
 
     stopped = await running.stop("A")
     assert stopped.code == 0 and tracebacks(stopped.log) == 0, stopped.log
+    assert stopped.seconds < STOP_SECONDS
     print(f"terminated {ended} sessions: second process refused, 50/50 answered once")
 
 
@@ -103,6 +105,7 @@ async def test_a_crash_after_the_sessions_were_terminated_repeats_nothing(
     assert len(repeated) <= 5, repeated
     stopped = await running.stop("A2")
     assert stopped.code == 0 and tracebacks(stopped.log) == 0, stopped.log
+    assert stopped.seconds < STOP_SECONDS
     print(f"SIGKILL after terminated sessions: lost 0, repeated {len(repeated)} of 600")
 
 
@@ -146,7 +149,7 @@ async def test_an_outage_under_load_gets_each_message_one_answer_and_no_tracebac
     assert facts_after and all("415" in answers[m][0] for m in facts_after), "the base is back"
     apologies = sum(APOLOGY in answers[m][0] for m in during)
     stopped = await running.stop("A")
-    assert stopped.code == 0, stopped.log
+    assert stopped.code == 0 and stopped.seconds < STOP_SECONDS, stopped.log
     assert tracebacks(stopped.log) == 0, stopped.log
     assert stopped.log.count("answering what needs no database") == 1, stopped.log
     print(
