@@ -32,10 +32,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import psycopg
-
 from bench.storage import bench_location
-from tests.fakes.tcp_proxy import Proxy
+from tests.fakes.tcp_proxy import Proxy, terminate_backends, through
 from tests.fakes.telegram_api import TOKEN, FakeTelegram, Faults
 
 WATTSON = str(Path(sys.executable).parent / "wattson")
@@ -242,23 +240,6 @@ async def faults(folder: Path, count: int) -> str:
     )
 
 
-def through(url: str, port: int) -> str:
-    """``url`` with its host and port replaced by the proxy's."""
-    parts = urlsplit(url)
-    user = f"{parts.username}@" if parts.username else ""
-    return parts._replace(netloc=f"{user}127.0.0.1:{port}").geturl()
-
-
-def terminate_sessions(url: str) -> int:
-    with psycopg.connect(url, autocommit=True) as admin:
-        row = admin.execute(
-            "SELECT COUNT(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity"
-            " WHERE application_name LIKE 'wattson:%%' AND pid <> pg_backend_pid()"
-            " AND datname = current_database()"
-        ).fetchone()
-    return int(row[0]) if row else 0
-
-
 async def partition(folder: Path, postgres: str, count: int, seconds: float) -> str:
     """A backlog of /cost while the database is partitioned away (its proxy stopped)."""
     async with bench_location("postgres", postgres) as database:
@@ -295,7 +276,7 @@ async def lost_sessions(folder: Path, postgres: str, count: int) -> str:
         await run.start()
         run.backlog(count, 200)
         await run.until(lambda: run.answered() >= count // 4, timeout=120)
-        ended = terminate_sessions(database)
+        ended = terminate_backends(database)
         await asyncio.sleep(2.0)  # the process takes its roles again
         second = await run.spawn(run.config(False, "second"))
         refused = await asyncio.wait_for(second.wait(), 60) != 0

@@ -14,37 +14,18 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
-
-import psycopg
 
 from tests.fakes.discord_api import FakeDiscord
-from tests.fakes.tcp_proxy import Proxy
+from tests.fakes.tcp_proxy import Proxy, through
 from tests.fakes.telegram_api import TOKEN, FakeTelegram
 
 WATTSON = str(Path(sys.executable).parent / "wattson")
 ADMIN = 7  # a Telegram user the config makes a moderator
-
-
-def through(url: str, port: int) -> str:
-    """``url`` with its host and port replaced by the proxy's."""
-    parts = urlsplit(url)
-    user = f"{parts.username}@" if parts.username else ""
-    return parts._replace(netloc=f"{user}127.0.0.1:{port}").geturl()
-
-
-def terminate_backends(url: str) -> int:
-    """End every session of every Wattson process on the database (as a failover does)."""
-    with psycopg.connect(url, autocommit=True) as admin:
-        row = admin.execute(
-            "SELECT COUNT(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity"
-            " WHERE application_name LIKE 'wattson:%%' AND pid <> pg_backend_pid()"
-            " AND datname = current_database()"
-        ).fetchone()
-    return int(row[0]) if row else 0
+STOP_SECONDS = 5.0  # the processes' [telegram] and [discord] stop_seconds
+APOLOGY = "database is not answering"  # the reply while the database is away
 
 
 @dataclass
@@ -81,14 +62,14 @@ class Running:
             "[limits]\nper_user_per_minute = 10000\nper_chat_per_minute = 10000\n",
             "[campaigns]\ntick_seconds = 1\n",
             f'[moderation]\nallow = ["telegram:{ADMIN}"]\n',
-            f'[telegram]\napi_base_url = "{self.telegram.base_url}"\nstop_seconds = 5.0\n'
+            f'[telegram]\napi_base_url = "{self.telegram.base_url}"\nstop_seconds = {STOP_SECONDS}\n'
             f"serve = {'true' if telegram else 'false'}\n"
             "messages_per_second = 0\ngroup_messages_per_minute = 0\n",
         ]
         if self.discord is not None:
             serve = "true" if discord is not None else "false"
             lines.append(
-                f'[discord]\napi_base_url = "{self.discord.base_url}"\nstop_seconds = 5.0\n'
+                f'[discord]\napi_base_url = "{self.discord.base_url}"\nstop_seconds = {STOP_SECONDS}\n'
                 f"serve = {serve}\n{discord or ''}\n"
             )
         path = self.folder / f"{name}.toml"
@@ -157,6 +138,27 @@ class Running:
                 print(f"process {name}:", self.log(name)[-3000:])
         self.processes.clear()
         await self.proxy.stop()
+
+
+@contextlib.asynccontextmanager
+async def running_bot(folder: Path, database: str, discord: bool) -> AsyncIterator[Running]:
+    """The fakes (Telegram, and Discord if asked), a proxy to PostgreSQL, no process yet."""
+    telegram = FakeTelegram()
+    fake_discord = FakeDiscord() if discord else None
+    await telegram.start()
+    if fake_discord is not None:
+        await fake_discord.start()
+    proxy = Proxy("127.0.0.1", 5432)
+    await proxy.start()
+    run = Running(folder, database, proxy, telegram, fake_discord)
+    try:
+        yield run
+    finally:
+        proxy.heal()
+        await run.close()
+        if fake_discord is not None:
+            await fake_discord.stop()
+        await telegram.stop()
 
 
 async def until(condition: Callable[[], bool], timeout: float = 15.0) -> None:

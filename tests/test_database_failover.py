@@ -19,27 +19,26 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from tests.fakes.tcp_proxy import Proxy
-from tests.fakes.telegram_api import FakeTelegram
-from tests.running import ADMIN, Running, push, replies, terminate_backends, tracebacks, until
+from tests.fakes.tcp_proxy import terminate_backends
+from tests.running import (
+    ADMIN,
+    APOLOGY,
+    STOP_SECONDS,
+    Running,
+    push,
+    replies,
+    running_bot,
+    tracebacks,
+    until,
+)
 
 pytestmark = pytest.mark.slow
-APOLOGY = "database is not answering"
-STOP_SECONDS = 5.0  # what tests.running configures
 
 
 @pytest.fixture
 async def running(tmp_path: Path, postgres_url: str) -> AsyncIterator[Running]:
-    telegram = FakeTelegram()
-    await telegram.start()
-    proxy = Proxy("127.0.0.1", 5432)
-    await proxy.start()
-    run = Running(tmp_path, postgres_url, proxy, telegram)
-    try:
+    async with running_bot(tmp_path, postgres_url, discord=False) as run:
         yield run
-    finally:
-        await run.close()
-        await telegram.stop()
 
 
 def ledger_ids(url: str) -> int:

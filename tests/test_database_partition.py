@@ -17,31 +17,25 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes.discord_api import FakeDiscord, option
-from tests.fakes.tcp_proxy import Proxy
-from tests.fakes.telegram_api import FakeTelegram
-from tests.running import Running, push, replies, tracebacks, until
+from tests.fakes.discord_api import option
+from tests.running import (
+    APOLOGY,
+    STOP_SECONDS,
+    Running,
+    push,
+    replies,
+    running_bot,
+    tracebacks,
+    until,
+)
 
 pytestmark = pytest.mark.slow
-APOLOGY = "database is not answering"
-STOP_SECONDS = 5.0  # what tests.running configures
 
 
 @pytest.fixture
 async def running(tmp_path: Path, postgres_url: str) -> AsyncIterator[Running]:
-    telegram, discord = FakeTelegram(), FakeDiscord()
-    await telegram.start()
-    await discord.start()
-    proxy = Proxy("127.0.0.1", 5432)
-    await proxy.start()
-    run = Running(tmp_path, postgres_url, proxy, telegram, discord)
-    try:
+    async with running_bot(tmp_path, postgres_url, discord=True) as run:
         yield run
-    finally:
-        proxy.heal()
-        await run.close()
-        await discord.stop()
-        await telegram.stop()
 
 
 async def serving(run: Running) -> None:

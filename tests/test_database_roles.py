@@ -15,29 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes.discord_api import FakeDiscord
-from tests.fakes.tcp_proxy import Proxy
-from tests.fakes.telegram_api import FakeTelegram
-from tests.running import Running, tracebacks
+from tests.running import Running, running_bot, tracebacks
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
 async def running(tmp_path: Path, postgres_url: str) -> AsyncIterator[Running]:
-    telegram, discord = FakeTelegram(), FakeDiscord()
-    await telegram.start()
-    await discord.start()
-    proxy = Proxy("127.0.0.1", 5432)
-    await proxy.start()
-    run = Running(tmp_path, postgres_url, proxy, telegram, discord)
-    try:
+    async with running_bot(tmp_path, postgres_url, discord=True) as run:
         yield run
-    finally:
-        proxy.heal()
-        await run.close()
-        await discord.stop()
-        await telegram.stop()
 
 
 async def test_an_unsharded_process_beside_sharded_ones_is_refused_at_start(

@@ -25,8 +25,7 @@ from bot.foundation.storage.postgres_link import (
     is_connection_fault,
     proves_not_run,
 )
-from tests.fakes.tcp_proxy import Proxy
-from tests.running import terminate_backends, through
+from tests.fakes.tcp_proxy import Proxy, terminate_backends, through
 
 QUICK = ConnectionLimits(connect_timeout=1.0, query_timeout=1.0)
 

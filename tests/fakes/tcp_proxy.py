@@ -10,7 +10,9 @@ every connection to the target. Being a process, it makes the faults real:
 - an **outage**: ``SIGKILL`` it. Every connection is reset and new ones are
   refused until a new proxy listens on the same port.
 
-:class:`Proxy` drives it from a test.
+:class:`Proxy` drives it from a test; :func:`through` points a database URL at
+it; :func:`terminate_backends` is the other fault, a failover: every session of
+the bot ended by the server.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import contextlib
 import os
 import signal
 import sys
+from urllib.parse import urlsplit
 
 
 async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -48,6 +51,26 @@ async def _serve(target_host: str, target_port: int, port: int) -> None:
     print(f"listening {server.sockets[0].getsockname()[1]}", flush=True)
     async with server:
         await server.serve_forever()
+
+
+def through(url: str, port: int) -> str:
+    """``url`` with its host and port replaced by the proxy's."""
+    parts = urlsplit(url)
+    user = f"{parts.username}@" if parts.username else ""
+    return parts._replace(netloc=f"{user}127.0.0.1:{port}").geturl()
+
+
+def terminate_backends(url: str) -> int:
+    """End every session of every Wattson process on ``url``'s database, as a failover does."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as admin:
+        row = admin.execute(
+            "SELECT COUNT(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity"
+            " WHERE application_name LIKE 'wattson:%%' AND pid <> pg_backend_pid()"
+            " AND datname = current_database()"
+        ).fetchone()
+    return int(row[0]) if row else 0
 
 
 class Proxy:
