@@ -6,11 +6,13 @@ about the same subjects, in the same period and per the same thing
 (``facts.matching``). For each figure:
 
 - ``consistent``: a current quantity (claim verified or secondary) agrees,
-  within its range widened by a rounding tolerance, and no outdated, false or
-  disputed quantity matches it more closely;
+  within its range widened by a rounding tolerance, and no false or disputed
+  quantity matches it more closely; or it repeats an *outdated* figure as it
+  was published — consistent with its source, which is outdated, and the
+  answer gives the current figure (``FigureCheck.current``);
 - ``inconsistent``: it disagrees with the current quantities, or agrees only
-  with an outdated, false or disputed one (the answer gives the current
-  figure and the ratio stated ÷ sourced);
+  with a false or disputed one (the answer gives the current figure and the
+  ratio stated ÷ sourced);
 - ``unknown``: no quantity of the base is about the same thing (the answer
   says so and lists the nearest claims to read), or the figure is not a
   finite number.
@@ -28,7 +30,7 @@ from enum import StrEnum
 
 from facts.matching import Mismatch, StatementContext, mismatch, per_factor, specificity
 from facts.measures import Measure
-from facts.models import Claim, Quantity
+from facts.models import Claim, Quantity, Status
 from facts.numbers import parse_number
 from facts.search import SearchHit, search_claims
 from facts.statements import Derivation, StatedFigure, extract_figures
@@ -49,6 +51,7 @@ __all__ = [
 ]
 
 ROUNDING_TOLERANCE = 0.15  # "about 0.3 Wh" agrees with 0.34 Wh
+AS_PUBLISHED = 0.05  # an outdated figure is repeated as published: its range, or rounded
 CLOSER_MARGIN = 0.005  # orders of magnitude: a bad figure must be clearly closer to win
 MAX_FIGURES = 20  # a statement is checked on its first figures; the rest are counted, not read
 LOAD_ALL_UNDER = 2000
@@ -129,6 +132,16 @@ class FigureCheck:
     why_not: Mismatch | str | None = None  # when nothing was comparable: the closest reason
     derived_from: Claim | None = None  # the claim a derived figure's unit amount comes from
     misread: Comparison | None = None  # the same value, counted per something else ("500 mL")
+    current: Comparison | None = None  # what replaces the outdated figure it repeats
+
+    @property
+    def outdated(self) -> bool:
+        """Consistent only with an outdated source: true as published, no longer current."""
+        return (
+            self.verdict is Verdict.consistent
+            and self.reference is not None
+            and self.reference.claim.status is Status.outdated
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +162,12 @@ class CheckResult:
         return self.deciding.agreeing_untrustworthy if self.deciding else None
 
     @property
+    def outdated(self) -> bool:
+        """Consistent, but only with outdated sources: each consistent figure repeats one."""
+        consistent = [check for check in self.figures if check.verdict is Verdict.consistent]
+        return self.verdict is Verdict.consistent and all(c.outdated for c in consistent)
+
+    @property
     def comparisons(self) -> list[Comparison]:
         return [c for check in self.figures for c in check.comparisons]
 
@@ -164,9 +183,11 @@ async def _candidates(store: ClaimStore, hits: list[SearchHit]) -> list[Claim]:
     return [hit.claim for hit in hits]
 
 
-def _agrees(low: float, high: float, quantity: Quantity) -> bool:
+def _agrees(
+    low: float, high: float, quantity: Quantity, tolerance: float = ROUNDING_TOLERANCE
+) -> bool:
     q_low, q_high = quantity.bounds
-    return q_low * (1 - ROUNDING_TOLERANCE) <= high and low <= q_high * (1 + ROUNDING_TOLERANCE)
+    return q_low * (1 - tolerance) <= high and low <= q_high * (1 + tolerance)
 
 
 def _stated_range(
@@ -335,6 +356,14 @@ async def _judge(
         corrected = await store.get(agreeing_other.claim.corrected_by)
         if corrected is not None:
             reference = _against_correction(figure, corrected, per_unit) or reference
+    if (
+        agreeing_other is not None
+        and agreeing_other.claim.status is Status.outdated
+        and _agrees(agreeing_other.low, agreeing_other.high, agreeing_other.quantity, AS_PUBLISHED)
+    ):
+        # As it was published: consistent with its source, which is outdated; the answer
+        # gives the current figure, never a verdict against a different modern quantity.
+        return FigureCheck(figure, Verdict.consistent, agreeing_other, current=reference, **common)  # type: ignore[arg-type]
     if reference is None and agreeing_other is None:
         # Only outdated, false or disputed figures, none agreeing: the base does not hold
         # a current figure to judge with.

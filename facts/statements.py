@@ -212,6 +212,13 @@ class _Reader:
 
     def _figures(self) -> None:
         for match in FIGURE.finditer(self.text):
+            if _year_then_figure(match):
+                # "76 TWh in 2018 to 176 TWh in 2023": the year ends one figure's place;
+                # what follows "to" is the next figure, never the top of a range from 2018.
+                found = FIGURE.match(self.text, match.start("high"))
+                if found is None:
+                    continue
+                match = found
             if self.free(*match.span(), number_only=match.span("number")):
                 self._figure(match)
 
@@ -368,6 +375,16 @@ class _Reader:
 
 def year_like(number: str) -> bool:
     return re.fullmatch(r"(?:19[5-9]\d|20\d\d)", number.strip()) is not None
+
+
+def _year_then_figure(match: re.Match[str]) -> bool:
+    """A "range" from a year to a figure: ``2015 and 18 %``, ``2021 to 52.5 Mt``."""
+    return (
+        match["high"] is not None
+        and not match["scale"]
+        and year_like(match["number"])
+        and not year_like(match["high"])
+    )
 
 
 class _Renamed:

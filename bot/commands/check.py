@@ -192,6 +192,14 @@ def figure_lines(check: FigureCheck, language: str) -> list[str]:
     if check.reference is not None:
         agrees = check.verdict is Verdict.consistent
         lines.append("  " + _comparison_line(check.reference, agrees))
+    if check.outdated and check.current is not None:
+        lines.append(
+            "  "
+            + _("The current figure: {sourced}, {status}.").format(
+                sourced=quantity_text(check.current.quantity),
+                status=status_label(check.current.claim.status),
+            )
+        )
     untrusted = check.agreeing_untrustworthy
     if untrusted is not None and check.verdict is Verdict.inconsistent:
         explanation = (
@@ -229,7 +237,7 @@ def render_check(result: CheckResult, language: str) -> str:
         lines = [_("I found no figure with a unit to check in that text.")]
         lines += _further_reading(result)
         return "\n".join(lines)
-    lines = [_(_VERDICT_HEADLINES[result.verdict])]
+    lines = [_headline(result)]
     for check in result.figures[:MAX_FIGURES_SHOWN]:
         lines += figure_lines(check, language)
     hidden = len(result.figures) - MAX_FIGURES_SHOWN + result.unchecked
@@ -250,10 +258,29 @@ def render_check(result: CheckResult, language: str) -> str:
     return "\n".join(lines)
 
 
+def _headline(result: CheckResult) -> str:
+    """The verdict in one line; an outdated figure repeated as published, with today's."""
+    if not result.outdated:
+        return _(_VERDICT_HEADLINES[result.verdict])
+    current = next(
+        (c.current for c in result.figures if c.outdated and c.current is not None), None
+    )
+    if current is None:
+        return _("Consistent with its source, which is outdated.")
+    return _(
+        "Consistent with its source, which is outdated; the current figure is {figure}."
+    ).format(figure=figure_text(current.quantity))
+
+
 def _cited_claims(result: CheckResult) -> list[Claim]:
     claims: dict[str, Claim] = {}
     for check in result.figures[:MAX_FIGURES_SHOWN]:
-        for comparison in (check.reference, check.agreeing_untrustworthy, check.misread):
+        for comparison in (
+            check.reference,
+            check.agreeing_untrustworthy,
+            check.misread,
+            check.current if check.outdated else None,
+        ):
             if comparison is not None:
                 claims.setdefault(comparison.claim.id, comparison.claim)
         if check.derived_from is not None and check.reference is not None:
@@ -324,6 +351,8 @@ def _figure_json(check: FigureCheck) -> dict[str, Any]:
         ),
         "why_not": None if check.reference else why_not,
         "misreads": check.misread.claim.id if check.misread else None,
+        "outdated": check.outdated,
+        "current": _quantity_json(check.current) if check.outdated and check.current else None,
     }
 
 
@@ -331,6 +360,7 @@ def check_json(result: CheckResult) -> dict[str, Any]:
     """The JSON contract of ``wattson check --json``."""
     return {
         "verdict": result.verdict.value,
+        "outdated": result.outdated,
         "stated": [_figure_json(check) for check in result.figures],
         "ratio": result.ratio,
         "reference": result.reference.claim.id if result.reference else None,
