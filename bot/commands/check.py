@@ -11,9 +11,10 @@ thing, the reply says so and lists the nearest claims to read.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
-from bot.commands.claims import figure_text, source_text, status_label
+from bot.commands.claims import figure_text, page_of, source_text, status_label
 from bot.commands.fact import store_of
 from bot.commands.text import target_text
 from bot.dispatch import Command, Context
@@ -223,8 +224,13 @@ def figure_lines(check: FigureCheck, language: str) -> list[str]:
     return lines
 
 
-def render_check(result: CheckResult, language: str) -> str:
-    """The /check reply: the verdict, then each figure with what it was compared with and why."""
+def render_check(
+    result: CheckResult, language: str, page: Callable[[str], str | None] | None = None
+) -> str:
+    """The /check reply: the verdict, then each figure with what it was compared with and why.
+
+    ``page`` gives a cited claim's public page (by id), linked after its source.
+    """
     if not result.stated:
         lines = [_("I found no figure with a unit to check in that text.")]
         lines += _further_reading(result)
@@ -241,9 +247,11 @@ def render_check(result: CheckResult, language: str) -> str:
         )
     cited = _cited_claims(result)
     for claim in cited:
+        url = page(claim.id) if page else None
         lines.append(
             _("Source: {source}").format(source=source_text(claim.sources[0]))
             + f" · /fact {claim.id}"
+            + (f" · {url}" if url else "")
         )
     if result.verdict is Verdict.unknown:
         lines += _further_reading(result)
@@ -360,7 +368,9 @@ async def check(context: Context) -> Reply:
     """Compare the figures of a circulating statement with the sourced claims."""
     text = target_text(context, context.request.args, "check")
     result = await check_statement(store_of(context), text, context.language)
-    return Reply(text=render_check(result, context.language), data=result)
+    settings, language = context.settings, context.language
+    answer = render_check(result, language, lambda claim_id: page_of(settings, claim_id, language))
+    return Reply(text=answer, data=result)
 
 
 COMMAND = Command(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from bot.foundation.amounts import amount_text
 from bot.foundation.i18n import N_, _, current_language
+from bot.settings import Settings
+from facts.exchange import claim_url
 from facts.measures import Measure
 from facts.models import Claim, ClaimSource, Figure, Per, Quantity, Status
 from facts.subjects import share_of
@@ -65,8 +67,19 @@ def claim_line(claim: Claim) -> str:
     )
 
 
-def claim_text(claim: Claim, with_all_sources: bool = False) -> str:
-    """A claim as a reply: status, statement, figure, explanation, source(s)."""
+def page_of(settings: Settings, claim_id: str, language: str) -> str | None:
+    """The claim's public page in ``language``, when ``[web] public_url`` is set."""
+    base = settings.web.base_url
+    return claim_url(base, claim_id, language) if base else None
+
+
+def page_line(url: str) -> str:
+    """The line that links a claim's page: the address alone after its label, never cut."""
+    return _("On the web: {url}").format(url=url)
+
+
+def claim_text(claim: Claim, with_all_sources: bool = False, page: str | None = None) -> str:
+    """A claim as a reply: status, statement, figure, explanation, source(s), its page."""
     language = current_language()
     lines = [
         f"[{status_label(claim.status)}] {claim.statement.pick(language)}",
@@ -89,6 +102,8 @@ def claim_text(claim: Claim, with_all_sources: bool = False) -> str:
                 count=len(claim.sources) - len(sources), id=claim.id
             )
         )
+    if page:
+        lines.append(page_line(page))
     lines.append(f"id: {claim.id} · {topic_label(claim.topic)}")
     return "\n".join(lines)
 
