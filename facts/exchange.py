@@ -39,7 +39,7 @@ class ImportFileError(ValueError):
         self.problems = problems
 
 
-def _claim_record(claim: Claim, with_figure: bool = True) -> dict[str, Any]:
+def claim_record(claim: Claim, with_figure: bool = True) -> dict[str, Any]:
     """A claim as a record; ``figure`` repeats its main quantity for readers of the older format."""
     record = claim.model_dump(mode="json")
     if not record["retracted"]:
@@ -68,12 +68,12 @@ def export_claims(claims: Sequence[Claim], fmt: Format, base_url: str | None = N
     ``base_url`` (``[web] public_url``) gives each ClaimReview the URL of its page.
     """
     if fmt == "json":
-        records = [_claim_record(claim) for claim in claims]
+        records = [claim_record(claim) for claim in claims]
         return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
     if fmt == "toml":
         import tomli_w
 
-        records = [_claim_record(claim, with_figure=False) for claim in claims]
+        records = [claim_record(claim, with_figure=False) for claim in claims]
         return tomli_w.dumps({"claim": [_drop_none(r) for r in records]})
     return json.dumps(_claimreview_graph(claims, base_url), ensure_ascii=False, indent=2) + "\n"
 
@@ -110,7 +110,7 @@ def _embedded(claim: Claim) -> dict[str, Any]:
     return {
         "@type": "PropertyValue",
         "propertyID": CLAIM_PROPERTY,
-        "value": json.dumps(_claim_record(claim), ensure_ascii=False, sort_keys=True),
+        "value": json.dumps(claim_record(claim), ensure_ascii=False, sort_keys=True),
     }
 
 

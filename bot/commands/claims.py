@@ -6,9 +6,9 @@ from bot.foundation.amounts import amount_text
 from bot.foundation.i18n import N_, _, current_language
 from bot.settings import Settings
 from facts.exchange import claim_url
-from facts.measures import Measure
+from facts.measures import MEASURE_LABELS, Measure
 from facts.models import Claim, ClaimSource, Figure, Per, Quantity, Status
-from facts.subjects import share_of
+from facts.subjects import share_of, split_tag, subject_label
 from facts.vocabulary import topic_label
 
 STATUS_LABELS = {
@@ -42,6 +42,31 @@ def figure_text(figure: Figure) -> str:
     return " ".join(
         part for part in (amount_text(figure.value, figure.unit, low, high), whole, per) if part
     )
+
+
+def quantity_details(quantity: Quantity) -> tuple[str, list[str], str]:
+    """What a figure measures, what it is about and when, in the reader's words.
+
+    ``("energy used", ["ChatGPT"], "2024")``; subjects a share is of are said by
+    the figure itself ("1.5 % of electricity"), and optional ones go unsaid.
+    """
+    language = current_language()
+    shown_as_whole = (
+        share_of(quantity.subject, language) if quantity.measure is Measure.share else None
+    )
+    about = [
+        subject_label(tag, language)
+        for tag, optional in (split_tag(raw) for raw in quantity.subject)
+        if not optional and not (shown_as_whole and share_of([tag], language))
+    ]
+    period = ""
+    if quantity.year is not None and quantity.since is not None:
+        period = f"{quantity.since}–{quantity.year}"
+    elif quantity.year is not None:
+        period = str(quantity.year)
+    elif quantity.since is not None:
+        period = _("from {year}").format(year=quantity.since)
+    return _(MEASURE_LABELS[quantity.measure]), about, period
 
 
 def source_text(source: ClaimSource) -> str:

@@ -16,8 +16,10 @@ from facts.store.records import AuditEntry, Proposal, row_to_claim
 MARKER_STRETCH = 1_000  # audit numbers behind the newest whose entries the change marker counts
 
 
-def _filters(topic: Topic | None, status: Status | None) -> tuple[str, list[str]]:
-    where, params = ["retracted = 0"], []
+def _filters(
+    topic: Topic | None, status: Status | None, include_retracted: bool = False
+) -> tuple[str, list[str]]:
+    where, params = ["1 = 1" if include_retracted else "retracted = 0"], []
     if topic is not None:
         where.append("topic = ?")
         params.append(topic.value)
@@ -54,13 +56,16 @@ class ClaimReads:
             return None
         return row_to_claim(row)
 
-    async def get_many(self, claim_ids: Iterable[str]) -> dict[str, Claim]:
+    async def get_many(
+        self, claim_ids: Iterable[str], include_retracted: bool = False
+    ) -> dict[str, Claim]:
         ids = list(dict.fromkeys(claim_ids))
         if not ids:
             return {}
         marks = ",".join("?" * len(ids))
+        shown = "" if include_retracted else "retracted = 0 AND "
         rows = await self.database.fetch_all(
-            f"SELECT * FROM claims WHERE retracted = 0 AND id IN ({marks})", ids
+            f"SELECT * FROM claims WHERE {shown}id IN ({marks})", ids
         )
         return {row["id"]: row_to_claim(row) for row in rows}
 
@@ -92,9 +97,12 @@ class ClaimReads:
             return await self.get(exclude)
         return row_to_claim(row) if row else None
 
-    async def count(self, topic: Topic | None = None, status: Status | None = None) -> int:
-        """How many shown claims, of a topic and a status when given."""
-        where, params = _filters(topic, status)
+    async def count(
+        self, topic: Topic | None = None, status: Status | None = None,
+        include_retracted: bool = False,
+    ) -> int:  # fmt: skip
+        """How many shown claims (retracted ones too if asked), of a topic and a status when given."""
+        where, params = _filters(topic, status, include_retracted)
         row = await self.database.fetch_one(f"SELECT COUNT(*) FROM claims WHERE {where}", params)
         return int(row[0]) if row else 0
 
