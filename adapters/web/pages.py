@@ -27,6 +27,7 @@ LATEST_CHANGES = 12
 SEARCH_RESULTS = 25
 MAX_QUERY_CHARS = 2_000  # a search reads at most 24 words; the rest is never looked at
 CHAIN_LENGTH = 10
+TITLE_CHARS = 110
 
 
 def clean(text: str) -> str:
@@ -161,11 +162,18 @@ async def claim_view(site: Site, claim_id: str, links: Links) -> Page:
     return Page(
         "claim.html",
         data,
-        claim.statement.pick(links.language)[:110],
+        shorten(claim.statement.pick(links.language), TITLE_CHARS),
         f"/claims/{claim.id}",
         description=description_of(data),
         json_ld=data["claim_review"],
     )
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` within ``limit`` characters, cut at a word and marked with "…" when cut."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def description_of(data: dict[str, Any]) -> str:

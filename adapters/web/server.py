@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from aiohttp import web
 
@@ -22,6 +23,15 @@ from bot.settings import Settings, split_listen
 
 STOP_SECONDS = 10.0
 log = logging.getLogger(__name__)
+
+
+def runner_options(settings: Settings) -> dict[str, Any]:
+    """How the HTTP server reads requests: no access log, a GET as large as a POST may be."""
+    return {
+        "access_log": None,  # no addresses or searches in the logs
+        "max_line_size": settings.web.max_body_bytes,
+        "max_field_size": 16_384,
+    }
 
 
 class WebServer:
@@ -41,15 +51,10 @@ class WebServer:
 
     async def start(self) -> None:
         """Listen, say where, and serve until :meth:`stop`."""
-        limit = self.settings.web.max_body_bytes
         runner = web.AppRunner(
-            self.app,
-            access_log=None,  # no addresses or searches in the logs
-            handle_signals=False,
-            shutdown_timeout=STOP_SECONDS,
-            max_line_size=limit,  # a GET may carry what a POST could
-            max_field_size=16_384,
-        )
+            self.app, handle_signals=False, shutdown_timeout=STOP_SECONDS,
+            **runner_options(self.settings),
+        )  # fmt: skip
         await runner.setup()
         try:
             host, port = split_listen(self.settings.web.listen)

@@ -24,7 +24,7 @@ from bot.settings import Settings
 from facts.store import ClaimStore
 
 View = Callable[[Links], Awaitable[Page]]
-SCRIPT_HASHES = "wattson.script_hashes"  # request key: inline scripts the CSP allows
+SCRIPT_HASHES = web.RequestKey("script_hashes", tuple)  # inline scripts the CSP allows
 # Who a web request is to the core: one anonymous reader in one "chat" (nothing
 # identifies a visitor; usage counts add up under platform "web").
 READER = UserRef(platform=WEB_PLATFORM, id="reader")
