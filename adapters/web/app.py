@@ -38,7 +38,8 @@ def build_app(site: Site) -> web.Application:
         app.router.add_get(f"{api.PREFIX}{path}", handler)
         app.router.add_post(f"{api.PREFIX}{path}", handler)
     app.router.add_get(f"{api.PREFIX}/openapi.json", api.openapi)
-    app.router.add_route("OPTIONS", f"{api.PREFIX}/{{tail:.*}}", api.preflight)
+    for path in ("/claims", "/claims/{id}", "/check", "/cost", "/openapi.json"):
+        app.router.add_route("OPTIONS", f"{api.PREFIX}{path}", api.preflight)
     app.router.add_get("/healthz", operations.healthz)
     app.router.add_get("/readyz", operations.readyz)
     app.router.add_get("/metrics", operations.metrics)
