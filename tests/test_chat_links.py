@@ -44,7 +44,9 @@ async def test_without_a_public_address_no_page_is_linked(core: Core) -> None:
 
 async def test_check_links_every_claim_it_cites() -> None:
     async with open_core(web_settings()) as core:
-        reply = await core.handle(asked("check", "ChatGPT consomme 500 mL d'eau par question", "fr"))
+        reply = await core.handle(
+            asked("check", "ChatGPT consomme 500 mL d'eau par question", "fr")
+        )
     cited = re.findall(r"/fact ([a-z0-9-]+) · " + PAGE.pattern, reply.text)
     assert cited and all(fact == page and lang == "fr" for fact, page, lang in cited)
 

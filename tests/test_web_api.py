@@ -158,7 +158,9 @@ async def test_an_unknown_claim_and_a_malformed_id_are_json_errors(web: Web) -> 
 
 async def test_a_broken_json_body_is_a_clear_error(web: Web) -> None:
     answer = await web.post(
-        "/api/v1/check", data=b'{"text": "unterminated', headers={"Content-Type": "application/json"}
+        "/api/v1/check",
+        data=b'{"text": "unterminated',
+        headers={"Content-Type": "application/json"},
     )
     assert answer.status == 422 and answer.json()["errors"][0]["field"] == "text"
 

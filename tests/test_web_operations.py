@@ -174,7 +174,9 @@ async def test_the_feed_lists_the_latest_change_first_in_the_readers_language(
     assert entry is not None
     assert entry.findtext(f"{ATOM}title", "").startswith("retirée : Estimation de Google")
     link = entry.find(f"{ATOM}link")
-    assert link is not None and link.get("href") == f"{PUBLIC_URL}/claims/google-search-2009?lang=fr"
+    assert (
+        link is not None and link.get("href") == f"{PUBLIC_URL}/claims/google-search-2009?lang=fr"
+    )
 
 
 # ---- pages never outlive the claim version they show ---------------------------------------------

@@ -162,7 +162,9 @@ async def test_a_retracted_claim_keeps_its_page_with_when_and_why(core: Core, we
     await core.services.claims.retract(OUTDATED, "console:local", "superseded by a newer figure")
     page = await web.get(f"/claims/{OUTDATED}?lang=en")
     assert page.status == 200
-    assert re.search(r"Retracted on \w+ \d+, \d{4}</strong>: superseded by a newer figure", page.text)
+    assert re.search(
+        r"Retracted on \w+ \d+, \d{4}</strong>: superseded by a newer figure", page.text
+    )
     assert json_ld(page.text) == []  # a withdrawn review is not offered to search engines
 
 
@@ -194,7 +196,10 @@ async def test_a_reviewing_claim_carries_claimreview_with_googles_fields(web: We
     assert rating["alternateName"] == "Dépassé"
     assert (rating["ratingValue"], rating["worstRating"], rating["bestRating"]) == (2, 1, 5)
     item = review["itemReviewed"]
-    assert item["@type"] == "Claim" and item["author"]["name"] == "Google (Urs Hölzle), Official Google Blog"
+    assert (
+        item["@type"] == "Claim"
+        and item["author"]["name"] == "Google (Urs Hölzle), Official Google Blog"
+    )
     assert item["appearance"][0]["url"].startswith("https://googleblog.blogspot.com/")
 
 

@@ -8,6 +8,7 @@ on the claim base.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any
 
@@ -44,6 +45,7 @@ class Site:
         self.pages = PageCache()
         self.stopping = False
         self._corrections: tuple[Marker, dict[str, list[str]]] | None = None
+        self._reading_corrections = asyncio.Lock()  # one scan, however many pages wait for it
 
     # ---- request → language, links -------------------------------------------------
 
@@ -60,9 +62,10 @@ class Site:
 
     async def corrections(self, marker: Marker) -> dict[str, list[str]]:
         """Which claims each claim corrects, read again only when the base changed."""
-        if self._corrections is None or self._corrections[0] != marker:
-            self._corrections = (marker, await self.store.corrections())
-        return self._corrections[1]
+        async with self._reading_corrections:
+            if self._corrections is None or self._corrections[0] != marker:
+                self._corrections = (marker, await self.store.corrections())
+            return self._corrections[1]
 
     # ---- the core, as the chat adapters call it ----------------------------------------
 
