@@ -12,7 +12,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -26,23 +25,11 @@ from bot.dispatch import Core
 from bot.measuring.catalog import default_catalog
 from bot.measuring.energy import Estimator
 from bot.measuring.estimate import estimate_json, estimate_text
-from bot.settings import Settings
 from facts.check import check_statement
 from tests.webclient import Answer, Web, serving, web_settings
 
 WATTSON = str(Path(sys.executable).parent / "wattson")
 STATEMENT = "ChatGPT consomme 500 mL d'eau par question"
-
-
-@pytest.fixture
-def settings() -> Settings:
-    return web_settings()
-
-
-@pytest.fixture
-async def web(core: Core, settings: Settings) -> AsyncIterator[Web]:
-    async with serving(core, settings) as running:
-        yield running
 
 
 def cli(*args: str) -> object:
@@ -57,7 +44,8 @@ def cli(*args: str) -> object:
 # ---- the contracts ------------------------------------------------------------------------
 
 
-async def test_check_equals_the_core_on_the_same_statement(core: Core, web: Web) -> None:
+async def test_check_equals_the_core_on_the_same_statement(web: Web) -> None:
+    core = web.core
     assert core.services.claims is not None
     expected = check_json(await check_statement(core.services.claims, STATEMENT, "fr"))
     answer = await web.get("/api/v1/check", params={"text": STATEMENT, "lang": "fr"})

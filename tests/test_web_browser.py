@@ -20,9 +20,7 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -36,6 +34,7 @@ from bot.app import open_core
 from bot.foundation.storage.sqlite import SqliteDatabase
 from bot.settings import load_settings
 from facts.store import ClaimStore
+from tests.webclient import wattson_web
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -110,23 +109,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
         f'[storage]\ndatabase = "{database}"\n'
         '[web]\nlisten = "127.0.0.1:0"\nrequests_per_minute = 100000\n'
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WATTSON_")}
-    process = subprocess.Popen(
-        [WATTSON, "web", "--config", str(config)], cwd=folder, env=env,
-        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
-    )  # fmt: skip
-    try:
-        assert process.stderr is not None
-        address = ""
-        deadline = time.monotonic() + 120
-        while not address and time.monotonic() < deadline and process.poll() is None:
-            found = re.search(r"web pages at (http://\S+)/", process.stderr.readline())
-            address = found.group(1) if found else ""
-        assert address, "wattson web did not start"
+    with wattson_web("--config", str(config), cwd=folder) as (_process, address):
         yield address, database
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")
@@ -154,7 +138,10 @@ class Visit:
             if message.type == "error" else None,
         )  # fmt: skip
 
-    def close(self) -> None:
+    def __enter__(self) -> Visit:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
         self.context.close()
 
     def hosts(self) -> set[str]:
@@ -192,8 +179,7 @@ def test_a_page_is_local_accessible_and_fits_a_phone(
     from axe_playwright_python.sync_playwright import Axe
 
     address, _database = server
-    visit = Visit(browser)
-    try:
+    with Visit(browser) as visit:
         response = visit.page.goto(address + path)
         assert response is not None and response.status == 200
         visit.page.wait_for_load_state("networkidle")
@@ -212,27 +198,21 @@ def test_a_page_is_local_accessible_and_fits_a_phone(
         assert serious == []
         assert visit.hosts() == {"127.0.0.1"}, visit.requests
         assert [e for e in visit.console_errors if "Content Security Policy" in e] == []
-    finally:
-        visit.close()
 
 
 def test_a_retracted_claim_says_when_and_why(server: tuple[str, Path], browser: Any) -> None:
     address, _database = server
-    visit = Visit(browser)
-    try:
+    with Visit(browser) as visit:
         visit.page.goto(f"{address}/claims/{RETRACTED}?lang=fr")
         note = visit.page.locator("p.retracted").inner_text()
         assert re.match(r"Retirée le \d+ \w+ \d{4}\s*: the source was misread", note)
-    finally:
-        visit.close()
 
 
 def test_the_claims_json_ld_parses_and_carries_claimreviews_fields(
     server: tuple[str, Path], browser: Any
 ) -> None:
     address, _database = server
-    visit = Visit(browser)
-    try:
+    with Visit(browser) as visit:
         visit.page.goto(f"{address}/claims/google-search-2009?lang=fr")
         block = visit.page.locator('script[type="application/ld+json"]').text_content()
         review = json.loads(block or "")
@@ -242,22 +222,17 @@ def test_the_claims_json_ld_parses_and_carries_claimreviews_fields(
         assert review["reviewRating"]["alternateName"] == "Dépassé"
         assert review["itemReviewed"]["@type"] == "Claim" and review["itemReviewed"]["appearance"]
         assert review["url"] == f"{address}/claims/google-search-2009?lang=fr"
-    finally:
-        visit.close()
 
 
 def test_the_search_box_finds_claims_accents_folded(server: tuple[str, Path], browser: Any) -> None:
     address, _database = server
-    visit = Visit(browser)
-    try:
+    with Visit(browser) as visit:
         visit.page.goto(f"{address}/?lang=fr")
         visit.page.fill("#home-search", "centres de donnees electricite")
         visit.page.click("form.search.big button")
         visit.page.wait_for_selector("ol.claims li")
         links = visit.page.locator("ol.claims li a").evaluate_all("els => els.map(e => e.href)")
         assert f"{address}/claims/iea-dc-2024?lang=fr" in links
-    finally:
-        visit.close()
 
 
 @pytest.mark.parametrize("javascript", [True, False])
@@ -265,22 +240,18 @@ def test_the_check_form_answers_as_the_bot(
     server: tuple[str, Path], browser: Any, javascript: bool
 ) -> None:
     address, database = server
-    visit = Visit(browser, javascript)
-    try:
+    with Visit(browser, javascript) as visit:
         visit.page.goto(f"{address}/check?lang=fr")
         visit.page.fill("#check-text", STATEMENT)
         visit.page.click("form.tool button")
         assert answer_lines(visit.page) == bot_answer(database, f"/check {STATEMENT}", "fr")
         if javascript:
             visit.page.screenshot(path=str(SCREENSHOTS / "check-answer.png"), full_page=True)
-    finally:
-        visit.close()
 
 
 def test_the_cost_form_answers_as_the_bot(server: tuple[str, Path], browser: Any) -> None:
     address, database = server
-    visit = Visit(browser)
-    try:
+    with Visit(browser) as visit:
         visit.page.goto(f"{address}/cost?lang=en")
         visit.page.fill("#cost-text", "How much energy does this reply take?")
         visit.page.select_option("#cost-model", "mistralai:codestral-latest")
@@ -290,20 +261,15 @@ def test_the_cost_form_answers_as_the_bot(server: tuple[str, Path], browser: Any
         )
         assert answer_lines(visit.page) == expected
         visit.page.screenshot(path=str(SCREENSHOTS / "cost-answer.png"), full_page=True)
-    finally:
-        visit.close()
 
 
 def test_a_printed_claim_leaves_out_navigation_and_forms(
     server: tuple[str, Path], browser: Any
 ) -> None:
     address, _database = server
-    visit = Visit(browser)
-    try:
+    with Visit(browser) as visit:
         visit.page.goto(f"{address}/claims/google-search-2009?lang=en")
         visit.page.emulate_media(media="print")
         assert visit.page.locator("form.search").is_hidden()
         assert visit.page.locator("h1").is_visible()
         visit.page.pdf(path=str(SCREENSHOTS / "claim-print.pdf"))
-    finally:
-        visit.close()

@@ -13,8 +13,7 @@ from collections.abc import AsyncIterator
 import pytest
 from yarl import URL
 
-from bot.app import open_core
-from tests.webclient import Web, serving, web_settings
+from tests.webclient import Web, web_on
 
 MARKUP = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 HOSTILE = [
@@ -28,8 +27,8 @@ HOSTILE = [
 
 @pytest.fixture
 async def web(database_location: str) -> AsyncIterator[Web]:
-    settings = web_settings(database_location)
-    async with open_core(settings) as core, serving(core, settings) as running:
+    """The pages on each storage driver."""
+    async with web_on(database_location) as running:
         yield running
 
 

@@ -12,36 +12,20 @@ import re
 import signal
 import subprocess
 import sys
-import time
 import xml.etree.ElementTree as ElementTree
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.app import open_core
-from bot.dispatch import Core
-from bot.settings import Settings
 from facts.exchange import export_claims
-from tests.webclient import PUBLIC_URL, Web, serving, web_settings
+from tests.webclient import PUBLIC_URL, Web, wattson_web, web_on
 
 WATTSON = str(Path(sys.executable).parent / "wattson")
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
-
-
-@pytest.fixture
-def settings() -> Settings:
-    return web_settings()
-
-
-@pytest.fixture
-async def web(core: Core, settings: Settings) -> AsyncIterator[Web]:
-    async with serving(core, settings) as running:
-        yield running
 
 
 # ---- health, readiness, metrics ---------------------------------------------------------------
@@ -61,7 +45,8 @@ async def test_readyz_answers_503_once_the_process_is_stopping(web: Web) -> None
     }  # fmt: skip
 
 
-async def test_readyz_answers_503_while_the_database_is_unreachable(core: Core, web: Web) -> None:
+async def test_readyz_answers_503_while_the_database_is_unreachable(web: Web) -> None:
+    core = web.core
     assert core.services.database is not None
     await core.services.database.close()
     answer = await web.get("/readyz")
@@ -96,11 +81,11 @@ async def test_metric_names_follow_prometheus_conventions(web: Web) -> None:
     assert "\nwattson_requests_total{" in text or "\nwattson_requests_total" in text
 
 
-async def test_a_typed_command_name_never_becomes_a_series(core: Core, web: Web) -> None:
+async def test_a_typed_command_name_never_becomes_a_series(web: Web) -> None:
     from bot.messages import ChatRef, Request, UserRef
 
     typed = "x" + "q" * 40
-    await core.handle(Request(command=typed, user=UserRef(platform="telegram", id="1"),
+    await web.core.handle(Request(command=typed, user=UserRef(platform="telegram", id="1"),
                               chat=ChatRef(platform="telegram", id="1")))  # fmt: skip
     text = (await web.get("/metrics")).text
     assert typed not in text and 'command="unknown"' in text
@@ -138,9 +123,8 @@ async def test_an_unchanged_page_is_not_sent_again(web: Web) -> None:
 # ---- crawlers and feed readers --------------------------------------------------------------------
 
 
-async def test_the_sitemap_lists_every_claim_in_both_languages_with_lastmod(
-    core: Core, web: Web
-) -> None:
+async def test_the_sitemap_lists_every_claim_in_both_languages_with_lastmod(web: Web) -> None:
+    core = web.core
     assert core.services.claims is not None
     await core.services.claims.retract("google-search-2009", "console:local", "test")
     index = ElementTree.fromstring((await web.get("/sitemap.xml")).text)
@@ -164,9 +148,8 @@ async def test_robots_txt_names_the_sitemap(web: Web) -> None:
     assert "Disallow: /api/" in answer.text
 
 
-async def test_the_feed_lists_the_latest_change_first_in_the_readers_language(
-    core: Core, web: Web
-) -> None:
+async def test_the_feed_lists_the_latest_change_first_in_the_readers_language(web: Web) -> None:
+    core = web.core
     assert core.services.claims is not None
     await core.services.claims.retract("google-search-2009", "console:local", "superseded")
     feed = ElementTree.fromstring((await web.get("/feed.atom?lang=fr")).text)
@@ -183,8 +166,8 @@ async def test_the_feed_lists_the_latest_change_first_in_the_readers_language(
 
 
 async def test_a_page_changes_with_the_claim_on_either_driver(database_location: str) -> None:
-    settings = web_settings(database_location)
-    async with open_core(settings) as core, serving(core, settings) as web:
+    async with web_on(database_location) as web:
+        core = web.core
         assert core.services.claims is not None
         before = await web.get("/claims/iea-dc-2024?lang=en")
         claim = await core.services.claims.get("iea-dc-2024")
@@ -202,8 +185,8 @@ async def test_a_page_changes_with_the_claim_on_either_driver(database_location:
 async def test_a_change_made_by_another_process_on_postgresql_shows_at_once(
     postgres_url: str, tmp_path: Path
 ) -> None:
-    settings = web_settings(postgres_url)
-    async with open_core(settings) as core, serving(core, settings) as web:
+    async with web_on(postgres_url) as web:
+        core = web.core
         assert core.services.claims is not None
         corrected = await web.get("/claims/gemini-median-prompt-energy?lang=en")  # now cached
         claim = await core.services.claims.get("google-search-2009")
@@ -229,29 +212,12 @@ async def test_a_change_made_by_another_process_on_postgresql_shows_at_once(
 async def test_wattson_web_serves_the_pages_on_the_embedded_base_and_stops_on_sigterm(
     tmp_path: Path,
 ) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WATTSON_")}
-    process = subprocess.Popen(
-        [WATTSON, "web", "--listen", "127.0.0.1:0"], cwd=tmp_path, env=env,
-        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
-    )  # fmt: skip
-    try:
-        assert process.stderr is not None
-        address = ""
-        deadline = time.monotonic() + 90
-        while not address and time.monotonic() < deadline:
-            line = process.stderr.readline()
-            found = re.search(r"web pages at (http://\S+)", line)
-            address = found.group(1) if found else ""
-        assert address, "wattson web never said where it listens"
+    with wattson_web("--listen", "127.0.0.1:0", cwd=tmp_path) as (process, address):
         async with aiohttp.ClientSession() as session:
-            async with session.get(address + "?lang=fr") as home:
+            async with session.get(address + "/?lang=fr") as home:
                 assert home.status == 200 and "Sujets" in await home.text()
-            async with session.get(address + "readyz") as ready:
+            async with session.get(address + "/readyz") as ready:
                 assert ready.status == 200 and json.loads(await ready.text())["ready"]
         assert (tmp_path / "wattson.db").exists()
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()

@@ -8,34 +8,21 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator
 from html import unescape
 
 import pytest
 
 from adapters.console import ConsoleAdapter
 from bot.app import open_core
-from bot.dispatch import Core
 from bot.settings import Settings
 from facts.exchange import claim_review, export_claims
 from tests.test_french_replies import english_in
-from tests.webclient import PUBLIC_URL, Web, serving, web_settings
+from tests.webclient import PUBLIC_URL, Web, serving
 
 OUTDATED = "google-search-2009"  # outdated, corrected by gemini-median-prompt-energy
 CURRENT = "gemini-median-prompt-energy"
 SECONDARY = "iea-dc-2024"
 VERIFIED = "ecologits-gpt4o-170tok-energy"
-
-
-@pytest.fixture
-def settings() -> Settings:
-    return web_settings()
-
-
-@pytest.fixture
-async def web(core: Core, settings: Settings) -> AsyncIterator[Web]:
-    async with serving(core, settings) as running:
-        yield running
 
 
 def text_of(html: str) -> str:
@@ -144,9 +131,8 @@ async def test_sources_show_publisher_title_date_and_link(web: Web) -> None:
     )
 
 
-async def test_history_says_when_and_which_fields_never_who_nor_a_note(
-    core: Core, web: Web
-) -> None:
+async def test_history_says_when_and_which_fields_never_who_nor_a_note(web: Web) -> None:
+    core = web.core
     assert core.services.claims is not None
     claim = await core.services.claims.get(VERIFIED)
     assert claim is not None
@@ -157,7 +143,8 @@ async def test_history_says_when_and_which_fields_never_who_nor_a_note(
     assert "123456789" not in text and "private note" not in text
 
 
-async def test_a_retracted_claim_keeps_its_page_with_when_and_why(core: Core, web: Web) -> None:
+async def test_a_retracted_claim_keeps_its_page_with_when_and_why(web: Web) -> None:
+    core = web.core
     assert core.services.claims is not None
     await core.services.claims.retract(OUTDATED, "console:local", "superseded by a newer figure")
     page = await web.get(f"/claims/{OUTDATED}?lang=en")
@@ -203,7 +190,8 @@ async def test_a_reviewing_claim_carries_claimreview_with_googles_fields(web: We
     assert item["appearance"][0]["url"].startswith("https://googleblog.blogspot.com/")
 
 
-async def test_the_page_and_the_export_build_the_same_claimreview(core: Core, web: Web) -> None:
+async def test_the_page_and_the_export_build_the_same_claimreview(web: Web) -> None:
+    core = web.core
     assert core.services.claims is not None
     claims = await core.services.claims.all_claims(include_retracted=True)
     exported = json.loads(export_claims(claims, "claimreview", PUBLIC_URL))["@graph"][1:]
@@ -215,9 +203,8 @@ async def test_the_page_and_the_export_build_the_same_claimreview(core: Core, we
         assert on_page == {"@context": "https://schema.org", **node}, claim.id
 
 
-async def test_the_french_page_rates_in_french_what_the_export_rates_in_english(
-    core: Core, web: Web
-) -> None:
+async def test_the_french_page_rates_in_french_what_the_export_rates_in_english(web: Web) -> None:
+    core = web.core
     assert core.services.claims is not None
     claim = await core.services.claims.get(OUTDATED)
     assert claim is not None

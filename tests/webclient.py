@@ -8,9 +8,15 @@ headers and text of each answer, as a browser or ``curl`` would see them.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from aiohttp import ClientSession
@@ -20,6 +26,7 @@ from multidict import CIMultiDictProxy
 from adapters.web.app import build_app
 from adapters.web.server import runner_options
 from adapters.web.site import Site
+from bot.app import open_core
 from bot.dispatch import Core
 from bot.settings import Settings, load_settings
 
@@ -51,6 +58,10 @@ class Web:
     session: ClientSession
     base: str
 
+    @property
+    def core(self) -> Core:
+        return self.site.core
+
     async def get(self, path: str, **kwargs: Any) -> Answer:
         return await self.request("GET", path, **kwargs)
 
@@ -74,3 +85,37 @@ async def serving(core: Core, settings: Settings) -> AsyncIterator[Web]:
             yield Web(site, session, str(server.make_url("")).rstrip("/"))
     finally:
         await server.close()
+
+
+@asynccontextmanager
+async def web_on(database: str = ":memory:", **web: Any) -> AsyncIterator[Web]:
+    """A core on ``database`` (the shipped base) and its site, served."""
+    settings = web_settings(database, **web)
+    async with open_core(settings) as core, serving(core, settings) as running:
+        yield running
+
+
+@contextmanager
+def wattson_web(
+    *args: str, cwd: Path, timeout: float = 120
+) -> Iterator[tuple[subprocess.Popen[str], str]]:
+    """``wattson web ARGS`` as a process; yields it and the address it says it listens at."""
+    wattson = str(Path(sys.executable).parent / "wattson")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WATTSON_")}
+    process = subprocess.Popen(
+        [wattson, "web", *args], cwd=cwd, env=env,
+        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    try:
+        assert process.stderr is not None
+        address = ""
+        deadline = time.monotonic() + timeout
+        while not address and time.monotonic() < deadline and process.poll() is None:
+            found = re.search(r"web pages at (http://\S+)/", process.stderr.readline())
+            address = found.group(1) if found else ""
+        assert address, "wattson web never said where it listens"
+        yield process, address
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=30)
