@@ -221,3 +221,16 @@ async def test_wattson_web_serves_the_pages_on_the_embedded_base_and_stops_on_si
         assert (tmp_path / "wattson.db").exists()
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=30) == 0
+
+
+@pytest.mark.slow
+async def test_wattson_run_serves_the_pages_beside_the_console_when_web_is_enabled(
+    tmp_path: Path,
+) -> None:
+    enabled = {"WATTSON_WEB__ENABLED": "true", "WATTSON_WEB__LISTEN": "127.0.0.1:0"}
+    with wattson_web(cwd=tmp_path, command="run", env=enabled) as (process, address):
+        async with aiohttp.ClientSession() as session, session.get(address + "/healthz") as health:
+            assert health.status == 200
+        output, _errors = process.communicate("/tokens hello world\n", timeout=60)
+    assert process.returncode == 0
+    assert "2 tokens" in output

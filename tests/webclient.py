@@ -97,14 +97,20 @@ async def web_on(database: str = ":memory:", **web: Any) -> AsyncIterator[Web]:
 
 @contextmanager
 def wattson_web(
-    *args: str, cwd: Path, timeout: float = 120
-) -> Iterator[tuple[subprocess.Popen[str], str]]:
-    """``wattson web ARGS`` as a process; yields it and the address it says it listens at."""
+    *args: str, cwd: Path, command: str = "web", env: dict[str, str] | None = None,
+    timeout: float = 120,
+) -> Iterator[tuple[subprocess.Popen[str], str]]:  # fmt: skip
+    """``wattson web ARGS`` (or ``command``) as a process; yields it and the address of its pages.
+
+    Its standard input is a pipe left open (the console of ``wattson run`` waits on it).
+    """
     wattson = str(Path(sys.executable).parent / "wattson")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WATTSON_")}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("WATTSON_")}
+    for name in ("DISCORD_TOKEN", "TELEGRAM_TOKEN"):
+        clean.pop(name, None)
     process = subprocess.Popen(
-        [wattson, "web", *args], cwd=cwd, env=env,
-        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
+        [wattson, command, *args], cwd=cwd, env={**clean, **(env or {})},
+        stdin=subprocess.PIPE, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
     try:
         assert process.stderr is not None
@@ -113,7 +119,7 @@ def wattson_web(
         while not address and time.monotonic() < deadline and process.poll() is None:
             found = re.search(r"web pages at (http://\S+)/", process.stderr.readline())
             address = found.group(1) if found else ""
-        assert address, "wattson web never said where it listens"
+        assert address, f"wattson {command} never said where its pages are"
         yield process, address
     finally:
         if process.poll() is None:

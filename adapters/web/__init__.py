@@ -12,7 +12,8 @@ adapters do, so a page says what the bot says. The modules, by what each owns:
   security headers, CORS, errors, rate and size limits;
 - :mod:`~adapters.web.site`: what handlers share; :mod:`~adapters.web.cache`:
   rendered pages kept until the claim base changes;
-- :mod:`~adapters.web.present`: claims as dicts; :mod:`~adapters.web.urls`,
+- :mod:`~adapters.web.fields`: what a request carries, cleaned;
+  :mod:`~adapters.web.present`: claims as dicts; :mod:`~adapters.web.urls`,
   :mod:`~adapters.web.language`: addresses and languages;
 - :mod:`~adapters.web.feeds`: sitemap, robots.txt, Atom; :mod:`~adapters.web.operations`:
   healthz, readyz, metrics; :mod:`~adapters.web.openapi`: the API's description.

@@ -13,7 +13,7 @@ from typing import Any
 
 from aiohttp import web
 
-from adapters.web.forms import fields_of
+from adapters.web.fields import fields_of
 from adapters.web.openapi import OPENAPI
 from adapters.web.pages import CLAIM_ID, claim_view, not_a_claim_id
 from adapters.web.present import claim_summary

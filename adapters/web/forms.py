@@ -9,13 +9,11 @@ and addresses linked. A short statement can be cited by its address
 
 from __future__ import annotations
 
-import json
 from typing import Any
-from urllib.parse import parse_qsl
 
 from aiohttp import web
 
-from adapters.web.pages import clean
+from adapters.web.fields import fields_of
 from adapters.web.render import Page
 from adapters.web.site import SITE, Site
 from adapters.web.urls import Links
@@ -24,32 +22,7 @@ from bot.foundation.i18n import _
 from bot.measuring.estimate import CostEstimate, estimate_json
 from facts.check import CheckResult
 
-MAX_FIELDS = 20
 CITABLE_CHARS = 1_000  # a statement this short keeps its address as the page's canonical one
-
-
-async def form_fields(request: web.Request) -> dict[str, str]:
-    """The fields of a posted form (URL-encoded, or a JSON object), text cleaned; never raises
-    for bad bytes: what is not UTF-8 reads as U+FFFD. A body over the limit raises 413."""
-    body = await request.read()
-    text = body.decode("utf-8", "replace")
-    if request.content_type == "application/json":
-        try:
-            value = json.loads(text)
-        except ValueError:
-            return {}
-        items = value.items() if isinstance(value, dict) else []
-        return {str(k): clean(v) for k, v in items if isinstance(v, str)}
-    pairs = parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FIELDS)
-    return {key: clean(value) for key, value in pairs}
-
-
-async def fields_of(request: web.Request) -> dict[str, str]:
-    """The query's fields, and a POST's over them."""
-    fields = {key: clean(value) for key, value in request.query.items()}
-    if request.method == "POST":
-        fields.update(await form_fields(request))
-    return fields
 
 
 def answer_data(lines: str, error: bool) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from typing import Any
 
 from aiohttp import web
 
+from adapters.web.fields import clean, form_fields
 from adapters.web.present import ACTIONS, PUBLIC_ACTIONS, claim_page, claim_summary, date_text
 from adapters.web.render import Page
 from adapters.web.site import SITE, Site
@@ -28,20 +29,6 @@ SEARCH_RESULTS = 25
 MAX_QUERY_CHARS = 2_000  # a search reads at most 24 words; the rest is never looked at
 CHAIN_LENGTH = 10
 TITLE_CHARS = 110
-
-
-def clean(text: str) -> str:
-    """Text as a page may hold it: NUL and lone surrogates (undecodable bytes) become U+FFFD."""
-    text = text.replace("\x00", "\ufffd")
-    return text.encode("utf-8", "replace").decode("utf-8") if _has_surrogates(text) else text
-
-
-def _has_surrogates(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
 
 
 def error_page(status: int, title: str, message: str) -> Page:
@@ -212,8 +199,6 @@ async def search(request: web.Request) -> web.Response:
     site = request.app[SITE]
     query = request.query.get("q", "")
     if request.method == "POST":
-        from adapters.web.forms import form_fields
-
         query = (await form_fields(request)).get("q", query)
     return await site.page(request, lambda links: search_view(site, query, links), None)
 
