@@ -77,6 +77,11 @@ async def test_bytes_that_are_not_utf8_read_as_replacement_characters(web: Web) 
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     )  # fmt: skip
     assert_harmless(posted.status, posted.text)
+    lone = await web.post(
+        "/api/v1/check", data=b'{"text": "\\ud800 500 mL \\u0000"}',
+        headers={"Content-Type": "application/json"},
+    )  # fmt: skip
+    assert lone.status == 200 and lone.json()["verdict"]
 
 
 async def test_a_claim_id_in_the_address_is_validated(web: Web) -> None:
