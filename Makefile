@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.wattson-installed
 
-.PHONY: run test lint typecheck unit bench i18n clean
+.PHONY: run web test lint typecheck unit bench i18n clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,6 +14,10 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/wattson run
+
+# The public pages, the JSON API, health and metrics on the embedded base: http://127.0.0.1:8080/
+web: $(STAMP)
+	$(BIN)/wattson web
 
 test: lint typecheck unit
 
@@ -37,4 +41,4 @@ i18n: $(STAMP)
 	$(BIN)/pybabel compile -D wattson -d bot/locales
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache test-output

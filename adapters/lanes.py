@@ -12,11 +12,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import weakref
 from collections import deque
 from collections.abc import Awaitable, Callable
 
+from bot.foundation.metrics import LANE_JOBS
+
 Job = Callable[[], Awaitable[None]]
 log = logging.getLogger(__name__)
+_LIVE: weakref.WeakSet[ChatLanes] = weakref.WeakSet()  # every lane set of this process
 
 
 class ChatLanes:
@@ -26,6 +30,7 @@ class ChatLanes:
         self._queues: dict[str, deque[Job]] = {}
         self._workers: dict[str, asyncio.Task[None]] = {}
         self._closing = False
+        _LIVE.add(self)
 
     def __len__(self) -> int:
         """Jobs waiting or running."""
@@ -75,3 +80,7 @@ class ChatLanes:
         left = sum(len(queue) for queue in self._queues.values())
         self._queues.clear()
         return left
+
+
+# Read when /metrics is scraped: the jobs of every lane set alive in this process.
+LANE_JOBS.set_function(lambda: sum(len(lanes) for lanes in list(_LIVE)))

@@ -87,6 +87,8 @@ def describe_serving(settings: Settings, adapters: list[Adapter], database: str)
     if "TelegramAdapter" in names:
         how = "webhook" if settings.telegram.webhook_url else "long polling"
         lines.append(f"Telegram: updates by {how}")
+    if "WebServer" in names:
+        lines.append(f"web: pages, API, health and metrics on {settings.web.listen}")
     if settings.campaigns.post:
         lines.append("campaigns: posting in the chats served here")
     else:
@@ -115,7 +117,18 @@ def build_adapters(core: Core, settings: Settings, secrets: Secrets) -> list[Ada
                 core, secrets.telegram_token.get_secret_value(), settings.telegram, ledger
             )
         )
+    if settings.web.enabled:
+        from adapters.web import WebServer
+
+        adapters.append(WebServer(core, settings, announce=announce))
     return adapters
+
+
+def announce(line: str) -> None:
+    """Where a started adapter says what it serves (the web server, its address)."""
+    import sys
+
+    print(f"wattson: {line}", file=sys.stderr, flush=True)
 
 
 class StopDeadline:

@@ -3,6 +3,8 @@
 - :mod:`bench.suite`: ``wattson bench``, the in-process figures (hot paths,
   search, store operations, ``/check`` on the evaluation sets) and their targets;
 - :mod:`bench.storage`: the store operations and search, on each driver;
+- :mod:`bench.web_load`: ``wattson web`` as a real process under 50 concurrent
+  clients (claim pages, ``/api/v1/check``), on each driver;
 - :mod:`bench.discord_load`, :mod:`bench.telegram_load`, :mod:`bench.discord_shards`:
   ``wattson run`` as real processes against the fake platforms of the tests.
 

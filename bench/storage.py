@@ -119,20 +119,18 @@ async def measure_store_operations(location: str, times: int) -> dict[str, tuple
     return figures
 
 
-async def measure_search(location: str, count: int, queries: int) -> tuple[float, float]:
-    """p50 and p99 of full-text searches over ``count`` synthetic claims."""
-    import random
+async def fill(store: Any, count: int, rng: Any) -> list[str]:
+    """Insert ``count`` synthetic claims (``bench-000000``…): the seed's, each with six more words.
 
-    from bot.foundation.storage import open_database
-    from facts.search import query_terms, search_claims
+    Returns the vocabulary those words come from, for queries that find them.
+    """
+    from facts.search import query_terms
     from facts.seed import seed_claims
-    from facts.store import ClaimStore
 
     seed = list(seed_claims())
     vocabulary = sorted(
         {t for c in seed for t in query_terms(c.statement.en + " " + c.statement.fr)}
     )
-    rng = random.Random(42)
 
     def synthetic(number: int) -> Any:
         template = seed[number % len(seed)]
@@ -150,14 +148,27 @@ async def measure_search(location: str, count: int, queries: int) -> tuple[float
             }
         )
 
+    for start in range(0, count, 20_000):  # batches keep memory flat
+        batch = range(start, min(count, start + 20_000))
+        await store.bulk_insert((synthetic(n) for n in batch), "bench")
+    if store.database.kind == "postgres":
+        await store.database.execute("ANALYZE")
+    return vocabulary
+
+
+async def measure_search(location: str, count: int, queries: int) -> tuple[float, float]:
+    """p50 and p99 of full-text searches over ``count`` synthetic claims."""
+    import random
+
+    from bot.foundation.storage import open_database
+    from facts.search import search_claims
+    from facts.store import ClaimStore
+
+    rng = random.Random(42)
     async with open_database(location) as database:
         store = ClaimStore(database)
         await store.setup(seed=[])
-        for start in range(0, count, 20_000):  # batches keep memory flat
-            batch = range(start, min(count, start + 20_000))
-            await store.bulk_insert((synthetic(n) for n in batch), "bench")
-        if database.kind == "postgres":
-            await database.execute("ANALYZE")
+        vocabulary = await fill(store, count, rng)
         words = [" ".join(rng.sample(vocabulary, rng.randint(1, 3))) for _ in range(queries)]
         for text in words[:20]:  # warm the caches, as a running bot has them
             await search_claims(store, text, limit=5)

@@ -9,6 +9,9 @@ same process on the same texts do not (much), so ratios are the figures of recor
 (d) peak memory of this process
 (e) ``wattson cost --json`` as a whole process ÷ a bare script that imports
     tiktoken and EcoLogits, encodes the text and calls EcoLogits once (≤ 1.5×)
+(i) ``wattson web`` under 50 concurrent clients on 100,000 claims: requests/s
+    and p50/p99 of claim pages (rendered, then cached) and ``/api/v1/check``
+    (:mod:`bench.web_load`; every request must succeed)
 
 Each timing is the best of several rounds (the least disturbed by the rest of
 the machine); the start-up runs alternate between the two commands.
@@ -198,8 +201,12 @@ async def _run(settings: Settings, quick: bool, postgres: str | None) -> int:
     )
     search_met = await print_storage(quick, postgres)
     check_met = await print_check_evaluation()
+    from bench.web_load import print_web
+
+    web_met = await print_web(quick, postgres)
     missed = [r.name for r in results if not r.met] + ([] if search_met else ["(f)"])
     missed += [] if check_met else ["(g)"]
+    missed += [] if web_met else ["(i)"]
     if quick or not missed:
         return 0
     print(f"wattson: {len(missed)} target(s) missed", file=sys.stderr)

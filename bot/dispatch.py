@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,7 +26,14 @@ from bot.foundation.errors import (
     WattsonError,
 )
 from bot.foundation.i18n import _, negotiate_language, use_language
-from bot.foundation.storage import is_read_only
+from bot.foundation.metrics import (
+    REPLIES,
+    REQUEST_SECONDS,
+    REQUESTS,
+    STORAGE_ERRORS,
+    UNKNOWN_COMMAND,
+)
+from bot.foundation.storage import database_errors, is_read_only
 from bot.measuring.catalog import ModelCatalog
 from bot.measuring.energy import Estimator
 from bot.messages import Reply, Request
@@ -43,7 +51,8 @@ log = logging.getLogger(__name__)
 
 ELLIPSIS = "…"
 LOCAL_PLATFORM = "console"  # the person at this machine: the console, the benchmark
-UNLIMITED_PLATFORMS = frozenset({LOCAL_PLATFORM})  # the local user cannot flood anyone
+WEB_PLATFORM = "web"  # the public pages, which limit each client address themselves
+UNLIMITED_PLATFORMS = frozenset({LOCAL_PLATFORM, WEB_PLATFORM})  # no chat to flood
 
 
 class Outbox(Protocol):
@@ -167,7 +176,17 @@ class Core:
         return negotiate_language(request.locale) or self.services.settings.language.default
 
     async def handle(self, request: Request) -> Reply:
-        """Answer ``request``; never raises."""
+        """Answer ``request``; never raises. Counted and timed by platform and command."""
+        command = self._routes.get(request.command)
+        labels = (request.user.platform, command.name if command else UNKNOWN_COMMAND)
+        REQUESTS.labels(*labels).inc()
+        started = time.perf_counter()
+        reply = await self._handle(request)
+        REQUEST_SECONDS.labels(*labels).observe(time.perf_counter() - started)
+        REPLIES.labels(*labels, "error" if reply.error else "ok").inc()
+        return reply
+
+    async def _handle(self, request: Request) -> Reply:
         try:
             language = await self.language_for(request)
         except DatabaseUnavailableError:  # said once by the driver: the platform's locale will do
@@ -199,6 +218,8 @@ class Core:
             log.error("cannot answer /%s: %s", request.command, error)
             return Reply(text=error.localized(), error=True)
         except Exception as error:
+            if isinstance(error, database_errors()):
+                STORAGE_ERRORS.labels("core").inc()
             if is_read_only(error):
                 log.error("cannot answer /%s: the database is read-only", request.command)
                 return Reply(

@@ -256,6 +256,44 @@ class TelegramSettings(PlatformSettings):
     group_messages_per_minute: float = Field(default=20.0, ge=0.0, le=1000.0)
 
 
+class WebSettings(Section):
+    """The public pages, the JSON API, health and metrics (``wattson web``, or ``wattson run``)."""
+
+    enabled: bool = False  # `wattson run` serves them too, in the same process as the bots
+    listen: str = "127.0.0.1:8080"  # host:port ([::1]:8080); port 0 takes a free one
+    # the address readers use (https://wattson.example.org): canonical links, sitemap,
+    # ClaimReview, and the links /fact, /check and campaign posts give in the chats
+    public_url: AnyHttpUrl | None = None
+    requests_per_minute: int = Field(default=120, ge=1, le=10_000_000)  # per client address
+    max_body_bytes: int = Field(default=1_048_576, ge=16_384, le=64 * 1_048_576)
+    # behind a reverse proxy: the client address is the last one X-Forwarded-For adds
+    trust_forwarded_for: bool = False
+
+    @field_validator("listen")
+    @classmethod
+    def _host_port(cls, value: str) -> str:
+        host, port = split_listen(value)
+        if not host or not port.isdigit() or not 0 <= int(port) <= 65535:
+            raise ValueError("write host:port, e.g. 127.0.0.1:8080 or [::1]:8080")
+        return value
+
+    @field_validator("public_url", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def base_url(self) -> str | None:
+        """``public_url`` without its trailing slash, ready for a path to follow."""
+        return str(self.public_url).rstrip("/") if self.public_url else None
+
+
+def split_listen(value: str) -> tuple[str, str]:
+    """``("127.0.0.1", "8080")`` from ``127.0.0.1:8080``; ``("::1", "8080")`` from ``[::1]:8080``."""
+    host, _colon, port = value.strip().rpartition(":")
+    return host.strip("[]"), port
+
+
 class Settings(BaseSettings):
     """Everything configurable, validated at start-up."""
 
@@ -276,6 +314,7 @@ class Settings(BaseSettings):
     facts: FactSettings = FactSettings()
     discord: DiscordSettings = DiscordSettings()
     telegram: TelegramSettings = TelegramSettings()
+    web: WebSettings = WebSettings()
 
     @classmethod
     def settings_customise_sources(

@@ -17,8 +17,10 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from bot.foundation.i18n import use_language
 from facts.fields import describe_problems
 from facts.models import Claim, ClaimContent, Status
+from facts.vocabulary import status_label
 
 Format = Literal["toml", "json", "claimreview"]
 FORMATS: tuple[Format, ...] = ("toml", "json", "claimreview")
@@ -37,7 +39,7 @@ class ImportFileError(ValueError):
         self.problems = problems
 
 
-def _claim_record(claim: Claim, with_figure: bool = True) -> dict[str, Any]:
+def claim_record(claim: Claim, with_figure: bool = True) -> dict[str, Any]:
     """A claim as a record; ``figure`` repeats its main quantity for readers of the older format."""
     record = claim.model_dump(mode="json")
     if not record["retracted"]:
@@ -60,71 +62,120 @@ def _drop_none(value: Any) -> Any:
     return value
 
 
-def export_claims(claims: Sequence[Claim], fmt: Format) -> str:
-    """Serialize ``claims`` (retracted ones included, marked) in ``fmt``."""
+def export_claims(claims: Sequence[Claim], fmt: Format, base_url: str | None = None) -> str:
+    """Serialize ``claims`` (retracted ones included, marked) in ``fmt``.
+
+    ``base_url`` (``[web] public_url``) gives each ClaimReview the URL of its page.
+    """
     if fmt == "json":
-        records = [_claim_record(claim) for claim in claims]
+        records = [claim_record(claim) for claim in claims]
         return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
     if fmt == "toml":
         import tomli_w
 
-        records = [_claim_record(claim, with_figure=False) for claim in claims]
+        records = [claim_record(claim, with_figure=False) for claim in claims]
         return tomli_w.dumps({"claim": [_drop_none(r) for r in records]})
-    return json.dumps(_claimreview_graph(claims), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(_claimreview_graph(claims, base_url), ensure_ascii=False, indent=2) + "\n"
 
 
-def _claimreview_graph(claims: Sequence[Claim]) -> dict[str, Any]:
-    def embedded(claim: Claim) -> dict[str, Any]:
-        return {
-            "@type": "PropertyValue",
-            "propertyID": CLAIM_PROPERTY,
-            "value": json.dumps(_claim_record(claim), ensure_ascii=False, sort_keys=True),
+PUBLISHER = "Wattson"
+
+
+def claim_url(base_url: str, claim_id: str, language: str) -> str:
+    """The public page of a claim in one language: ``{base}/claims/{id}?lang={language}``.
+
+    One shape for every place that links a claim: the web pages' canonical
+    links, the sitemap, ClaimReview, and the links the chats give.
+    """
+    return f"{base_url.rstrip('/')}/claims/{claim_id}?lang={language}"
+
+
+def reviews_a_statement(claim: Claim) -> bool:
+    """Whether the claim rates a statement (anything but verified): it gets a ClaimReview."""
+    return claim.status is not Status.verified
+
+
+def _appearances(claim: Claim) -> list[dict[str, Any]]:
+    """Where the statement reviewed appears, as far as the base knows: its sources."""
+    return [
+        _drop_none({"@type": "CreativeWork", "url": str(s.url) if s.url else None,
+                    "name": s.title, "datePublished": s.date,
+                    "publisher": {"@type": "Organization", "name": s.publisher}})
+        for s in claim.sources
+    ]  # fmt: skip
+
+
+def _embedded(claim: Claim) -> dict[str, Any]:
+    """The whole Wattson claim, so an import gives back the same base."""
+    return {
+        "@type": "PropertyValue",
+        "propertyID": CLAIM_PROPERTY,
+        "value": json.dumps(claim_record(claim), ensure_ascii=False, sort_keys=True),
+    }
+
+
+def claim_review(
+    claim: Claim, language: str = "en", base_url: str | None = None, embed: bool = True
+) -> dict[str, Any]:
+    """The schema.org ``ClaimReview`` of a claim, as Google's fact-check markup guide asks.
+
+    Required there: ``claimReviewed``, ``reviewRating`` with its
+    ``alternateName`` (the rating in words, here in ``language``) and ``url``
+    (the claim's page, known once ``[web] public_url`` is set); recommended:
+    ``author``, ``datePublished``, ``itemReviewed`` (a ``Claim`` with its
+    appearances, author and date where the base knows them). The claim's page
+    and ``wattson facts export --format claimreview`` both build it here; the
+    page leaves out (``embed=False``) the whole claim an export carries for import.
+    """
+    with use_language(language):
+        rating = status_label(claim.status)
+    first = claim.sources[0]
+    site = base_url.rstrip("/") if base_url else None
+    review: dict[str, Any] = _drop_none(
+        {
+            "@type": "ClaimReview",
+            "identifier": claim.id,
+            "url": claim_url(site, claim.id, language) if site else None,
+            "inLanguage": language,
+            "claimReviewed": claim.statement.pick(language),
+            "datePublished": claim.created_at.date().isoformat() if claim.created_at else None,
+            "dateModified": claim.updated_at.date().isoformat() if claim.updated_at else None,
+            "author": {"@type": "Organization", "name": PUBLISHER, "url": site},
+            "reviewBody": claim.explanation.pick(language) if claim.explanation else None,
+            "reviewRating": {
+                "@type": "Rating",
+                "ratingValue": RATINGS[claim.status],
+                "bestRating": 5,
+                "worstRating": 1,
+                "alternateName": rating[:1].upper() + rating[1:],
+            },
+            "itemReviewed": {
+                "@type": "Claim",
+                "author": {"@type": "Organization", "name": first.publisher},
+                "datePublished": first.date,
+                "appearance": _appearances(claim),
+            },
+            "additionalProperty": _embedded(claim) if embed else None,
         }
+    )
+    return review
 
-    def appearances(claim: Claim) -> list[dict[str, Any]]:
-        return [
-            _drop_none({"@type": "CreativeWork", "url": str(s.url) if s.url else None,
-                        "name": s.title, "datePublished": s.date,
-                        "publisher": {"@type": "Organization", "name": s.publisher}})
-            for s in claim.sources
-        ]  # fmt: skip
 
+def _claimreview_graph(claims: Sequence[Claim], base_url: str | None) -> dict[str, Any]:
     reviews = []
     verified = []
     for claim in claims:
-        if claim.status is Status.verified:
-            verified.append(
-                {
-                    "@type": "Claim",
-                    "identifier": claim.id,
-                    "text": claim.statement.en,
-                    "appearance": appearances(claim),
-                    "additionalProperty": embedded(claim),
-                }
-            )
+        if reviews_a_statement(claim):
+            reviews.append(claim_review(claim, "en", base_url))
             continue
-        reviews.append(
-            _drop_none(
-                {
-                    "@type": "ClaimReview",
-                    "identifier": claim.id,
-                    "claimReviewed": claim.statement.en,
-                    "datePublished": claim.updated_at.date().isoformat()
-                    if claim.updated_at
-                    else None,
-                    "author": {"@type": "Organization", "name": "Wattson"},
-                    "reviewBody": claim.explanation.en if claim.explanation else None,
-                    "reviewRating": {
-                        "@type": "Rating",
-                        "ratingValue": RATINGS[claim.status],
-                        "bestRating": 5,
-                        "worstRating": 1,
-                        "alternateName": claim.status.value,
-                    },
-                    "itemReviewed": {"@type": "Claim", "appearance": appearances(claim)},
-                    "additionalProperty": embedded(claim),
-                }
-            )
+        verified.append(
+            {
+                "@type": "Claim",
+                "identifier": claim.id,
+                "text": claim.statement.en,
+                "appearance": _appearances(claim),
+                "additionalProperty": _embedded(claim),
+            }
         )
     dataset = {
         "@type": "Dataset",

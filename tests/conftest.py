@@ -20,6 +20,7 @@ from bot.dispatch import Core
 from bot.foundation.storage.sqlite import SqliteDatabase
 from bot.settings import Settings, load_settings
 from facts.store import ClaimStore
+from tests.webclient import Web, web_on
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -50,6 +51,13 @@ async def core(settings: Settings) -> AsyncIterator[Core]:
 @pytest.fixture
 async def wattson(core: Core) -> ConsoleAdapter:
     return ConsoleAdapter(core)
+
+
+@pytest.fixture
+async def web() -> AsyncIterator[Web]:
+    """The web pages of a core on the shipped base (in memory), served on 127.0.0.1."""
+    async with web_on() as running:
+        yield running
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

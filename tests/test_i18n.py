@@ -24,11 +24,12 @@ Key = tuple[str | None, str | tuple[str, ...]]
 
 
 def source_messages() -> set[Key]:
-    """(context, message) of every translatable string in the code."""
+    """(context, message) of every translatable string in the code and the web templates."""
     found: set[Key] = set()
+    methods = [("**.py", "python"), ("**.html", "jinja2"), ("**.atom", "jinja2")]
     for folder in ("bot", "adapters", "facts"):
         for _filename, _lineno, message, _comments, context in extract_from_dir(
-            ROOT / folder, method_map=[("**.py", "python")], keywords=KEYWORDS
+            ROOT / folder, method_map=methods, keywords=KEYWORDS
         ):
             found.add((context, message))
     return found

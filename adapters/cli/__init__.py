@@ -4,7 +4,7 @@ Subcommands import what they use when they run, so ``wattson cost --json`` pays
 for tiktoken and EcoLogits and not for the database or the chat adapters.
 ``adapters/cli/`` holds the parser and dispatch (here), the shared helpers
 (``common``), and the subcommands by kind: ``estimates`` (cost, check),
-``serving`` (run, console, discord sync), ``data`` (facts, campaign plan,
+``serving`` (run, console, web, discord sync), ``data`` (facts, campaign plan,
 stats export) and ``storage`` (migrate, check).
 """
 
@@ -45,6 +45,15 @@ def build_parser() -> argparse.ArgumentParser:
         "console", parents=[common], help="talk to the bot here (reads stdin when piped)"
     )
     console.add_argument("--lang", choices=["en", "fr"], help="reply language")
+
+    web = commands.add_parser(
+        "web",
+        parents=[common],
+        help="serve the public pages, the JSON API, health and metrics ([web] settings)",
+    )
+    web.add_argument(
+        "--listen", metavar="HOST:PORT", help="where to listen (default: [web] listen)"
+    )
 
     cost = commands.add_parser("cost", parents=[common], help="estimate the cost of a text")
     cost.add_argument("--json", action="store_true", help="print one JSON object")
@@ -151,9 +160,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             from adapters.cli.estimates import command_check
 
             return asyncio.run(command_check(args))
-        if args.command in ("console", "run", "discord"):
+        if args.command in ("console", "run", "discord", "web"):
             from adapters.cli import serving
 
+            if args.command == "web":
+                return asyncio.run(serving.command_web(load(args), args.listen))
             if args.command == "console":
                 return asyncio.run(serving.command_console(load(args), args.lang))
             if args.command == "run":

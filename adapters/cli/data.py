@@ -20,7 +20,8 @@ async def command_facts(args: argparse.Namespace) -> int:
     database, store = await open_claims(settings)
     try:
         if args.facts_command == "export":
-            text = export_claims(await store.all_claims(include_retracted=True), args.format)
+            claims = await store.all_claims(include_retracted=True)
+            text = export_claims(claims, args.format, settings.web.base_url)
             return write_output(text, args.output)
         path = Path(args.file)
         if not path.is_file():

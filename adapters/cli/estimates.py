@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from adapters.cli.common import EXIT_USAGE, fail, load, open_claims, read_text
 from bot.foundation.errors import UserInputError
@@ -20,7 +20,7 @@ def command_cost(args: argparse.Namespace) -> int:
     from bot.foundation.i18n import use_language
     from bot.measuring.catalog import default_catalog
     from bot.measuring.energy import Estimator, check_zone
-    from bot.measuring.estimate import estimate_text
+    from bot.measuring.estimate import estimate_json, estimate_text
 
     settings = load(args)
     language = args.lang or settings.language.default
@@ -54,48 +54,6 @@ def no_text_message(command: str) -> str:
     return _(
         "no text to measure: give it as arguments (wattson {command} TEXT) or on standard input"
     ).format(command=command)
-
-
-def estimate_json(estimate: Any) -> dict[str, Any]:
-    """The JSON contract of ``wattson cost --json`` (see README)."""
-    from bot.measuring.energy import Range, ecologits_version
-    from bot.measuring.equivalents import human_scale
-
-    def bounds(value: Range) -> dict[str, float]:
-        return {"min": value.low, "max": value.high}
-
-    model = estimate.model
-    return {
-        "tokens": estimate.tokens,
-        "encoding": estimate.tokenizer.encoding_name,
-        "tokens_exact": estimate.tokenizer.exact,
-        "provider": model.provider,
-        "model": model.name,
-        "architecture": model.architecture,
-        "parameters_billion": {
-            "total": {"min": model.total_parameters.low, "max": model.total_parameters.high},
-            "active": {"min": model.active_parameters.low, "max": model.active_parameters.high},
-        },
-        "zone": estimate.zone,
-        "energy_wh": bounds(estimate.impacts.energy_wh),
-        "gwp_g": bounds(estimate.impacts.gwp_g),
-        "water_ml": bounds(estimate.impacts.water_ml),
-        "ecologits_version": ecologits_version(),
-        "warnings": list(estimate.warnings),
-        "equivalents": [
-            {
-                "id": item.equivalent.id,
-                "value": item.value.mean,
-                "min": item.value.low,
-                "max": item.value.high,
-                "impact": item.equivalent.impact,
-                "source_url": str(item.equivalent.url),
-                "source_publisher": item.equivalent.publisher,
-                "claim": item.equivalent.claim,
-            }
-            for item in human_scale(estimate.impacts)
-        ],
-    }
 
 
 async def command_check(args: argparse.Namespace) -> int:

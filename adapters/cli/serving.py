@@ -1,4 +1,4 @@
-"""``wattson run``, ``wattson console`` and ``wattson discord sync``: the bot itself."""
+"""``wattson run``, ``wattson console``, ``wattson web`` and ``wattson discord sync``: the bot itself."""
 
 from __future__ import annotations
 
@@ -15,8 +15,21 @@ if TYPE_CHECKING:
     from bot.settings import Secrets, Settings
 
 
-async def command_console(settings: Settings, language: str | None = None) -> int:
-    """``wattson console``: the real core on the embedded store, in this terminal."""
+def say(line: str) -> None:
+    """One line for the operator, on stderr, at once."""
+    print(f"wattson: {line}", file=sys.stderr, flush=True)
+
+
+async def command_console(
+    settings: Settings, language: str | None = None, with_web: bool = False
+) -> int:
+    """``wattson console``: the real core on the embedded store, in this terminal.
+
+    ``with_web``: the web pages are served too, for as long as the console runs.
+    """
+    import asyncio
+    import contextlib
+
     from adapters.console import ConsoleAdapter
     from bot.app import open_core, running_campaigns
 
@@ -24,8 +37,45 @@ async def command_console(settings: Settings, language: str | None = None) -> in
         console = ConsoleAdapter(core, locale=language)
         with serving_lock(settings.storage.database):
             async with running_campaigns(core, settings.campaigns):
-                await console.repl()
+                if not with_web:
+                    await console.repl()
+                    return 0
+                from adapters.web import WebServer
+
+                server = WebServer(core, settings, announce=say)
+                serving = asyncio.create_task(server.start())
+                try:
+                    await console.repl()
+                finally:
+                    await server.stop()
+                    with contextlib.suppress(Exception):
+                        await serving
     return 0
+
+
+async def command_web(settings: Settings, listen: str | None = None) -> int:
+    """``wattson web``: the public pages, the API, health and metrics, until SIGINT or SIGTERM.
+
+    It posts nothing and answers no chat platform, so it takes no serving lock:
+    it runs beside ``wattson run`` on the same database (SQLite or PostgreSQL).
+    """
+    from adapters.runner import serve
+    from adapters.web import WebServer
+    from bot.app import open_core
+    from bot.foundation.storage import describe_location
+
+    if listen:
+        from bot.settings import WebSettings
+
+        web = WebSettings.model_validate({**settings.web.model_dump(), "listen": listen})
+        settings = settings.model_copy(update={"web": web})
+    async with open_core(settings) as core:
+        say(f"database: {describe_location(settings.storage.database)}")
+        server = WebServer(core, settings, announce=say)
+        failures = await serve([server])
+    for failure in failures:
+        say(failure)
+    return 1 if failures else 0
 
 
 async def command_run(settings: Settings) -> int:
@@ -39,7 +89,7 @@ async def command_run(settings: Settings) -> int:
             f"(database: {settings.storage.database}).",
             file=sys.stderr,
         )
-        return await command_console(settings)
+        return await command_console(settings, with_web=settings.web.enabled)
     from adapters.runner import StopDeadline
 
     stop = asyncio.Event()
@@ -78,12 +128,12 @@ async def _run(
             if not adapters:
                 print(
                     "wattson: nothing to serve here: [discord] serve and [telegram] serve are"
-                    " false (or their token is unset).",
+                    " false (or their token is unset), and [web] enabled is false.",
                     file=sys.stderr,
                 )
                 return EXIT_USAGE
             for line in describe_serving(settings, adapters, settings.storage.database):
-                print(f"wattson: {line}", file=sys.stderr)
+                say(line)
             names = ", ".join(type(adapter).__name__ for adapter in adapters)
             print(f"wattson: serving {names}; Ctrl-C or SIGTERM stops.", file=sys.stderr)
             async with running_campaigns(core, settings.campaigns):

@@ -40,6 +40,8 @@ from typing import TypeVar
 import aiohttp
 import discord
 
+from bot.foundation.metrics import SENDS_GIVEN_UP, SENDS_RETRIED
+
 MAX_ATTEMPTS = 5
 FIRST_DELAY = 0.25
 MAX_DELAY = 8.0
@@ -116,6 +118,7 @@ async def send(
             failure: BaseException = error
         except (aiohttp.ClientError, OSError, TimeoutError) as error:
             if classify(error) == "unsure" and repeat is ONCE:
+                SENDS_GIVEN_UP.labels("discord").inc()
                 raise GaveUp(
                     f"{what}: not resent, it may have reached Discord ({describe(error)})"
                 ) from None
@@ -123,8 +126,10 @@ async def send(
         if attempt == attempts:
             break
         delay = backoff(attempt)
+        SENDS_RETRIED.labels("discord").inc()
         log.info("%s failed (%s); retry %d in %.1f s", what, describe(failure), attempt, delay)
         await asyncio.sleep(delay)
+    SENDS_GIVEN_UP.labels("discord").inc()
     raise GaveUp(f"{what}: gave up after {attempts} attempts ({describe(failure)})")
 
 

@@ -45,6 +45,7 @@ from bot.campaigns.scheduler import ChatRefusedError
 from bot.dispatch import Core
 from bot.foundation.errors import RateLimitedError
 from bot.foundation.i18n import SUPPORTED_LANGUAGES, translations, use_language
+from bot.foundation.metrics import SENDS_GIVEN_UP, UPDATES_DROPPED
 from bot.foundation.storage.ledger import DeliveryLedger
 from bot.messages import ChatRef, Reply, Request, UserRef
 from bot.settings import TelegramSettings
@@ -163,6 +164,8 @@ class TelegramAdapter:
         key = str(chat.id)
         try:
             admission = budget.admit(key)
+            if admission is not Admission.ANSWER:
+                UPDATES_DROPPED.labels(PLATFORM).inc()
             if admission is Admission.DROP:
                 return
             if admission is Admission.NOTICE:
@@ -179,6 +182,7 @@ class TelegramAdapter:
             log.warning("chat %s refuses the bot's messages (%s); update %d dropped",
                         chat.id, error, update.update_id)  # fmt: skip
         except TelegramError as error:
+            SENDS_GIVEN_UP.labels(PLATFORM).inc()
             log.error("gave up answering update %d in chat %s: %s",
                       update.update_id, chat.id, error)  # fmt: skip
 

@@ -28,6 +28,8 @@ import httpx
 from telegram.error import BadRequest, NetworkError, TimedOut
 from telegram.ext import AIORateLimiter
 
+from bot.foundation.metrics import SENDS_RETRIED
+
 MAX_ATTEMPTS = 6
 FIRST_DELAY = 0.25
 MAX_DELAY = 8.0
@@ -92,6 +94,7 @@ class PatientLimiter(AIORateLimiter):
                 if attempt == self.attempts or not is_safe_to_resend(error):
                     raise
                 delay = backoff(attempt)
+                SENDS_RETRIED.labels("telegram").inc()
                 log.info("%s failed (%s); retry %d in %.1f s", endpoint, error, attempt, delay)
                 await asyncio.sleep(delay)
         raise AssertionError("unreachable")  # pragma: no cover

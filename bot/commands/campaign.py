@@ -17,12 +17,13 @@ from pydantic import ValidationError
 from bot.campaigns.schedule import Campaign, CampaignSpec, describe
 from bot.campaigns.scheduler import PAUSED_CHAT_REFUSES, CampaignScheduler
 from bot.campaigns.store import CampaignStore
-from bot.commands.claims import claim_links, claim_text
+from bot.commands.claims import claim_links, claim_text, page_of
 from bot.commands.fact import UnknownClaimError
 from bot.commands.text import first_word
 from bot.dispatch import Command, Context, Services
 from bot.foundation.errors import MissingArgumentError, PermissionDeniedError, UserInputError
 from bot.foundation.i18n import N_, NP_, _, ngettext, pgettext, use_language
+from bot.foundation.metrics import CAMPAIGN_POSTS
 from bot.messages import Reply
 from facts.fields import ClaimValidationError, describe_problem_paths, field_label, parse_fields
 from facts.models import Claim
@@ -333,13 +334,18 @@ def make_scheduler(services: Services) -> CampaignScheduler:
                 heading = _("Campaign #{id}, fact {number}:").format(
                     id=campaign.id, number=info["number"]
                 )
+                page = page_of(services.settings, claim.id, campaign.spec.language)
                 reply = Reply(
-                    text=heading + "\n" + claim_text(claim), data=claim, links=claim_links(claim)
+                    text=heading + "\n" + claim_text(claim, page=page),
+                    data=claim,
+                    links=claim_links(claim),
                 )
         if key is not None and campaign.platform in services.repeat_windows:
             await outbox(campaign.chat_id, reply, key=key)
         else:
             await outbox(campaign.chat_id, reply)
+        if claim is not None:
+            CAMPAIGN_POSTS.labels(campaign.platform).inc()
         if claim is not None and services.usage is not None:
             services.usage.add(campaign.platform, campaign.chat_id, "campaign_posts")
         return True

@@ -11,22 +11,27 @@ thing, the reply says so and lists the nearest claims to read.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
-from bot.commands.claims import figure_text, source_text, status_label
+from bot.commands.claims import (
+    figure_text,
+    page_of,
+    quantity_details,
+    source_text,
+    status_label,
+)
 from bot.commands.fact import store_of
 from bot.commands.text import target_text
 from bot.dispatch import Command, Context
 from bot.foundation.amounts import amount_text, plain_number
 from bot.foundation.formatting import number_format
-from bot.foundation.i18n import N_, _, current_language, ngettext
+from bot.foundation.i18n import N_, _, ngettext
 from bot.messages import Reply
 from facts.check import CheckResult, Comparison, FigureCheck, Verdict, check_statement
 from facts.matching import Mismatch
-from facts.measures import MEASURE_LABELS, Measure
 from facts.models import Claim, Quantity
 from facts.statements import Derivation, StatedFigure
-from facts.subjects import share_of, split_tag, subject_label
 
 MAX_FIGURES_SHOWN = 4
 FURTHER_READING = 3
@@ -62,25 +67,8 @@ def factor_text(ratio: float | None) -> str:
 
 def quantity_text(quantity: Quantity) -> str:
     """``0.3 Wh per request — energy used · ChatGPT · 2024``: the figure and what it is."""
-    language = current_language()
-    shown_as_whole = (
-        share_of(quantity.subject, language) if quantity.measure is Measure.share else None
-    )
-    about = [
-        subject_label(tag, language)
-        for tag, optional in (split_tag(raw) for raw in quantity.subject)
-        if not optional and not (shown_as_whole and share_of([tag], language))
-    ]
-    period = ""
-    if quantity.year is not None and quantity.since is not None:
-        period = f"{quantity.since}–{quantity.year}"
-    elif quantity.year is not None:
-        period = str(quantity.year)
-    elif quantity.since is not None:
-        period = _("from {year}").format(year=quantity.since)
-    details = " · ".join(
-        part for part in (_(MEASURE_LABELS[quantity.measure]), *about, period) if part
-    )
+    measure, about, period = quantity_details(quantity)
+    details = " · ".join(part for part in (measure, *about, period) if part)
     return f"{figure_text(quantity)} ({details})"
 
 
@@ -231,8 +219,13 @@ def figure_lines(check: FigureCheck, language: str) -> list[str]:
     return lines
 
 
-def render_check(result: CheckResult, language: str) -> str:
-    """The /check reply: the verdict, then each figure with what it was compared with and why."""
+def render_check(
+    result: CheckResult, language: str, page: Callable[[str], str | None] | None = None
+) -> str:
+    """The /check reply: the verdict, then each figure with what it was compared with and why.
+
+    ``page`` gives a cited claim's public page (by id), linked after its source.
+    """
     if not result.stated:
         lines = [_("I found no figure with a unit to check in that text.")]
         lines += _further_reading(result)
@@ -249,9 +242,11 @@ def render_check(result: CheckResult, language: str) -> str:
         )
     cited = _cited_claims(result)
     for claim in cited:
+        url = page(claim.id) if page else None
         lines.append(
             _("Source: {source}").format(source=source_text(claim.sources[0]))
             + f" · /fact {claim.id}"
+            + (f" · {url}" if url else "")
         )
     if result.verdict is Verdict.unknown:
         lines += _further_reading(result)
@@ -390,7 +385,9 @@ async def check(context: Context) -> Reply:
     """Compare the figures of a circulating statement with the sourced claims."""
     text = target_text(context, context.request.args, "check")
     result = await check_statement(store_of(context), text, context.language)
-    return Reply(text=render_check(result, context.language), data=result)
+    settings, language = context.settings, context.language
+    answer = render_check(result, language, lambda claim_id: page_of(settings, claim_id, language))
+    return Reply(text=answer, data=result)
 
 
 COMMAND = Command(

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from bot.foundation.amounts import amount_text
 from bot.foundation.i18n import N_, _, current_language
-from facts.measures import Measure
+from bot.settings import Settings
+from facts.exchange import claim_url
+from facts.measures import MEASURE_LABELS, Measure
 from facts.models import Claim, ClaimSource, Figure, Per, Quantity, Status
-from facts.subjects import share_of
+from facts.subjects import share_of, split_tag, subject_label
 from facts.vocabulary import topic_label
 
 STATUS_LABELS = {
@@ -42,6 +44,31 @@ def figure_text(figure: Figure) -> str:
     )
 
 
+def quantity_details(quantity: Quantity) -> tuple[str, list[str], str]:
+    """What a figure measures, what it is about and when, in the reader's words.
+
+    ``("energy used", ["ChatGPT"], "2024")``; subjects a share is of are said by
+    the figure itself ("1.5 % of electricity"), and optional ones go unsaid.
+    """
+    language = current_language()
+    shown_as_whole = (
+        share_of(quantity.subject, language) if quantity.measure is Measure.share else None
+    )
+    about = [
+        subject_label(tag, language)
+        for tag, optional in (split_tag(raw) for raw in quantity.subject)
+        if not optional and not (shown_as_whole and share_of([tag], language))
+    ]
+    period = ""
+    if quantity.year is not None and quantity.since is not None:
+        period = f"{quantity.since}–{quantity.year}"
+    elif quantity.year is not None:
+        period = str(quantity.year)
+    elif quantity.since is not None:
+        period = _("from {year}").format(year=quantity.since)
+    return _(MEASURE_LABELS[quantity.measure]), about, period
+
+
 def source_text(source: ClaimSource) -> str:
     """``publisher, “title”, date — link``: what a reader needs to find the source.
 
@@ -65,8 +92,19 @@ def claim_line(claim: Claim) -> str:
     )
 
 
-def claim_text(claim: Claim, with_all_sources: bool = False) -> str:
-    """A claim as a reply: status, statement, figure, explanation, source(s)."""
+def page_of(settings: Settings, claim_id: str, language: str) -> str | None:
+    """The claim's public page in ``language``, when ``[web] public_url`` is set."""
+    base = settings.web.base_url
+    return claim_url(base, claim_id, language) if base else None
+
+
+def page_line(url: str) -> str:
+    """The line that links a claim's page: the address alone after its label, never cut."""
+    return _("On the web: {url}").format(url=url)
+
+
+def claim_text(claim: Claim, with_all_sources: bool = False, page: str | None = None) -> str:
+    """A claim as a reply: status, statement, figure, explanation, source(s), its page."""
     language = current_language()
     lines = [
         f"[{status_label(claim.status)}] {claim.statement.pick(language)}",
@@ -89,6 +127,8 @@ def claim_text(claim: Claim, with_all_sources: bool = False) -> str:
                 count=len(claim.sources) - len(sources), id=claim.id
             )
         )
+    if page:
+        lines.append(page_line(page))
     lines.append(f"id: {claim.id} · {topic_label(claim.topic)}")
     return "\n".join(lines)
 

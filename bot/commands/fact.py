@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot.commands.claims import claim_line, claim_links, claim_text, status_label
+from bot.commands.claims import claim_line, claim_links, claim_text, page_of, status_label
 from bot.commands.text import first_word
 from bot.dispatch import Command, Context
 from bot.foundation.errors import MissingArgumentError, PermissionDeniedError, UserInputError
 from bot.foundation.i18n import N_, _, ngettext
 from bot.messages import Reply
 from facts.fields import ClaimValidationError, Thing, field_label, parse_fields, read_claim
-from facts.models import Status, Topic
+from facts.models import Claim, Status, Topic
 from facts.search import search_claims
 from facts.store import (
     ClaimExistsError,
@@ -124,14 +124,20 @@ async def random_fact(context: Context, args: str) -> Reply:
     if claim is None:
         return Reply(text=_("The claim base has no verified claim yet."), error=True)
     recent[chat] = claim.id
-    return Reply(text=claim_text(claim), data=claim, links=claim_links(claim))
+    return Reply(text=shown(context, claim), data=claim, links=claim_links(claim))
+
+
+def shown(context: Context, claim: Claim, with_all_sources: bool = False) -> str:
+    """A claim as /fact shows it, with its page in the reader's language when the web is public."""
+    page = page_of(context.settings, claim.id, context.language)
+    return claim_text(claim, with_all_sources, page)
 
 
 async def show(context: Context, claim_id: str) -> Reply:
     claim = await store_of(context).get(claim_id)
     if claim is None:
         raise UnknownClaimError(claim_id)
-    return Reply(text=claim_text(claim), data=claim, links=claim_links(claim))
+    return Reply(text=shown(context, claim), data=claim, links=claim_links(claim))
 
 
 async def sources(context: Context, args: str) -> Reply:
@@ -142,7 +148,7 @@ async def sources(context: Context, args: str) -> Reply:
     if claim is None:
         raise UnknownClaimError(claim_id)
     return Reply(
-        text=claim_text(claim, with_all_sources=True), data=claim, links=claim_links(claim)
+        text=shown(context, claim, with_all_sources=True), data=claim, links=claim_links(claim)
     )
 
 

@@ -9,6 +9,7 @@ it; it imports nothing of theirs (``tests/test_architecture.py`` holds that).
   and amounts as the reader's locale writes them (Babel);
 - :mod:`~bot.foundation.errors`: the errors answered in the reader's language;
 - :mod:`~bot.foundation.sources`: who published a figure, where and when;
+- :mod:`~bot.foundation.metrics`: counts and timings for operators (Prometheus);
 - :mod:`~bot.foundation.storage`: one storage interface, the SQLite and
   PostgreSQL drivers side by side, and the delivery ledger.
 """

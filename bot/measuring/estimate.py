@@ -7,10 +7,11 @@ count an estimate is a handful of multiplications.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from bot.measuring.catalog import ModelInfo
-from bot.measuring.energy import Estimator, Impacts
+from bot.measuring.energy import Estimator, Impacts, Range, ecologits_version
+from bot.measuring.equivalents import human_scale
 from bot.measuring.tokens import Tokenizer, count_tokens, tokenizer_for
 
 
@@ -49,3 +50,43 @@ def estimate_tokens(
     return CostEstimate(
         model=model, tokenizer=tokenizer, tokens=tokens, impacts=line.at(tokens), zone=line.zone
     )
+
+
+def estimate_json(estimate: CostEstimate) -> dict[str, Any]:
+    """The JSON contract of ``wattson cost --json`` and of the web API's ``cost`` (see README)."""
+
+    def bounds(value: Range) -> dict[str, float]:
+        return {"min": value.low, "max": value.high}
+
+    model = estimate.model
+    return {
+        "tokens": estimate.tokens,
+        "encoding": estimate.tokenizer.encoding_name,
+        "tokens_exact": estimate.tokenizer.exact,
+        "provider": model.provider,
+        "model": model.name,
+        "architecture": model.architecture,
+        "parameters_billion": {
+            "total": {"min": model.total_parameters.low, "max": model.total_parameters.high},
+            "active": {"min": model.active_parameters.low, "max": model.active_parameters.high},
+        },
+        "zone": estimate.zone,
+        "energy_wh": bounds(estimate.impacts.energy_wh),
+        "gwp_g": bounds(estimate.impacts.gwp_g),
+        "water_ml": bounds(estimate.impacts.water_ml),
+        "ecologits_version": ecologits_version(),
+        "warnings": list(estimate.warnings),
+        "equivalents": [
+            {
+                "id": item.equivalent.id,
+                "value": item.value.mean,
+                "min": item.value.low,
+                "max": item.value.high,
+                "impact": item.equivalent.impact,
+                "source_url": str(item.equivalent.url),
+                "source_publisher": item.equivalent.publisher,
+                "claim": item.equivalent.claim,
+            }
+            for item in human_scale(estimate.impacts)
+        ],
+    }

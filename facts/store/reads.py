@@ -9,9 +9,37 @@ import json
 from collections.abc import Iterable
 from datetime import datetime
 
-from bot.foundation.storage import Database
+from bot.foundation.storage import Database, Row
 from facts.models import Claim, ClaimContent, Status, Topic
 from facts.store.records import AuditEntry, Proposal, row_to_claim
+
+MARKER_STRETCH = 1_000  # audit numbers behind the newest whose entries the change marker counts
+
+
+def _filters(
+    topic: Topic | None, status: Status | None, include_retracted: bool = False
+) -> tuple[str, list[str]]:
+    where, params = ["1 = 1" if include_retracted else "retracted = 0"], []
+    if topic is not None:
+        where.append("topic = ?")
+        params.append(topic.value)
+    if status is not None:
+        where.append("status = ?")
+        params.append(status.value)
+    return " AND ".join(where), params
+
+
+def _audit_entry(row: Row) -> AuditEntry:
+    return AuditEntry(
+        seq=row["seq"],
+        claim_id=row["claim_id"],
+        action=row["action"],
+        actor=row["actor"],
+        at=datetime.fromisoformat(row["at"]),
+        before=json.loads(row["before"]) if row["before"] else None,
+        after=json.loads(row["after"]) if row["after"] else None,
+        reason=row["reason"],
+    )
 
 
 class ClaimReads:
@@ -28,13 +56,16 @@ class ClaimReads:
             return None
         return row_to_claim(row)
 
-    async def get_many(self, claim_ids: Iterable[str]) -> dict[str, Claim]:
+    async def get_many(
+        self, claim_ids: Iterable[str], include_retracted: bool = False
+    ) -> dict[str, Claim]:
         ids = list(dict.fromkeys(claim_ids))
         if not ids:
             return {}
         marks = ",".join("?" * len(ids))
+        shown = "" if include_retracted else "retracted = 0 AND "
         rows = await self.database.fetch_all(
-            f"SELECT * FROM claims WHERE retracted = 0 AND id IN ({marks})", ids
+            f"SELECT * FROM claims WHERE {shown}id IN ({marks})", ids
         )
         return {row["id"]: row_to_claim(row) for row in rows}
 
@@ -66,27 +97,81 @@ class ClaimReads:
             return await self.get(exclude)
         return row_to_claim(row) if row else None
 
-    async def count(self) -> int:
-        row = await self.database.fetch_one("SELECT COUNT(*) FROM claims WHERE retracted = 0")
+    async def count(
+        self, topic: Topic | None = None, status: Status | None = None,
+        include_retracted: bool = False,
+    ) -> int:  # fmt: skip
+        """How many shown claims (retracted ones too if asked), of a topic and a status when given."""
+        where, params = _filters(topic, status, include_retracted)
+        row = await self.database.fetch_one(f"SELECT COUNT(*) FROM claims WHERE {where}", params)
         return int(row[0]) if row else 0
+
+    async def listing(
+        self, topic: Topic | None = None, status: Status | None = None,
+        limit: int = 50, offset: int = 0,
+    ) -> list[Claim]:  # fmt: skip
+        """One page of the shown claims, by topic then id; a page at a time, whatever the base's size."""
+        where, params = _filters(topic, status)
+        rows = await self.database.fetch_all(
+            f"SELECT * FROM claims WHERE {where} ORDER BY topic, id LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return [row_to_claim(row) for row in rows]
+
+    async def stamps(self, limit: int, offset: int = 0) -> list[tuple[str, str]]:
+        """(id, last change) of every claim, retracted ones too, by id: what a sitemap lists."""
+        rows = await self.database.fetch_all(
+            "SELECT id, updated_at FROM claims ORDER BY id LIMIT ? OFFSET ?", (limit, offset)
+        )
+        return [(str(row["id"]), str(row["updated_at"])) for row in rows]
+
+    async def corrections(self) -> dict[str, list[str]]:
+        """Which claims each claim corrects: ``{current id: [ids whose corrected_by names it]}``.
+
+        ``corrected_by`` lives in the stored content, so this reads the claims
+        that name one (a scan); callers keep the answer until the base changes.
+        """
+        rows = await self.database.fetch_all(
+            "SELECT id, content FROM claims WHERE content LIKE ? ORDER BY id",
+            ('%"corrected_by": "%',),
+        )
+        found: dict[str, list[str]] = {}
+        for row in rows:
+            target = json.loads(row["content"]).get("corrected_by")
+            if target:
+                found.setdefault(str(target), []).append(str(row["id"]))
+        return found
+
+    async def change_marker(self) -> tuple[int, int]:
+        """Moves with every change to the base, by any process: for caches of what it shows.
+
+        Every change writes an audit entry in its transaction. The newest entry's
+        number alone could miss a change whose transaction took an earlier
+        number but committed later (PostgreSQL hands out numbers before commit),
+        so the marker also counts the entries of the latest stretch of numbers.
+        """
+        row = await self.database.fetch_one(
+            "SELECT MAX(seq), COUNT(*) FROM claim_audit"
+            " WHERE seq > (SELECT COALESCE(MAX(seq), 0) FROM claim_audit) - ?",
+            (MARKER_STRETCH,),
+        )
+        return (int(row[0] or 0), int(row[1] or 0)) if row else (0, 0)
 
     async def history(self, claim_id: str) -> list[AuditEntry]:
         rows = await self.database.fetch_all(
             "SELECT * FROM claim_audit WHERE claim_id = ? ORDER BY seq", (claim_id,)
         )
-        return [
-            AuditEntry(
-                seq=row["seq"],
-                claim_id=row["claim_id"],
-                action=row["action"],
-                actor=row["actor"],
-                at=datetime.fromisoformat(row["at"]),
-                before=json.loads(row["before"]) if row["before"] else None,
-                after=json.loads(row["after"]) if row["after"] else None,
-                reason=row["reason"],
-            )
-            for row in rows
-        ]
+        return [_audit_entry(row) for row in rows]
+
+    async def recent_changes(self, limit: int, actions: Iterable[str]) -> list[AuditEntry]:
+        """The latest audit entries of these actions, newest first, across all claims."""
+        wanted = list(actions)
+        marks = ",".join("?" * len(wanted))
+        rows = await self.database.fetch_all(
+            f"SELECT * FROM claim_audit WHERE action IN ({marks}) ORDER BY seq DESC LIMIT ?",
+            [*wanted, limit],
+        )
+        return [_audit_entry(row) for row in rows]
 
     async def pending_proposals(self) -> list[Proposal]:
         rows = await self.database.fetch_all(
