@@ -18,6 +18,7 @@ from facts.measures import Measure, measures_for_unit
 from facts.models import Per
 from facts.wording import (
     ACTIVE_CUES,
+    CLAUSE_END,
     CHANGE_CUES,
     FROM_BEFORE,
     FUTURE_CUES,
@@ -33,6 +34,9 @@ from facts.wording import (
     YEAR,
     guess_language,
 )
+
+
+YEAR_AFTER_CHARS = 30  # "5 % of the country's electricity in 2015": a few words at most
 
 
 class Scene:
@@ -57,12 +61,32 @@ class Scene:
         nearest_cue = min(abs(pos - start) for pos in cues)
         return not inside or nearest_cue < min(abs(pos - start) for pos in inside)
 
-    def years_at(self, start: int) -> frozenset[int]:
-        """The year said nearest the figure in its sentence (or the statement's only year)."""
+    def year_after(self, end: int, limit: int) -> int | None:
+        """Where a year said right after a figure stands ("76 TWh in 2018"), or ``None``.
+
+        Right after: in the figure's clause, before ``limit`` (the next figure),
+        within a few words. Such a year is that figure's, and no other's.
+        """
+        window = self.text[end : min(limit, end + YEAR_AFTER_CHARS)]
+        for year, position in self.years:
+            offset = position - end
+            if 0 <= offset < len(window) and not CLAUSE_END.search(window[:offset]):
+                return position
+        return None
+
+    def years_at(self, start: int, taken: frozenset[int] = frozenset()) -> frozenset[int]:
+        """The year said nearest the figure in its sentence (or the statement's only year).
+
+        Years at the positions ``taken`` belong to other figures (said right after them).
+        """
         if self.is_present(start):
             return frozenset()
         sentence = sentence_of(self.spans, start)
-        inside = [(year, pos) for year, pos in self.years if sentence[0] <= pos < sentence[1]]
+        inside = [
+            (year, pos)
+            for year, pos in self.years
+            if sentence[0] <= pos < sentence[1] and pos not in taken
+        ]
         if len({year for year, _pos in inside}) > 1:
             inside = [min(inside, key=lambda item: abs(item[1] - start))]
         if not inside and len({year for year, _pos in self.years}) == 1:

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from facts.measures import Measure
@@ -147,7 +147,28 @@ class _Reader:
         self._ratios_before()
         self._singles()
         self._phone_charge()
-        return sorted(self.found, key=lambda f: f.start)
+        return self._placed_in_time(sorted(self.found, key=lambda f: f.start))
+
+    def _placed_in_time(self, figures: list[StatedFigure]) -> list[StatedFigure]:
+        """Each figure's years: one said right after it is its own ("76 TWh in 2018 to
+        176 TWh in 2023"); otherwise the nearest in its sentence that no other figure took."""
+        own: dict[int, int] = {}  # figure index -> position of its year
+        for index, figure in enumerate(figures):
+            limit = figures[index + 1].start if index + 1 < len(figures) else len(self.text)
+            position = self.scene.year_after(figure.end, limit)
+            if position is not None:
+                own[index] = position
+        taken = frozenset(own.values())
+        placed = []
+        for index, figure in enumerate(figures):
+            if figure.present:
+                placed.append(figure)
+            elif index in own:
+                year = next(y for y, p in self.scene.years if p == own[index])
+                placed.append(replace(figure, years=frozenset({year})))
+            else:
+                placed.append(replace(figure, years=self.scene.years_at(figure.start, taken)))
+        return placed
 
     # ---- positions ---------------------------------------------------------------------
 
