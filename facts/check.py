@@ -190,12 +190,20 @@ def _agrees(
     return q_low * (1 - tolerance) <= high and low <= q_high * (1 + tolerance)
 
 
+def _through_unit_amount(figure: StatedFigure, quantity: Quantity) -> bool:
+    """Whether ``figure`` meets ``quantity`` as an amount (N × a phone charge's energy), or as
+    the count it is written as (3.3 billion charges, where the base counts charges)."""
+    return figure.derivation in DERIVATION_CLAIMS and (
+        quantity.measure is not Measure.counted or Measure.counted not in figure.measures
+    )
+
+
 def _stated_range(
     figure: StatedFigure, quantity: Quantity, per_unit: Quantity | None
 ) -> tuple[float, float, str] | None:
     """The figure's bounds in the quantity's unit (derived figures through ``per_unit``)."""
     low, high = figure.bounds
-    if figure.derivation in DERIVATION_CLAIMS:
+    if _through_unit_amount(figure, quantity):
         if per_unit is None:
             return None
         unit_low, unit_high = per_unit.bounds
@@ -204,6 +212,8 @@ def _stated_range(
         unit = figure.unit
     factor = per_factor(figure.per, quantity.per, figure.per_said) or 1.0
     low, high = low * factor, high * factor
+    if figure.shared_by:  # what "asking 10 questions" uses, shared by each question
+        low, high = low / figure.shared_by, high / figure.shared_by
     converted_low = convert(low, unit, quantity.unit)
     converted_high = convert(high, unit, quantity.unit)
     if converted_low is None or converted_high is None:
@@ -265,7 +275,6 @@ async def _check_figure(
     derived_from, per_unit = await _unit_amount(store, figure)
     if figure.derivation in DERIVATION_CLAIMS and per_unit is None:
         return FigureCheck(figure, Verdict.unknown, why_not=Mismatch.unit)
-    unit = per_unit.unit if per_unit is not None else figure.unit
     comparisons: list[Comparison] = []
     reasons: list[Mismatch] = []
     misread: Comparison | None = None
@@ -273,6 +282,8 @@ async def _check_figure(
         if derived_from is not None and claim.id == derived_from.id:
             continue  # "10 Google searches" is not checked against the Google search itself
         for index, quantity in enumerate(claim.quantities):
+            derived = per_unit is not None and _through_unit_amount(figure, quantity)
+            unit = per_unit.unit if derived and per_unit is not None else figure.unit
             reason = mismatch(figure, quantity, claim, context, unit)
             if reason is Mismatch.per and misread is None:
                 misread = _misread(claim, index, figure, per_unit)
@@ -359,6 +370,10 @@ async def _judge(
     if (
         agreeing_other is not None
         and agreeing_other.claim.status is Status.outdated
+        # what the bot derived was never published, unless from an outdated unit itself
+        # ("ten times a Google search" of 2009 is how the outdated figure was published)
+        and (figure.derivation is None or _outdated(derived_from))
+        and not figure.shared_by
         and _agrees(agreeing_other.low, agreeing_other.high, agreeing_other.quantity, AS_PUBLISHED)
     ):
         # As it was published: consistent with its source, which is outdated; the answer
@@ -369,6 +384,10 @@ async def _judge(
         # a current figure to judge with.
         return FigureCheck(figure, Verdict.unknown, why_not="only-untrustworthy", **common)  # type: ignore[arg-type]
     return FigureCheck(figure, Verdict.inconsistent, reference, agreeing_other, **common)  # type: ignore[arg-type]
+
+
+def _outdated(claim: Claim | None) -> bool:
+    return claim is not None and claim.status is Status.outdated
 
 
 def _against_correction(

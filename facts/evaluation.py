@@ -54,10 +54,13 @@ def load_statements(name: str, folder: Path = EVAL_DIR) -> list[Statement]:
 
 
 def cited(result: CheckResult) -> set[str]:
-    """The claims the reply cites for its verdict (the reference and a repeated bad figure)."""
+    """The claims the reply cites for its verdict: the reference, a repeated bad figure, the
+    current figure replacing an outdated one, and the unit amount of a derived figure."""
     ids = {c.claim.id for c in (result.reference, result.agreeing_untrustworthy) if c}
     for check in result.figures:
         ids |= {c.claim.id for c in (check.reference, check.agreeing_untrustworthy) if c}
+        if check.reference is not None and check.derived_from is not None:
+            ids.add(check.derived_from.id)
     return ids
 
 

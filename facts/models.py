@@ -71,6 +71,7 @@ class Per(StrEnum):
     year = "year"
     training = "training"
     hour = "hour"
+    token = "token"  # a model's output token: not a request, which is hundreds of them
     total = "total"
 
 

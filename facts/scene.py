@@ -18,8 +18,8 @@ from facts.measures import Measure, measures_for_unit
 from facts.models import Per
 from facts.wording import (
     ACTIVE_CUES,
-    CLAUSE_END,
     CHANGE_CUES,
+    CLAUSE_END,
     FROM_BEFORE,
     FUTURE_CUES,
     FUTURE_FR,
@@ -34,7 +34,6 @@ from facts.wording import (
     YEAR,
     guess_language,
 )
-
 
 YEAR_AFTER_CHARS = 30  # "5 % of the country's electricity in 2015": a few words at most
 
@@ -153,6 +152,8 @@ def per_at(text: str, end: int, sentence: str, measures: tuple[Measure, ...]) ->
     "a Gemini prompt" makes 0.24 Wh per request, but not a 33-fold gain.
     """
     said = said_per(text, end)
+    if said is Per.token and not AMOUNTS.intersection(measures):
+        return None  # "17B active per token": which parameters, not what a figure is per
     if said is not None or not AMOUNTS.intersection(measures):
         return said
     return sentence_per(sentence)

@@ -25,7 +25,7 @@ from enum import StrEnum
 from facts.measures import Measure
 from facts.models import Per
 from facts.numbers import number_value
-from facts.scene import Scene, measures_near, per_at, said_per
+from facts.scene import AMOUNTS, Scene, measures_near, per_at, said_per
 from facts.subjects import find_subjects
 from facts.units import unit_expression, unit_kind
 from facts.wording import (
@@ -88,6 +88,7 @@ class StatedFigure:
     present: bool = False  # "today", "aujourd'hui": not the year named elsewhere in the sentence
     per_said: bool = False  # the per was said next to the figure, not guessed from the sentence
     bound: str | None = None  # "upper" ("less than 0.5 mL") or "lower" ("more than 10 Wh")
+    shared_by: float | None = None  # the amount is for this many requests ("asking 10 questions")
 
     @property
     def bounds(self) -> tuple[float, float]:
@@ -137,6 +138,7 @@ class _Reader:
 
     def read(self) -> list[StatedFigure]:
         self._google_counts()
+        self._phone_charge()  # before the figures: "3 recharges de téléphone" is no count alone
         self._figures()
         self._money()
         self._factor_phrases()
@@ -146,8 +148,41 @@ class _Reader:
         self._fractions()
         self._ratios_before()
         self._singles()
-        self._phone_charge()
-        return self._placed_in_time(sorted(self.found, key=lambda f: f.start))
+        figures = self._placed_in_time(sorted(self.found, key=lambda f: f.start))
+        return self._scene_counts(figures)
+
+    def _scene_counts(self, figures: list[StatedFigure]) -> list[StatedFigure]:
+        """A count of requests that sets the scene divides the amounts said beside it.
+
+        "Asking ChatGPT 10 questions uses as much energy as 3 phone charges" says
+        nothing of how many questions exist: it says what 10 of them use, so each
+        uses a tenth. Such a count is small, said with no "per" and no scale word
+        ("2.5 billion prompts a day" is a count to check); it is not checked
+        itself, and each amount of its sentence not already said per something
+        becomes an amount per request.
+        """
+        counts = [f for f in figures if _sets_the_scene(f)]
+        shared: dict[int, float] = {}  # id of an amount -> how many requests it is for
+        dropped: set[int] = set()
+        for count in counts:
+            sentence = self.scene.sentence(count.start)
+            amounts = [
+                f for f in figures
+                if f is not count and id(f) not in dropped and not f.per_said
+                and f.derivation is not Derivation.per_requests
+                and AMOUNTS.intersection(f.measures)
+                and self.scene.sentence(f.start) == sentence
+            ]  # fmt: skip
+            if amounts:
+                dropped.add(id(count))
+                shared.update({id(f): count.value for f in amounts})
+        return [
+            replace(f, per=Per.request, per_said=True, shared_by=shared[id(f)])
+            if id(f) in shared
+            else f
+            for f in figures
+            if id(f) not in dropped
+        ]
 
     def _placed_in_time(self, figures: list[StatedFigure]) -> list[StatedFigure]:
         """Each figure's years: one said right after it is its own ("76 TWh in 2018 to
@@ -379,19 +414,48 @@ class _Reader:
                 self.add_amount(*match.span(), 1.0, match["unit"])
 
     def _phone_charge(self) -> None:
-        """ "as much as a phone charge": a figure only when no energy is written."""
-        if any(unit_kind(f.unit) == unit_kind("Wh") for f in self.found):
-            return
+        """ "as much as 3 phone charges": that many times the base's phone-charge energy.
+
+        One charge said beside an energy restates it ("14.9 Wh, a phone charge") and
+        is not read again; a counted one is a figure of its own ("50 GWh, 3.3 billion
+        charges"), also compared as a count where the base holds one.
+        """
+        energy = unit_kind("Wh")
+        energy_written = any(
+            unit_kind(_canonical_unit(m["unit"])) == energy for m in FIGURE.finditer(self.text)
+        )
         for match in PHONE_CHARGE.finditer(self.text):
-            if self.free(*match.span()):
-                per = per_at(
-                    self.text, match.end(), self.scene.sentence(match.start()), (Measure.energy,)
-                )
-                self.add(
-                    *match.span(), 1.0, "phone charges", per=per, measures=(Measure.energy,),
-                    derivation=Derivation.phone_charges, factor=1.0,
-                )  # fmt: skip
-                return
+            if not self.free(*match.span()):
+                continue
+            count = 1.0
+            if match["c_mantissa"] is not None:
+                count = self.scaled(self.number(match, "c_"), match["scale"])
+            elif match["word"] is not None:
+                count = NUMBER_WORDS[" ".join(match["word"].casefold().split())]
+            if count <= 0 or (count == 1 and energy_written):
+                continue
+            per = per_at(
+                self.text, match.end(), self.scene.sentence(match.start()), (Measure.energy,)
+            )
+            self.add(
+                match.start(), match.end(), count, "charges", per=per,
+                measures=(Measure.energy, Measure.counted), derivation=Derivation.phone_charges,
+                factor=count,
+            )  # fmt: skip
+
+
+SCENE_COUNT_BELOW = 100_000  # "asking 10 questions"; "a billion prompts" is a count to check
+
+
+def _sets_the_scene(figure: StatedFigure) -> bool:
+    """A small count of requests said with no "per": how many someone asks, not how many exist."""
+    return (
+        Measure.requests in figure.measures
+        and figure.per is None
+        and figure.derivation is None
+        and 0 < figure.value < SCENE_COUNT_BELOW
+        and figure.low is None
+    )
 
 
 def year_like(number: str) -> bool:

@@ -9,7 +9,8 @@ a figure only with quantities about the same subjects (see ``facts.matching``).
 Names are matched with case, accents and hyphens ignored, at word boundaries,
 longest first (``Llama 4 Scout`` before ``Llama 4``, ``French households``
 before ``French``); a name written all in capitals (``US``, ``EV``, ``LED``)
-matches only in capitals, so the pronoun "us" is not the United States.
+matches only in capitals, so the pronoun "us" is not the United States — unless
+it holds a digit (``GPT-4``, ``H100``), which no common word does.
 """
 
 from __future__ import annotations
@@ -126,8 +127,17 @@ def split_tag(tag: str) -> tuple[str, bool]:
 
 
 def _is_capitals(name: str) -> bool:
+    """An acronym a common word could be written as ("US" and "us"): matched only in capitals.
+
+    A name with a digit is no word (``GPT-4``, ``H100``): people type it in any case.
+    """
     letters = [c for c in name if c.isalpha()]
-    return bool(letters) and all(c.isupper() for c in letters) and len(letters) <= 4
+    return (
+        bool(letters)
+        and all(c.isupper() for c in letters)
+        and len(letters) <= 4
+        and not any(c.isdigit() for c in name)
+    )
 
 
 def _alternation(names: list[str], folded: bool) -> str:

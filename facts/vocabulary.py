@@ -46,6 +46,7 @@ PER_WORDS_SHOWN: dict[Per, str] = {  # what to type after ``per:``, in the reade
     Per.year: NP_("per", "year"),
     Per.training: NP_("per", "training"),
     Per.hour: NP_("per", "hour"),
+    Per.token: NP_("per", "token"),
     Per.total: NP_("per", "total"),
 }
 
@@ -80,6 +81,7 @@ PER_WORDS: dict[str, str] = {
     "annuel": "year",
     "entrainement": "training", "training-run": "training",
     "heure": "hour", "par-heure": "hour", "per-hour": "hour",
+    "jeton": "token", "par-token": "token", "par-jeton": "token", "per-token": "token",
     "en-tout": "total", "au-total": "total",
 }  # fmt: skip
 

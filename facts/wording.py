@@ -39,6 +39,9 @@ PER_PATTERNS: list[tuple[Per, re.Pattern[str]]] = [
         re.I)),
     (Per.hour, re.compile(
         r"^\s*(?:(?:per|par|an|each|every|chaque|/|de l['’])\s*(?:hour|heure)\b|hourly\b)", re.I)),
+    (Per.token, re.compile(
+        r"^\s*(?:per|par|a|each|every|for each|pour chaque|chaque|/)\s*"
+        r"(?:(?:output|generated|produced|généré)\s+)?(?:tokens?|jetons?)\b", re.I)),
 ]  # fmt: skip
 REQUEST_SUBJECT = re.compile(
     rf"\b(?:a|an|one|each|every|per|single|typical|average|median|une?|chaque|par|seule?|"
@@ -251,10 +254,16 @@ GOOGLE_COUNT = re.compile(
     r"(?:recherches? (?:sur )?google|google search(?:es)?|web search(?:es)?)",
     re.I,
 )
+_COUNT_WORDS = "|".join(sorted(map(re.escape, NUMBER_WORDS), key=len, reverse=True))
+_SCALE_WORDS = "|".join(sorted({*SCALES_EN, *SCALES_FR}, key=len, reverse=True))
+# "a phone charge", "3.3 billion phone charges", "33 milliards de recharges de tél": how many
+# charges (one unless said), read as that many times the base's own phone-charge figure.
 PHONE_CHARGE = re.compile(
-    r"\b(?:(?:a|one|une|1)\s+)?(?:full\s+|complete\s+|entière\s+|complète\s+)?"
-    r"(?:(?:smart)?phone charge|(?:re)?charge (?:complète )?(?:de|d['’]un|du) "
-    r"(?:smartphone|téléphone|portable)|(?:smart)?phone recharge|charging a (?:smart)?phone)",
+    rf"(?:(?<![\w.,])(?P<number>{NUMBER.replace('(?P<', '(?P<c_')})"
+    rf"(?P<scale>\s*(?:{_SCALE_WORDS})\b\.?)?|\b(?P<word>{_COUNT_WORDS}))?\s*"
+    r"(?:(?:de|d['’]|of)\s*)?(?:full\s+|complete\s+|entières?\s+|complètes?\s+)?"
+    r"(?:(?:smart)?phone (?:re)?charges?|(?:re)?charges? (?:complètes? )?(?:de|d['’]une?|du|des) "
+    r"(?:smartphones?|téléphones?|portables?|tél|tel|mobiles?)\b|charging a (?:smart)?phone)",
     re.I,
 )
 EVERY_N = re.compile(

@@ -24,6 +24,7 @@ PER_LABELS = {
     Per.year: N_("per year"),
     Per.training: N_("per training run"),
     Per.hour: N_("per hour"),
+    Per.token: N_("per token"),
     Per.total: "",
 }
 
