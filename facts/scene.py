@@ -67,7 +67,7 @@ class Scene:
         within a few words. Such a year is that figure's, and no other's.
         """
         window = self.text[end : min(limit, end + YEAR_AFTER_CHARS)]
-        for year, position in self.years:
+        for _year, position in self.years:
             offset = position - end
             if 0 <= offset < len(window) and not CLAUSE_END.search(window[:offset]):
                 return position

@@ -434,6 +434,8 @@ class _Reader:
                 count = NUMBER_WORDS[" ".join(match["word"].casefold().split())]
             if count <= 0 or (count == 1 and energy_written):
                 continue
+            if SHARE_BEFORE.search(self.text[max(0, match.start() - 12) : match.start()]):
+                continue  # "3 % of a phone charge": the whole a share is of, not an amount
             per = per_at(
                 self.text, match.end(), self.scene.sentence(match.start()), (Measure.energy,)
             )
@@ -444,6 +446,7 @@ class _Reader:
             )  # fmt: skip
 
 
+SHARE_BEFORE = re.compile(r"%\s*(?:of|de|d['’]|du)?\s*$", re.I)
 SCENE_COUNT_BELOW = 100_000  # "asking 10 questions"; "a billion prompts" is a count to check
 
 
