@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from facts.accents import compile_loose
 from facts.measures import Measure, measures_for_unit
 from facts.models import Per
 from facts.wording import (
@@ -126,7 +127,7 @@ def future_tense(text: str) -> bool:
 AMOUNTS = frozenset({Measure.energy, Measure.water, Measure.emissions})
 
 
-WHAT_FILLER = re.compile(
+WHAT_FILLER = compile_loose(
     r"^\s*(?:of|d['’]|de l['’]|de|du)\s*(?:electricity|energy|power|fresh water|water|CO2\w*|"
     r"électricité|énergie|eau douce|eau|CO2\w*)\b",
     re.I,

@@ -14,6 +14,8 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from facts.accents import without_accents
+
 if TYPE_CHECKING:
     import pint
 
@@ -367,9 +369,18 @@ def registry() -> pint.UnitRegistry[Any]:
 
 
 def unit_expression(unit: str) -> str | None:
-    """The pint expression of a unit as written, or ``None`` if unknown."""
+    """The pint expression of a unit as written (accents or not), or ``None`` if unknown."""
     unit = unit.strip()
-    return EXACT_UNITS.get(unit) or UNIT_ALIASES.get(unit.casefold())
+    return (
+        EXACT_UNITS.get(unit)
+        or UNIT_ALIASES.get(unit.casefold())
+        or _plain_aliases().get(without_accents(unit.casefold()))
+    )
+
+
+@cache
+def _plain_aliases() -> dict[str, str]:
+    return {without_accents(word): expression for word, expression in UNIT_ALIASES.items()}
 
 
 @cache
@@ -426,4 +437,5 @@ def conversion_factor(unit: str, target: str) -> float | None:
 
 def known_unit_words() -> list[str]:
     """Every unit spelling the checker recognises, longest first (for matching text)."""
-    return sorted({*UNIT_ALIASES, *EXACT_UNITS}, key=len, reverse=True)
+    plain = {without_accents(word) for word in UNIT_ALIASES}
+    return sorted({*UNIT_ALIASES, *plain, *EXACT_UNITS}, key=len, reverse=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from facts.accents import compile_loose
 from facts.models import Per
 from facts.numbers import NUMBER
 from facts.units import known_unit_words
@@ -26,58 +27,62 @@ REQUEST_WORDS = (
     r"demandes?|interactions?|échanges?"
 )
 PER_PATTERNS: list[tuple[Per, re.Pattern[str]]] = [
-    (Per.request, re.compile(
+    (Per.request, compile_loose(
         rf"^\s*(?:per|par|a|an|each|every|for each|pour chaque|pour une?|chaque|à chaque|/)\s+"
         rf"(?:\w+\s+){{0,2}}?(?:{REQUEST_WORDS})\b", re.I)),
-    (Per.day, re.compile(
+    (Per.day, compile_loose(
         r"^\s*(?:(?:per|par|a|each|every|chaque|/)\s*(?:day|jour|journée)\b|daily\b|"
         r"quotidien\w*|each day|every day|tous les jours|by day)", re.I)),
-    (Per.year, re.compile(
+    (Per.year, compile_loose(
         r"^\s*(?:(?:per|par|a|each|every|chaque|/)\s*(?:year|an|année)\b|yearly\b|annual\w*|"
         r"annuel\w*|each year|every year|tous les ans|in a year|en un an|sur un an|"
         r"(?:of|d['’]|de)\s*(?:electricity|électricité)\s+(?:a|per|par|each)\s+(?:year|an)\b)",
         re.I)),
-    (Per.hour, re.compile(
+    (Per.hour, compile_loose(
         r"^\s*(?:(?:per|par|an|each|every|chaque|/|de l['’])\s*(?:hour|heure)\b|hourly\b)", re.I)),
-    (Per.token, re.compile(
+    (Per.token, compile_loose(
         r"^\s*(?:per|par|a|each|every|for each|pour chaque|chaque|/)\s*"
         r"(?:(?:output|generated|produced|généré)\s+)?(?:tokens?|jetons?)\b", re.I)),
 ]  # fmt: skip
-REQUEST_SUBJECT = re.compile(
+REQUEST_SUBJECT = compile_loose(
     rf"\b(?:a|an|one|each|every|per|single|typical|average|median|une?|chaque|par|seule?|"
     rf"moyenne?|typique|médiane?)\s+(?:\w+\s+){{0,3}}?(?:{REQUEST_WORDS})\b",
     re.I,
 )
-PLURAL_REQUESTS = re.compile(
+PLURAL_REQUESTS = compile_loose(
     rf"\b(?:{REQUEST_WORDS})\b\s+(?:a|per|par|each|chaque)\s+(?:day|jour|year|an)\b", re.I
 )
-TRAINING = re.compile(r"\b(?:train\w*|pre-?train\w*|entraîn\w*|entrain\w*|apprentissage)\b", re.I)
-CHANGE_CUES = re.compile(
+TRAINING = compile_loose(
+    r"\b(?:train\w*|pre-?train\w*|entraîn\w*|entrain\w*|apprentissage)\b", re.I
+)
+CHANGE_CUES = compile_loose(
     r"(?:^|\W)(?:more|less|higher|lower|increase\w*|rise\w*|rose|grew|grow\w*|up|down|jump\w*|"
     r"spik\w*|above|over|fell|drop\w*|declin\w*|plus|moins|hausse|augment\w*|bond\w*|"
     r"supérieur\w*|inférieur\w*|baisse|diminu\w*|croissance|progress\w*|grimp\w*|"
     r"de plus|de moins)(?:\W|$)",
     re.I,
 )
-SHARE_CUES = re.compile(
+SHARE_CUES = compile_loose(
     r"(?:^|\W)(?:of|de|du|des|d['’]|share|part|portion|represent\w*|représent\w*|account\w*)"
     r"(?:\W|$)",
     re.I,
 )
-ACTIVE_CUES = re.compile(
+ACTIVE_CUES = compile_loose(
     r"\b(?:activ\w*|actif\w*|per token|par token|each token|chaque token|for every token|"
     r"pour chaque token|à chaque token|par jeton|chaque jeton|utilisé\w* (?:pour|à) chaque|"
     r"used for each|only one|un seul|une seule|chois\w*|chosen|choose\w*|picks?|select\w*|"
     r"rout\w*)\b|^\s*(?:sur|out of|of)\s+\d",
     re.I,
 )
-FROM_BEFORE = re.compile(r"(?:from|contre|depuis)\s+(?:about |around |environ |près de )?$", re.I)
-PRESENT_CUES = re.compile(
+FROM_BEFORE = compile_loose(
+    r"(?:from|contre|depuis)\s+(?:about |around |environ |près de )?$", re.I
+)
+PRESENT_CUES = compile_loose(
     r"\b(?:today|now|currently|at present|nowadays|aujourd['’]hui|actuellement|à l['’]heure "
     r"actuelle|de nos jours|désormais)\b",
     re.I,
 )
-EMISSION_WORDS = re.compile(
+EMISSION_WORDS = compile_loose(
     r"[^.;]{0,45}?\b(?:co2|co₂|emissions?|émissions?|carbon|carbone|ghg|ges|greenhouse|"
     r"effet de serre)\b",
     re.I,
@@ -103,7 +108,7 @@ ONE_WORDS = {
     "un",
     "une",
 }  # only before a volume or a scale ("un litre", "a million")
-WORD_FACTORS = re.compile(
+WORD_FACTORS = compile_loose(
     r"\b(?P<word>doubl\w*|tripl\w*|quadrupl\w*|halved|divisée?s? par deux|divided by two|"
     r"multipliée?s? par (?:deux|trois|quatre|dix)|ten-fold|tenfold|two-fold|twofold|"
     r"three-fold|threefold|six-fold|sixfold)\b",
@@ -123,15 +128,15 @@ def word_factor(word: str) -> float:
     return 2.0
 
 
-FUTURE_FR = re.compile(r"\b\w{2,}(?:era|eront|ira|iront|dra|dront|ura|uront)\b", re.I)
+FUTURE_FR = compile_loose(r"\b\w{2,}(?:era|eront|ira|iront|dra|dront|ura|uront)\b", re.I)
 NOT_FUTURE_FR = frozenset({"caméra", "opéra", "extra", "sahara", "chimera", "camera", "aura"})
-FACTOR_PHRASES = re.compile(
+FACTOR_PHRASES = compile_loose(
     rf"\b(?:divided by|divid\w* by|divisée?s? par|réduite?s? d['’]un facteur|cut by a factor of|"
     rf"reduced by a factor of|by a factor of|d['’]un facteur|facteur)\s+"
     rf"(?P<number>{NUMBER.replace('(?P<', '(?P<f_')})(?![\w]|[.,]\d)",
     re.I,
 )
-FUTURE_CUES = re.compile(
+FUTURE_CUES = compile_loose(
     r"\b(?:will|would|could|by 20\d\d|projected|projection\w*|forecast\w*|expected|expects|"
     r"could|may|d['’]ici|prévu\w*|prévision\w*|projet\w*|devrai\w*|pourrai\w*|atteindr\w*|"
     r"passer\w*|passera|consommeront|consommera|représentera\w*|sera|seront|"
@@ -157,7 +162,7 @@ def figure_pattern() -> re.Pattern[str]:
     scales = sorted({*SCALES_EN, *SCALES_FR}, key=len, reverse=True)
     scale = rf"(?:\s*(?:{'|'.join(scales)})\b\.?)"
     second = NUMBER.replace("(?P<", "(?P<hi_")
-    return re.compile(
+    return compile_loose(
         rf"(?<![\w.,])(?P<number>{NUMBER})(?P<scale>{scale})?"
         rf"(?:\s*(?:to|à|-|–|—|and|et)\s*(?P<high>{second})(?P<hi_scale>{scale})?)?"
         rf"(?:\s*(?:de |d’|d'|of )?)?"
@@ -169,11 +174,11 @@ def figure_pattern() -> re.Pattern[str]:
 def ratio_before_pattern() -> re.Pattern[str]:
     """``×10``, ``x 10``: a factor written before its number."""
     number = NUMBER.replace("(?P<", "(?P<r_")
-    return re.compile(rf"(?<![\w])[×x]\s*(?P<number>{number})(?![\w]|[.,]\d)", re.I)
+    return compile_loose(rf"(?<![\w])[×x]\s*(?P<number>{number})(?![\w]|[.,]\d)", re.I)
 
 
 FIGURE = figure_pattern()
-MONEY_BEFORE = re.compile(
+MONEY_BEFORE = compile_loose(
     rf"(?:US)?\$\s*(?P<number>{NUMBER.replace('(?P<', '(?P<d_')})"
     rf"(?P<scale>\s*(?:{'|'.join(sorted({*SCALES_EN, *SCALES_FR}, key=len, reverse=True))})\b)?"
 )
@@ -181,7 +186,7 @@ EMISSION_UNITS = {"tonne": "tCO2e", "kilotonne": "ktCO2e", "megatonne": "MtCO2e"
                    "g": "gCO2e"}  # fmt: skip
 WORD_SCALES = {"thousand": 1e3, "million": 1e6, "millions": 1e6, "billion": 1e9, "billions": 1e9,
                "mille": 1e3, "milliard": 1e9, "milliards": 1e9}  # fmt: skip
-WORD_FIGURE = re.compile(
+WORD_FIGURE = compile_loose(
     rf"(?<![\w])(?P<word>{'|'.join(sorted(map(re.escape, NUMBER_WORDS), key=len, reverse=True))})"
     rf"(?P<demi>[\s-]*demi)?"
     rf"(?:\s+(?P<wscale>{'|'.join(sorted(WORD_SCALES, key=len, reverse=True))})"
@@ -198,33 +203,33 @@ FRACTIONS = {
     "la moitié": 50.0, "two thirds": 200 / 3, "deux tiers": 200 / 3, "three quarters": 75.0,
     "trois quarts": 75.0,
 }  # fmt: skip
-FRACTION_OF_UNIT = re.compile(
+FRACTION_OF_UNIT = compile_loose(
     rf"(?<![\w])(?P<fraction>{'|'.join(sorted(map(re.escape, FRACTIONS), key=len, reverse=True))})"
     rf"\s+(?:of an? |of|de|d['’])\s*"
     rf"(?P<unit>{'|'.join(re.escape(u) for u in known_unit_words() if len(u) > 2)})(?![\w])",
     re.I,
 )
-FRACTION = re.compile(
+FRACTION = compile_loose(
     rf"(?<![\w])(?P<fraction>{'|'.join(sorted(map(re.escape, FRACTIONS), key=len, reverse=True))})"
     r"\s+(?:of|de|du|des|d['’])\b",
     re.I,
 )
 # "less than 0.5 mL", "même pas un demi-millilitre": a bound, not a value
 # ("up to 22 %", "jusqu'à 326 TWh" name the top of a range: a value, compared as such.)
-UPPER_BOUND = re.compile(
+UPPER_BOUND = compile_loose(
     r"(?<!not )(?<!no )(?<!pas )"
     r"(?:less than|fewer than|under|below|not even|not more than|no more than|barely|"
     r"moins de|même pas|pas même|à peine|inférieure? à|<|≤)\s*(?:about |around |environ |près de )?$",
     re.I,
 )
-LOWER_BOUND = re.compile(
+LOWER_BOUND = compile_loose(
     r"(?:more than|over|above|at least|no less than|not less than|pas moins de|plus de|au moins|"
     r"au minimum|"
     r"supérieure? à|>|≥)\s*(?:about |around |environ |près de )?$",
     re.I,
 )
 # "(not data centres)", "hors centres de données": a subject named to be set aside
-NEGATED_BEFORE = re.compile(
+NEGATED_BEFORE = compile_loose(
     r"(?:\bnot|\bnon|\bpas|\bhors|\bexcluding|\bexcept|\bsauf|\bsans|\bwithout)\s+"
     r"(?:the |les |des |de |d['’]|la |le |l['’])?$",
     re.I,
@@ -234,22 +239,22 @@ COUNTED_NOUNS = (
     "prompts", "requests", "queries", "questions", "requêtes", "households", "homes", "foyers",
     "ménages", "servers", "serveurs", "users", "utilisateurs",
 )  # fmt: skip
-NAMED_COUNT = re.compile(
+NAMED_COUNT = compile_loose(
     rf"(?<![\w.,])(?P<number>{NUMBER})"
     rf"(?P<scale>\s*(?:{'|'.join(sorted({*SCALES_EN, *SCALES_FR} - {'m', 'k'}, key=len, reverse=True))})\b)?"
     r"\s+(?P<name>[A-Z][\w.-]+)\s+"
     rf"(?P<unit>{'|'.join(COUNTED_NOUNS)})\b",
 )
-CLAUSE_END = re.compile(r"[,;:()–—]|\s-\s")
+CLAUSE_END = compile_loose(r"[,;:()–—]|\s-\s")
 RATIO_BEFORE = ratio_before_pattern()
-SINGLE = re.compile(
+SINGLE = compile_loose(
     r"\b(?:un seul|une seule|only one|a single|just one|one single)\s+(?P<unit>[\w-]+)", re.I
 )
-GOOGLE_AFTER = re.compile(
+GOOGLE_AFTER = compile_loose(
     r"[^.;]{0,40}?(?:recherches? (?:sur )?google|google search(?:es)?|web search(?:es)?)",
     re.IGNORECASE,
 )
-GOOGLE_COUNT = re.compile(
+GOOGLE_COUNT = compile_loose(
     rf"(?<![\w.,])(?P<number>{NUMBER.replace('(?P<', '(?P<g_')})\s*"
     r"(?:recherches? (?:sur )?google|google search(?:es)?|web search(?:es)?)",
     re.I,
@@ -258,7 +263,7 @@ _COUNT_WORDS = "|".join(sorted(map(re.escape, NUMBER_WORDS), key=len, reverse=Tr
 _SCALE_WORDS = "|".join(sorted({*SCALES_EN, *SCALES_FR}, key=len, reverse=True))
 # "a phone charge", "3.3 billion phone charges", "33 milliards de recharges de tél": how many
 # charges (one unless said), read as that many times the base's own phone-charge figure.
-PHONE_CHARGE = re.compile(
+PHONE_CHARGE = compile_loose(
     rf"(?:(?<![\w.,])(?P<number>{NUMBER.replace('(?P<', '(?P<c_')})"
     rf"(?P<scale>\s*(?:{_SCALE_WORDS})\b\.?)?|\b(?P<word>{_COUNT_WORDS}))?\s*"
     r"(?:(?:de|d['’]|of)\s*)?(?:full\s+|complete\s+|entières?\s+|complètes?\s+)?"
@@ -266,7 +271,7 @@ PHONE_CHARGE = re.compile(
     r"(?:smartphones?|téléphones?|portables?|tél|tel|mobiles?)\b|charging a (?:smart)?phone)",
     re.I,
 )
-EVERY_N = re.compile(
+EVERY_N = compile_loose(
     rf"(?:\s+(?!for\b|pour\b|every\b|toutes\b|tous\b|chaque\b|each\b|per\b|par\b)[\w’'-]+){{0,4}}?"
     rf"\s*(?:,\s*)?(?:for every|every|for each|per|for|pour|toutes les|tous les|par tranche de|"
     rf"chaque|each)\s+(?P<number>{NUMBER.replace('(?P<', '(?P<n_')})"
@@ -274,5 +279,5 @@ EVERY_N = re.compile(
     rf"(?:\w+\s+)?(?:{REQUEST_WORDS})\b",
     re.I,
 )
-YEAR = re.compile(r"(?<![\w.,])(?:19[5-9]\d|20\d\d)(?![\w]|[.,]\d)")
-SENTENCE_END = re.compile(r"(?<![A-Z])[.!?;](?=\s|$)|\n")
+YEAR = compile_loose(r"(?<![\w.,])(?:19[5-9]\d|20\d\d)(?![\w]|[.,]\d)")
+SENTENCE_END = compile_loose(r"(?<![A-Z])[.!?;](?=\s|$)|\n")
