@@ -374,6 +374,7 @@ async def _judge(
         # ("ten times a Google search" of 2009 is how the outdated figure was published)
         and (figure.derivation is None or _outdated(derived_from))
         and not figure.shared_by
+        and figure.bound is None  # "more than 10 Wh" repeats no published figure
         and _agrees(agreeing_other.low, agreeing_other.high, agreeing_other.quantity, AS_PUBLISHED)
     ):
         # As it was published: consistent with its source, which is outdated; the answer

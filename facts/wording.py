@@ -18,7 +18,8 @@ from facts.numbers import NUMBER
 from facts.units import known_unit_words
 
 SCALES_EN = {"thousand": 1e3, "k": 1e3, "million": 1e6, "millions": 1e6, "m": 1e6,
-             "billion": 1e9, "billions": 1e9, "bn": 1e9, "trillion": 1e12, "trillions": 1e12}  # fmt: skip
+             "billion": 1e9, "billions": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12,
+             "trillions": 1e12}  # fmt: skip
 SCALES_FR = {"mille": 1e3, "k": 1e3, "million": 1e6, "millions": 1e6, "m": 1e6, "milliard": 1e9,
              "milliards": 1e9, "md": 1e9, "mds": 1e9, "billion": 1e12, "billions": 1e12}  # fmt: skip
 REQUEST_WORDS = (
@@ -31,10 +32,10 @@ PER_PATTERNS: list[tuple[Per, re.Pattern[str]]] = [
         rf"^\s*(?:per|par|a|an|each|every|for each|pour chaque|pour une?|chaque|à chaque|/)\s+"
         rf"(?:\w+\s+){{0,2}}?(?:{REQUEST_WORDS})\b", re.I)),
     (Per.day, compile_loose(
-        r"^\s*(?:(?:per|par|a|each|every|chaque|/)\s*(?:day|jour|journée)\b|daily\b|"
+        r"^\s*(?:(?:per|par|a|each|every|chaque|/)\s*(?:day|jour|journée|j|d)\b|daily\b|"
         r"quotidien\w*|each day|every day|tous les jours|by day)", re.I)),
     (Per.year, compile_loose(
-        r"^\s*(?:(?:per|par|a|each|every|chaque|/)\s*(?:year|an|année)\b|yearly\b|annual\w*|"
+        r"^\s*(?:(?:per|par|a|each|every|chaque|/)\s*(?:year|an|année|yr|y)\b|yearly\b|annual\w*|"
         r"annuel\w*|each year|every year|tous les ans|in a year|en un an|sur un an|"
         r"(?:of|d['’]|de)\s*(?:electricity|électricité)\s+(?:a|per|par|each)\s+(?:year|an)\b)",
         re.I)),
@@ -101,6 +102,36 @@ NUMBER_WORDS = {
     "dozens": 24, "des dizaines": 20,
     "a": 1, "an": 1, "one": 1, "un": 1, "une": 1,
 }  # fmt: skip
+_TENS_EN = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+            "eighty": 80, "ninety": 90}  # fmt: skip
+_UNITS_EN = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+             "eight": 8, "nine": 9}  # fmt: skip
+_TENS_FR = {"vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60}
+_UNITS_FR = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8,
+             "neuf": 9}  # fmt: skip
+# "thirty-three", "trente-trois", "vingt et un": the compounds, as people write them
+NUMBER_WORDS.update(
+    {
+        f"{tens}{joint}{unit}": tv + uv
+        for tens, tv in _TENS_EN.items()
+        for unit, uv in _UNITS_EN.items()
+        for joint in ("-", " ")
+    }  # fmt: skip
+)
+NUMBER_WORDS.update(
+    {
+        f"{tens}{joint}{unit}": tv + uv
+        for tens, tv in _TENS_FR.items()
+        for unit, uv in _UNITS_FR.items()
+        for joint in ("-", " ")
+    }  # fmt: skip
+)
+NUMBER_WORDS.update({f"{tens} et un": tv + 1 for tens, tv in _TENS_FR.items()})
+NUMBER_WORDS.update({f"{tens}-et-un": tv + 1 for tens, tv in _TENS_FR.items()})
+NUMBER_WORDS.update({"sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "soixante": 60,
+                     "thirteen": 13, "fourteen": 14, "sixteen": 16, "seventeen": 17,
+                     "eighteen": 18, "nineteen": 19, "treize": 13, "quatorze": 14, "seize": 16,
+                     "six": 6})  # fmt: skip
 ONE_WORDS = {
     "a",
     "an",
@@ -108,10 +139,12 @@ ONE_WORDS = {
     "un",
     "une",
 }  # only before a volume or a scale ("un litre", "a million")
+_NUMBER_WORDS_ALT = "|".join(
+    sorted((re.escape(w) for w in NUMBER_WORDS if w not in ONE_WORDS), key=len, reverse=True)
+)
 WORD_FACTORS = compile_loose(
     r"\b(?P<word>doubl\w*|tripl\w*|quadrupl\w*|halved|divisée?s? par deux|divided by two|"
-    r"multipliée?s? par (?:deux|trois|quatre|dix)|ten-fold|tenfold|two-fold|twofold|"
-    r"three-fold|threefold|six-fold|sixfold)\b",
+    rf"multipliée?s? par (?:{_NUMBER_WORDS_ALT})|(?:{_NUMBER_WORDS_ALT})[\s-]?fold)\b",
     re.I,
 )
 WORD_FACTOR_VALUES = {"doubl": 2, "tripl": 3, "quadrupl": 4, "halved": 2, "divisée par deux": 2,
@@ -121,7 +154,11 @@ WORD_FACTOR_VALUES = {"doubl": 2, "tripl": 3, "quadrupl": 4, "halved": 2, "divis
 
 
 def word_factor(word: str) -> float:
-    folded = word.casefold()
+    """The factor a word says: "doubled" 2, "thirty-three-fold" 33, "multiplié par dix" 10."""
+    folded = " ".join(word.casefold().split())
+    number = re.sub(r"^(?:multipliée?s? par|multiplie\w* par)\s+|[\s-]?fold$", "", folded)
+    if number in NUMBER_WORDS:
+        return float(NUMBER_WORDS[number])
     for key, value in WORD_FACTOR_VALUES.items():
         if folded.startswith(key) or folded.endswith(key):
             return float(value)
@@ -248,7 +285,9 @@ NAMED_COUNT = compile_loose(
 CLAUSE_END = compile_loose(r"[,;:()–—]|\s-\s")
 RATIO_BEFORE = ratio_before_pattern()
 SINGLE = compile_loose(
-    r"\b(?:un seul|une seule|only one|a single|just one|one single)\s+(?P<unit>[\w-]+)", re.I
+    r"\b(?:un seul|une seule|only one|a single|just one|one single)\s+"
+    r"(?!(?:year|day|month|week|hour|an|année|jour|mois|semaine|heure)s?\b)(?P<unit>[\w-]+)",
+    re.I,
 )
 GOOGLE_AFTER = compile_loose(
     r"[^.;]{0,40}?(?:recherches? (?:sur )?google|google search(?:es)?|web search(?:es)?)",

@@ -20,13 +20,22 @@ def store(claim_base: ClaimStore) -> ClaimStore:
 
 
 @pytest.mark.asyncio(loop_scope="module")
-async def test_agreeing_only_with_an_outdated_figure_is_not_consistent(store: ClaimStore) -> None:
+async def test_an_outdated_figure_as_published_is_consistent_with_its_outdated_source(
+    store: ClaimStore,
+) -> None:
+    """Consistent with its source, which is outdated; the answer gives today's figure."""
     result = await check_statement(store, "Une requête ChatGPT consomme 2,9 Wh")
-    assert result.verdict is Verdict.inconsistent
-    assert result.agreeing_untrustworthy is not None
-    assert result.agreeing_untrustworthy.claim.status.value == "outdated"
+    assert result.verdict is Verdict.consistent and result.outdated
+    assert result.reference is not None and result.reference.claim.status.value == "outdated"
+    [figure] = result.figures
+    assert figure.current is not None and figure.current.claim.status.trustworthy
+
+
+async def test_an_outdated_figure_misquoted_is_inconsistent_with_today(store: ClaimStore) -> None:
+    result = await check_statement(store, "Une requête ChatGPT consomme 3,5 Wh")
+    assert result.verdict is Verdict.inconsistent and not result.outdated
     assert result.reference is not None and result.reference.claim.status.trustworthy
-    assert result.ratio == pytest.approx(2.9 / 0.3)
+    assert result.ratio == pytest.approx(3.5 / result.reference.quantity.value)
 
 
 @pytest.mark.parametrize(

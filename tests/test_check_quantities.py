@@ -134,11 +134,20 @@ def test_per_request_is_not_guessed_for_a_count_per_day() -> None:
 
 @pytest.mark.asyncio(loop_scope="module")
 async def test_a_correct_equivalent_does_not_confirm_a_wrong_figure(store: ClaimStore) -> None:
-    result = await check_statement(store, "A GPT-4o e-mail takes 15 Wh, a full phone charge")
+    result = await check_statement(store, "A GPT-4o e-mail takes 30 Wh, two full phone charges")
     assert result.verdict is Verdict.inconsistent
-    assert reference_of(result) == "ecologits-gpt4o-170tok-energy"
-    assert result.agreeing_untrustworthy is not None
-    assert result.agreeing_untrustworthy.claim.id == "seed-gpt4o-email-14-9wh"
+    assert reference_of(result) in ("ecologits-gpt4o-170tok-energy", "epoch-chatgpt-query")
+
+
+async def test_an_outdated_figure_repeated_as_published_agrees_with_its_source_not_today(
+    store: ClaimStore,
+) -> None:
+    result = await check_statement(store, "A GPT-4o e-mail takes 15 Wh, a full phone charge")
+    assert result.verdict is Verdict.consistent and result.outdated
+    assert reference_of(result) == "seed-gpt4o-email-14-9wh"
+    [figure] = result.figures
+    assert figure.current is not None
+    assert figure.current.claim.id == "ecologits-gpt4o-170tok-energy"
 
 
 @pytest.mark.asyncio(loop_scope="module")
