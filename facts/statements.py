@@ -365,8 +365,9 @@ class _Reader:
                 continue
             if unit_expression(unit) is None:
                 continue
-            if word in ONE_WORDS and not match["wscale"] and unit_kind(unit) != "[length] ** 3":
-                continue  # "a Google search", "une heure": not a figure; "un litre" is
+            counted_unit = unit_kind(unit) == "[length] ** 3" or unit.casefold() in TENS_OF_UNITS
+            if word in ONE_WORDS and not match["wscale"] and not counted_unit:
+                continue  # "a Google search", "une heure": not a figure; "un litre", "une décennie" are
             value = NUMBER_WORDS[word] * (0.5 if match["demi"] else 1.0)
             if match["wscale"]:
                 value = (value + (0.5 if match["half"] else 0.0)) * WORD_SCALES[
@@ -446,6 +447,7 @@ class _Reader:
             )  # fmt: skip
 
 
+TENS_OF_UNITS = frozenset({"decade", "décennie", "decennie"})  # one of them is ten years
 SHARE_BEFORE = re.compile(r"%\s*(?:of|de|d['’]|du)?\s*$", re.I)
 SCENE_COUNT_BELOW = 100_000  # "asking 10 questions"; "a billion prompts" is a count to check
 

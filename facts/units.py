@@ -43,6 +43,7 @@ kwh_per_100km = 10 * Wh / km
 wh_per_100km = 0.01 * Wh / km
 usd = [money]
 ratio = 1
+ten_years = 10 * year
 """
 
 # How the claim base and people write units → a pint expression.
@@ -253,6 +254,10 @@ UNIT_ALIASES: dict[str, str] = {
     "year": "year",
     "ans": "year",
     "années": "year",
+    "decade": "ten_years",
+    "decades": "ten_years",
+    "décennie": "ten_years",
+    "décennies": "ten_years",
     "minutes": "minute",
     "minute": "minute",
     "hours": "hour",
