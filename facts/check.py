@@ -61,7 +61,13 @@ PHONE_CHARGE_CLAIM = "smartphone-full-charge"
 DERIVATION_CLAIMS = {
     Derivation.google_searches: GOOGLE_SEARCH_CLAIM,
     Derivation.phone_charges: PHONE_CHARGE_CLAIM,
+    Derivation.households: None,  # the claim of the homes' country, below
 }
+UNIT_CLAIMS = {  # what one of a counted thing uses, by its subject
+    "fr-household": "fr-household-electricity",
+    "us-household": "us-household-electricity",
+}
+WRITTEN_AS = (Measure.counted, Measure.households)  # a count the base may hold as such
 
 
 class Verdict(StrEnum):
@@ -193,8 +199,8 @@ def _agrees(
 def _through_unit_amount(figure: StatedFigure, quantity: Quantity) -> bool:
     """Whether ``figure`` meets ``quantity`` as an amount (N × a phone charge's energy), or as
     the count it is written as (3.3 billion charges, where the base counts charges)."""
-    return figure.derivation in DERIVATION_CLAIMS and (
-        quantity.measure is not Measure.counted or Measure.counted not in figure.measures
+    return figure.derivation in DERIVATION_CLAIMS and not (
+        quantity.measure in WRITTEN_AS and quantity.measure in figure.measures
     )
 
 
@@ -227,7 +233,10 @@ async def _unit_amount(
     """For a derived figure, the claim and quantity its unit amount comes from."""
     if figure.derivation not in DERIVATION_CLAIMS:
         return None, None
-    claim = await store.get(DERIVATION_CLAIMS[figure.derivation])
+    claim_id = DERIVATION_CLAIMS[figure.derivation] or UNIT_CLAIMS.get(figure.unit_of or "")
+    if claim_id is None:
+        return None, None
+    claim = await store.get(claim_id)
     if claim is None:
         return None, None
     quantity = next((q for q in claim.quantities if q.measure is Measure.energy), None)

@@ -66,6 +66,7 @@ class Derivation(StrEnum):
     phone_charges = "phone-charges"  # N × the energy of a full smartphone charge
     per_requests = "per-requests"  # an amount for every N questions, divided by N
     per_day_to_year = "per-day-to-year"  # N a day is 365 × N a year (or the other way)
+    households = "households"  # N × a year of a household's electricity (French, US)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +90,7 @@ class StatedFigure:
     per_said: bool = False  # the per was said next to the figure, not guessed from the sentence
     bound: str | None = None  # "upper" ("less than 0.5 mL") or "lower" ("more than 10 Wh")
     shared_by: float | None = None  # the amount is for this many requests ("asking 10 questions")
+    unit_of: str | None = None  # the subject whose base figure a derived amount multiplies
 
     @property
     def bounds(self) -> tuple[float, float]:
@@ -149,7 +151,7 @@ class _Reader:
         self._ratios_before()
         self._singles()
         figures = self._placed_in_time(sorted(self.found, key=lambda f: f.start))
-        return self._scene_counts(figures)
+        return self._scene_counts([_household_amount(f) for f in figures])
 
     def _scene_counts(self, figures: list[StatedFigure]) -> list[StatedFigure]:
         """A count of requests that sets the scene divides the amounts said beside it.
@@ -461,6 +463,30 @@ def _sets_the_scene(figure: StatedFigure) -> bool:
         and 0 < figure.value < SCENE_COUNT_BELOW
         and figure.low is None
     )
+
+
+HOME_COUNTRIES = (
+    (re.compile(r"\b(?:french|fran[çc]ais\w*|en france|fr)\b", re.I), "fr-household"),
+    (re.compile(r"\b(?:american|am[ée]ricain\w*|us|u\.s\.|aux [ée]tats-unis)\b", re.I),
+     "us-household"),
+)  # fmt: skip
+
+
+def _household_amount(figure: StatedFigure) -> StatedFigure:
+    """ "11,000 French homes": also what they use in a year, from the base's figure for one.
+
+    Only where the homes' country is said: a French home uses about half what a US
+    one does, so "100,000 homes" alone is a count, never an amount.
+    """
+    if Measure.households not in figure.measures or figure.derivation is not None:
+        return figure
+    for pattern, subject in HOME_COUNTRIES:
+        if pattern.search(figure.text):
+            return replace(
+                figure, measures=(*figure.measures, Measure.energy), per=None, per_said=False,
+                derivation=Derivation.households, factor=figure.value, unit_of=subject,
+            )  # fmt: skip
+    return figure
 
 
 def year_like(number: str) -> bool:

@@ -106,6 +106,14 @@ def derivation_text(figure: StatedFigure, derived_from: Claim | None) -> str | N
             unit=charge.unit,
             source=_short_source(derived_from),
         )
+    if figure.derivation is Derivation.households and derived_from is not None:
+        home = next(q for q in derived_from.quantities if q.measure is Measure.energy)
+        return _("{count} × {per_home} a year per home ({source}) = {total}").format(
+            count=_plain(figure.value),
+            per_home=_value_text(home.value, home.unit),
+            source=_short_source(derived_from),
+            total=_value_text(figure.value * home.value, home.unit),
+        )
     if figure.derivation is Derivation.per_requests and figure.factor is not None:
         low, high = figure.bounds
         count = _plain(figure.factor)
