@@ -383,8 +383,7 @@ async def _judge(
         # ("ten times a Google search" of 2009 is how the outdated figure was published)
         and (figure.derivation is None or _outdated(derived_from))
         and not figure.shared_by
-        and figure.bound is None  # "more than 10 Wh" repeats no published figure
-        and _agrees(agreeing_other.low, agreeing_other.high, agreeing_other.quantity, AS_PUBLISHED)
+        and _as_published(agreeing_other)
     ):
         # As it was published: consistent with its source, which is outdated; the answer
         # gives the current figure, never a verdict against a different modern quantity.
@@ -394,6 +393,18 @@ async def _judge(
         # a current figure to judge with.
         return FigureCheck(figure, Verdict.unknown, why_not="only-untrustworthy", **common)  # type: ignore[arg-type]
     return FigureCheck(figure, Verdict.inconsistent, reference, agreeing_other, **common)  # type: ignore[arg-type]
+
+
+def _as_published(comparison: Comparison) -> bool:
+    """The stated figure is the published one: its range, or rounded; a bound near it.
+
+    "Over half a million servers" repeats 512,821; "more than 10 Wh" repeats no
+    figure of 14.9 Wh, though 14.9 is more than 10.
+    """
+    if comparison.stated.bound is None:
+        return _agrees(comparison.low, comparison.high, comparison.quantity, AS_PUBLISHED)
+    end = comparison.stated_in_claim_unit
+    return _agrees(end, end, comparison.quantity, ROUNDING_TOLERANCE)
 
 
 def _outdated(claim: Claim | None) -> bool:

@@ -30,6 +30,7 @@ from bot.foundation.i18n import N_, _, ngettext
 from bot.messages import Reply
 from facts.check import CheckResult, Comparison, FigureCheck, Verdict, check_statement
 from facts.matching import Mismatch
+from facts.measures import Measure
 from facts.models import Claim, Quantity
 from facts.statements import Derivation, StatedFigure
 
