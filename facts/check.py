@@ -251,7 +251,7 @@ async def check_statement(
     stated = extract_figures(text, language)
     unchecked = max(0, len(stated) - MAX_FIGURES)
     stated = stated[:MAX_FIGURES]
-    context = StatementContext.of(text)
+    context = StatementContext.of(text, stated)
     # One search serves the candidates of a large base, the ranking and the further reading.
     hits = await search_claims(store, text, limit=SEARCH_HITS, any_term=True)
     claims = await _candidates(store, hits) if stated else []

@@ -21,7 +21,9 @@ say why nothing was comparable instead of judging against an unrelated claim:
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -34,6 +36,7 @@ from facts.subjects import (
     Mention,
     SubjectKind,
     common_parent,
+    composed,
     find_subjects,
     implied,
     is_exclusive,
@@ -43,6 +46,7 @@ from facts.subjects import (
 from facts.units import convert
 from facts.wording import CLAUSE_END, NEGATED_BEFORE
 
+ANAPHORA = re.compile(r"\b(?:one|ones|celui|celle|ceux|celles)\b", re.I)
 HISTORICAL_YEARS = 2  # a figure for a year this far before its source is history, not today
 
 
@@ -65,9 +69,10 @@ class StatementContext:
     mentions: tuple[Mention, ...]
     spans: tuple[tuple[int, int], ...]
     future: bool
+    figures: tuple[StatedFigure, ...] = ()  # every figure of the statement
 
     @classmethod
-    def of(cls, text: str) -> StatementContext:
+    def of(cls, text: str, figures: Sequence[StatedFigure] = ()) -> StatementContext:
         mentions = [
             m
             for m in find_subjects(text)
@@ -78,6 +83,7 @@ class StatementContext:
             mentions=tuple(mentions),
             spans=tuple(sentence_spans(text)),
             future=future_tense(text),
+            figures=tuple(figures),
         )
 
     def clause_of(self, figure: StatedFigure) -> tuple[int, int]:
@@ -130,7 +136,41 @@ class StatementContext:
         return [tag for tag in named if is_exclusive(tag)]
 
     def all_named(self) -> set[str]:
-        return {tag for mention in self.mentions for tag in implied(mention.tag)}
+        return composed({tag for mention in self.mentions for tag in implied(mention.tag)})
+
+    def named_for(self, figure: StatedFigure) -> set[str]:
+        """What the statement names that may be about ``figure``.
+
+        When the figure's clause stands for another thing of the same kind with a
+        pronoun ("a US one", "celui des États-Unis"), a subject said in another
+        clause, nearer a figure of the same kind, is that figure's: in "a French home
+        uses 4.5 MWh a year, a US one 10.5 MWh", the French home is not what 10.5 MWh
+        is about. Without one ("8 GPUs of 80 GB, so 640 GB"), the sentence's subjects
+        are every figure's.
+        """
+        own_clause = self.clause_of(figure)
+        if not ANAPHORA.search(self.text, own_clause[0], figure.start):
+            return self.all_named()
+        kept = []
+        for mention in self.mentions:
+            if own_clause[0] <= mention.start < own_clause[1]:
+                kept.append(mention)
+                continue
+            distance = _gap(mention, figure)
+            if not any(
+                other is not figure
+                and set(other.measures) & set(figure.measures)
+                and _gap(mention, other) < distance
+                for other in self.figures
+            ):
+                kept.append(mention)
+        return composed({tag for mention in kept for tag in implied(mention.tag)})
+
+
+def _gap(mention: Mention, figure: StatedFigure) -> int:
+    if mention.end <= figure.start:
+        return figure.start - mention.end
+    return max(0, mention.start - figure.end)
 
 
 def _subjects_agree(quantity: Quantity, context: StatementContext, figure: StatedFigure) -> bool:
@@ -142,7 +182,7 @@ def _subjects_agree(quantity: Quantity, context: StatementContext, figure: State
             continue
         if tag not in covered:
             return False
-    named = context.all_named()
+    named = context.named_for(figure)
     required: dict[SubjectKind, set[str]] = defaultdict(set)
     for raw in quantity.subject:
         tag, optional = split_tag(raw)

@@ -63,6 +63,7 @@ class Subject:
     # by default as its kind does (models, places…), objects only when set
     of_en: str | None = None  # how a share of it reads: "of electricity"
     of_fr: str | None = None
+    made_of: tuple[str, ...] = ()  # named when all of these are ("a household" + "France")
 
     def label(self, language: str) -> str:
         return self.fr if language == "fr" else self.en
@@ -116,6 +117,7 @@ def vocabulary() -> dict[str, Subject]:
             exclusive=entry.get("exclusive"),
             of_en=entry.get("of_en"),
             of_fr=entry.get("of_fr"),
+            made_of=tuple(entry.get("made_of", ())),
         )
         for tag, entry in raw.items()
     }
@@ -204,6 +206,15 @@ def implied(tag: str) -> set[str]:
     """A tag with every tag it implies (``gpt-4o`` → ``openai``)."""
     subject = vocabulary().get(tag)
     return {tag, *(subject.implies if subject else ())}
+
+
+def composed(named: set[str]) -> set[str]:
+    """``named`` with the subjects made of named ones ("a household" and "France" → a French one)."""
+    return named | {
+        subject.tag
+        for subject in vocabulary().values()
+        if subject.made_of and set(subject.made_of) <= named
+    }
 
 
 def is_exclusive(tag: str) -> bool:
