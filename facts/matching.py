@@ -120,6 +120,8 @@ class StatementContext:
                 continue
             if kind not in EXCLUSIVE_KINDS or mention.start >= clause[1]:
                 continue  # a subject named in a clause after the figure's is about another one
+            if any(figure.end <= other.start < mention.start for other in self.figures):
+                continue  # "2.5 bn a day, 330 M of them in the US": the US is the next figure's
             distance = (
                 figure.start - mention.end
                 if mention.end <= figure.start

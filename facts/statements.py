@@ -44,6 +44,7 @@ from facts.wording import (
     NAMED_COUNT,
     NUMBER_WORDS,
     ONE_WORDS,
+    PART_OF,
     PHONE_CHARGE,
     RATIO_BEFORE,
     RATIO_UNITS,
@@ -150,6 +151,7 @@ class _Reader:
         self._fractions()
         self._ratios_before()
         self._singles()
+        self._parts()
         figures = self._placed_in_time(sorted(self.found, key=lambda f: f.start))
         return self._scene_counts([_household_amount(f) for f in figures])
 
@@ -409,6 +411,29 @@ class _Reader:
                 self.add_google(*match.span(), value)
             else:
                 self.add(*match.span(), value, "times", measures=(Measure.factor,))
+
+    def _parts(self) -> None:
+        """ "2,5 Md de prompts/jour dont 330 M aux US": a part in the whole's unit, left implied."""
+        for match in PART_OF.finditer(self.text):
+            start = match.start("number")
+            if not self.free(start, match.end()):
+                continue
+            following = re.match(r"\s*([^\W\d_][\w./-]*)", self.text[match.end() :])
+            if following and unit_expression(following.group(1)) is not None:
+                continue  # "dont 330 TWh": its own unit, read as any figure
+            whole = max(
+                (f for f in self.found if f.end <= match.start()), key=lambda f: f.end, default=None
+            )
+            if whole is None or whole.derivation is not None:
+                continue
+            value = self.scaled(self.number(match, "p_"), match["scale"])
+            measures = measures_near(
+                whole.unit, self.text, start, match.end()
+            )  # "dont 13 B actifs"
+            self.add(
+                start, match.end(), value, whole.unit, per=whole.per, per_said=whole.per_said,
+                measures=measures,
+            )  # fmt: skip
 
     def _singles(self) -> None:
         """ "only one expert", "un seul expert"."""

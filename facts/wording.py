@@ -282,6 +282,14 @@ NAMED_COUNT = compile_loose(
     r"\s+(?P<name>[A-Z][\w.-]+)\s+"
     rf"(?P<unit>{'|'.join(COUNTED_NOUNS)})\b",
 )
+# "2,5 Md de prompts/jour dont 330 M aux US": a part said with the whole's unit left implied
+PART_OF = compile_loose(
+    rf"\b(?:dont|including|of which|incl\.|among them|parmi eux|parmi elles)\s+"
+    rf"(?:about |around |some |environ |près de |quelque )?"
+    rf"(?P<number>{NUMBER.replace('(?P<', '(?P<p_')})"
+    rf"(?P<scale>\s*(?:{'|'.join(sorted({*SCALES_EN, *SCALES_FR}, key=len, reverse=True))})\b\.?)?",
+    re.I,
+)
 CLAUSE_END = compile_loose(r"[,;:()–—]|\s-\s")
 RATIO_BEFORE = ratio_before_pattern()
 SINGLE = compile_loose(
