@@ -212,6 +212,8 @@ def _period_agrees(
 ) -> bool:
     if quantity.year is None:
         return True
+    if figure.span is not None and quantity.since is not None:
+        return figure.span == (quantity.since, quantity.year)  # 2019–2024 is not 2019–2023
     if figure.years:
         return quantity.year in figure.years or (
             quantity.since is not None and quantity.since in figure.years

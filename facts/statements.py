@@ -55,6 +55,7 @@ from facts.wording import (
     WORD_FACTORS,
     WORD_FIGURE,
     WORD_SCALES,
+    YEAR_SPAN,
     guess_language,
     word_factor,
 )
@@ -92,6 +93,7 @@ class StatedFigure:
     bound: str | None = None  # "upper" ("less than 0.5 mL") or "lower" ("more than 10 Wh")
     shared_by: float | None = None  # the amount is for this many requests ("asking 10 questions")
     unit_of: str | None = None  # the subject whose base figure a derived amount multiplies
+    span: tuple[int, int] | None = None  # "rose 48 % between 2019 and 2024": from, until
 
     @property
     def bounds(self) -> tuple[float, float]:
@@ -198,6 +200,14 @@ class _Reader:
             if position is not None:
                 own[index] = position
         taken = frozenset(own.values())
+        spans = [
+            (m.start(), int(m["since"]), int(m["until"])) for m in YEAR_SPAN.finditer(self.text)
+        ]
+        figures = [
+            replace(f, span=_span_of(f, spans, self.scene)) if CHANGES.intersection(f.measures)
+            else f
+            for f in figures
+        ]  # fmt: skip
         placed = []
         for index, figure in enumerate(figures):
             if figure.present:
@@ -512,6 +522,20 @@ def _household_amount(figure: StatedFigure) -> StatedFigure:
                 derivation=Derivation.households, factor=figure.value, unit_of=subject,
             )  # fmt: skip
     return figure
+
+
+CHANGES = frozenset({Measure.change, Measure.factor})
+
+
+def _span_of(
+    figure: StatedFigure, spans: list[tuple[int, int, int]], scene: Scene
+) -> tuple[int, int] | None:
+    """The period a change said in the figure's sentence spans, if one is said."""
+    sentence = scene.sentence(figure.start)
+    for position, since, until in spans:
+        if scene.sentence(position) == sentence:
+            return since, until
+    return None
 
 
 def year_like(number: str) -> bool:

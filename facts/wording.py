@@ -326,5 +326,11 @@ EVERY_N = compile_loose(
     rf"(?:\w+\s+)?(?:{REQUEST_WORDS})\b",
     re.I,
 )
+# "between 2019 and 2024", "de 2017 à 2023", "from 2019 to 2024": the period a change spans
+YEAR_SPAN = compile_loose(
+    r"\b(?:between|from|since|entre|de|depuis)\s+(?P<since>(?:19[5-9]\d|20\d\d))\s*"
+    r"(?:and|to|until|through|et|à|au|jusqu['’]en|-|–)\s*(?P<until>(?:19[5-9]\d|20\d\d))\b",
+    re.I,
+)
 YEAR = compile_loose(r"(?<![\w.,])(?:19[5-9]\d|20\d\d)(?![\w]|[.,]\d)")
 SENTENCE_END = compile_loose(r"(?<![A-Z])[.!?;](?=\s|$)|\n")
