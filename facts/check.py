@@ -357,7 +357,11 @@ async def _judge(
     The quantity cited is the one that fits the statement best (the subjects it
     names, a claim's main figure, the words it shares), then the closest.
     """
-    comparisons.sort(key=lambda c: (-c.rank[0], -c.rank[1], c.distance, -c.rank[2]))
+    comparisons.sort(
+        key=lambda c: (
+            -c.rank[0], -c.rank[1], c.claim.status is not Status.verified, c.distance, -c.rank[2]
+        )
+    )  # the subjects it names, a claim's main figure, a verified source, the closest
     current = [c for c in comparisons if c.claim.status.trustworthy]
     agreeing_current = [c for c in current if c.agrees]
     agreeing_other = next(
