@@ -222,7 +222,7 @@ def _period_agrees(
     if published is None:
         return True
     if quantity.year > published:
-        return context.future
+        return context.future and not figure.present  # today's figure is no projection
     return quantity.year >= published - HISTORICAL_YEARS or quantity.per not in (
         Per.year,
         Per.day,

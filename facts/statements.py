@@ -25,7 +25,7 @@ from enum import StrEnum
 from facts.measures import Measure
 from facts.models import Per
 from facts.numbers import number_value
-from facts.scene import AMOUNTS, Scene, measures_near, per_at, said_per
+from facts.scene import AMOUNTS, Scene, future_tense, measures_near, per_at, said_per
 from facts.subjects import find_subjects
 from facts.units import unit_expression, unit_kind
 from facts.wording import (
@@ -157,6 +157,23 @@ class _Reader:
         figures = self._placed_in_time(sorted(self.found, key=lambda f: f.start))
         return self._scene_counts([_household_amount(f) for f in figures])
 
+    def _from_to_starts(self, figures: list[StatedFigure]) -> set[int]:
+        """Indices of figures that start a "from X to Y" said of a later year (X is today's)."""
+        starts = set()
+        for index in range(len(figures) - 1):
+            first, second = figures[index], figures[index + 1]
+            between = self.text[first.end : second.start]
+            before = self.text[max(0, first.start - 25) : first.start]
+            if (
+                FROM_TO_BETWEEN.match(between)
+                and FROM_BEFORE_START.search(before)
+                and not first.years - second.years
+                and set(first.measures) & set(second.measures)
+                and (second.years or future_tense(self.scene.sentence(second.start)))
+            ):
+                starts.add(index)
+        return starts
+
     def _scene_counts(self, figures: list[StatedFigure]) -> list[StatedFigure]:
         """A count of requests that sets the scene divides the amounts said beside it.
 
@@ -208,9 +225,12 @@ class _Reader:
             else f
             for f in figures
         ]  # fmt: skip
+        starts = self._from_to_starts(figures)
         placed = []
         for index, figure in enumerate(figures):
-            if figure.present:
+            if index in starts:  # "de moins de 1 % à 6-7 % d'ici 2050": 1 % is today's
+                placed.append(replace(figure, present=True, years=frozenset()))
+            elif figure.present:
                 placed.append(figure)
             elif index in own:
                 year = next(y for y, p in self.scene.years if p == own[index])
@@ -525,6 +545,12 @@ def _household_amount(figure: StatedFigure) -> StatedFigure:
 
 
 CHANGES = frozenset({Measure.change, Measure.factor})
+FROM_TO_BETWEEN = re.compile(r"^\s*(?:to|à|a|au|jusqu['’]à)\s*$", re.I)
+FROM_BEFORE_START = re.compile(
+    r"\b(?:from|de|d['’]|passer\w* de|go\w* from)\s*(?:less than |under |moins de |about |"
+    r"around |environ |près de )?$",
+    re.I,
+)
 
 
 def _span_of(
