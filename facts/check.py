@@ -359,7 +359,11 @@ async def _judge(
     """
     comparisons.sort(
         key=lambda c: (
-            -c.rank[0], -c.rank[1], c.claim.status is not Status.verified, c.distance, -c.rank[2]
+            -c.rank[0],
+            -c.rank[1],
+            c.claim.status is not Status.verified,
+            c.distance,
+            -c.rank[2],
         )
     )  # the subjects it names, a claim's main figure, a verified source, the closest
     current = [c for c in comparisons if c.claim.status.trustworthy]

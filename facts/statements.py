@@ -27,7 +27,7 @@ from facts.models import Per
 from facts.numbers import number_value
 from facts.scene import AMOUNTS, Scene, future_tense, measures_near, per_at, said_per
 from facts.subjects import find_subjects
-from facts.units import unit_expression, unit_kind
+from facts.units import convert, unit_expression, unit_kind
 from facts.wording import (
     EMISSION_UNITS,
     EMISSION_WORDS,
@@ -69,6 +69,7 @@ class Derivation(StrEnum):
     per_requests = "per-requests"  # an amount for every N questions, divided by N
     per_day_to_year = "per-day-to-year"  # N a day is 365 × N a year (or the other way)
     households = "households"  # N × a year of a household's electricity (French, US)
+    power_time = "power-time"  # a power drawn for a time: "a 10 W bulb for 2 minutes"
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,7 +156,53 @@ class _Reader:
         self._singles()
         self._parts()
         figures = self._placed_in_time(sorted(self.found, key=lambda f: f.start))
-        return self._scene_counts([_household_amount(f) for f in figures])
+        figures = self._energy_of_power([_household_amount(f) for f in figures])
+        return self._scene_counts(figures)
+
+    def _energy_of_power(self, figures: list[StatedFigure]) -> list[StatedFigure]:
+        """ "A 10 W LED bulb left on for 2 minutes": that power for that time, an energy.
+
+        The power stays a figure of its own (a bulb's rating); the duration is
+        read into the energy and not checked alone.
+        """
+        out: list[StatedFigure] = []
+        used: set[int] = set()
+        for index, power in enumerate(figures):
+            if index in used:
+                continue
+            out.append(power)
+            if Measure.power not in power.measures or power.per is not None:
+                continue
+            following = figures[index + 1] if index + 1 < len(figures) else None
+            if (
+                following is None
+                or Measure.duration not in following.measures
+                or following.start - power.end > POWER_TIME_CHARS
+                or not POWER_FOR.search(self.text[power.end : following.start])
+            ):
+                continue
+            watts = convert(1.0, power.unit, "W")
+            hours = convert(1.0, following.unit, "hours")
+            if watts is None or hours is None:
+                continue
+            p_low, p_high = power.bounds
+            d_low, d_high = following.bounds
+            used.add(index + 1)
+            out.append(
+                replace(
+                    power,
+                    value=power.value * following.value * watts * hours,
+                    unit="Wh",
+                    low=p_low * d_low * watts * hours,
+                    high=p_high * d_high * watts * hours,
+                    text=self.text[power.start : following.end].strip(),
+                    end=following.end,
+                    measures=(Measure.energy,),
+                    derivation=Derivation.power_time,
+                    factor=following.value,
+                )  # fmt: skip
+            )
+        return out
 
     def _from_to_starts(self, figures: list[StatedFigure]) -> set[int]:
         """Indices of figures that start a "from X to Y" said of a later year (X is today's)."""
@@ -545,6 +592,8 @@ def _household_amount(figure: StatedFigure) -> StatedFigure:
 
 
 CHANGES = frozenset({Measure.change, Measure.factor})
+POWER_TIME_CHARS = 60  # "a 10 W LED bulb left on for about 2 minutes"
+POWER_FOR = re.compile(r"\b(?:for|during|pendant|durant|over|sur)\b", re.I)
 FROM_TO_BETWEEN = re.compile(r"^\s*(?:to|à|a|au|jusqu['’]à)\s*$", re.I)
 FROM_BEFORE_START = re.compile(
     r"\b(?:from|de|d['’]|passer\w* de|go\w* from)\s*(?:less than |under |moins de |about |"

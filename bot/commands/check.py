@@ -115,6 +115,10 @@ def derivation_text(figure: StatedFigure, derived_from: Claim | None) -> str | N
             source=_short_source(derived_from),
             total=_value_text(figure.value * home.value, home.unit),
         )
+    if figure.derivation is Derivation.power_time:
+        return _("{power_and_time} = {energy}").format(
+            power_and_time=figure.text, energy=_value_text(figure.value, figure.unit)
+        )
     if figure.derivation is Derivation.per_requests and figure.factor is not None:
         low, high = figure.bounds
         count = _plain(figure.factor)
