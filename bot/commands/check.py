@@ -24,15 +24,16 @@ from bot.commands.claims import (
 from bot.commands.fact import store_of
 from bot.commands.text import target_text
 from bot.dispatch import Command, Context
-from bot.foundation.amounts import amount_text, plain_number
+from bot.foundation.amounts import LARGE, MAX_DECIMALS, amount_text, plain_number
 from bot.foundation.formatting import number_format
-from bot.foundation.i18n import N_, _, ngettext
+from bot.foundation.i18n import N_, _, ngettext, npgettext
 from bot.messages import Reply
 from facts.check import CheckResult, Comparison, FigureCheck, Verdict, check_statement
 from facts.matching import Mismatch
 from facts.measures import Measure
 from facts.models import Claim, Quantity
 from facts.statements import Derivation, StatedFigure
+from facts.units import quantity, unit_expression
 
 MAX_FIGURES_SHOWN = 4
 FURTHER_READING = 3
@@ -56,14 +57,34 @@ _VERDICT_HEADLINES = {
 }
 
 
+ORDERS_IN_WORDS = 1_000  # past this, a ratio is an order of magnitude, said in words
+NOWHERE_NEAR = 1e9  # past this, no ratio: the figure is likely in another unit than meant
+
+
 def factor_text(ratio: float | None) -> str:
-    """``10 times higher`` / ``3.2 times lower``."""
+    """``10 times higher`` / ``3.2 times lower``; past 1,000, ``about 3 billion times lower``."""
     fmt = number_format()
     if ratio is None or not math.isfinite(ratio) or ratio <= 0:
         return _("not comparable as a ratio")
+    factor = ratio if ratio >= 1 else 1 / ratio
+    if factor < ORDERS_IN_WORDS:
+        if ratio >= 1:
+            return _("{factor} times higher").format(factor=fmt.significant(factor))
+        return _("{factor} times lower").format(factor=fmt.significant(factor))
+    rounded = float(f"{factor:.1g}")  # one significant digit: an order of magnitude
+    words = plain_number(rounded, fmt)
+    large = rounded >= LARGE  # "3 milliards de fois": French needs "de" after a word number
     if ratio >= 1:
-        return _("{factor} times higher").format(factor=fmt.significant(ratio))
-    return _("{factor} times lower").format(factor=fmt.significant(1 / ratio))
+        if large:
+            return npgettext(
+                "large number", "about {factor} times higher", "about {factor} times higher", 2
+            ).format(factor=words)
+        return _("about {factor} times higher").format(factor=words)
+    if large:
+        return npgettext(
+            "large number", "about {factor} times lower", "about {factor} times lower", 2
+        ).format(factor=words)
+    return _("about {factor} times lower").format(factor=words)
 
 
 def quantity_text(quantity: Quantity) -> str:
@@ -124,12 +145,12 @@ def derivation_text(figure: StatedFigure, derived_from: Claim | None) -> str | N
         count = _plain(figure.factor)
         if figure.factor_high is not None and figure.factor_high != figure.factor:
             count = f"{_plain(figure.factor)}–{_plain(figure.factor_high)}"
-        return _("{amount} for every {count} questions = {low}–{high} {unit} per question").format(
+        return _("{amount} for every {count} questions = {each} per question").format(
             amount=_value_text(high * figure.factor, figure.unit),
             count=count,
-            low=_plain(low),
-            high=_plain(high),
-            unit=figure.unit,
+            each=amount_text(
+                _rounded((low + high) / 2), figure.unit, _rounded(low), _rounded(high)
+            ),
         )
     return None
 
@@ -143,12 +164,50 @@ BEYOND_WORDS = 1e15  # Babel writes numbers in words up to trillions; past that,
 
 
 def _stated_in_claim_unit(comparison: Comparison) -> str:
+    """The reader's figure as they wrote it, and in the sourced figure's unit when that differs.
+
+    Never rounded again: "1,999 tCO2e" stays 1,999, "1 287 MWh" stays 1 287. A
+    figure the bot derived (phone charges, a share of questions) is shown as the
+    amount it makes; the derivation line says how.
+    """
+    figure = comparison.stated
     low, high, unit = comparison.low, comparison.high, comparison.quantity.unit
-    if comparison.stated.bound is not None:
-        return comparison.stated.text  # "less than 0.5 mL", as the statement bounds it
+    if figure.bound is not None:
+        return figure.text  # "less than 0.5 mL", as the statement bounds it
     if not all(math.isfinite(v) and abs(v) < BEYOND_WORDS for v in (low, high)):
-        return comparison.stated.text
-    return amount_text(_rounded((low + high) / 2), unit, _rounded(low), _rounded(high))
+        return figure.text
+    converted = readable_amount(low, high, unit)
+    if figure.derivation is not None or figure.shared_by:
+        return converted
+    same = unit_expression(figure.unit) == unit_expression(unit) and (low, high) == figure.bounds
+    if same or _shows_as_zero((low + high) / 2):  # "(0 GWh)" would say nothing
+        return figure.text
+    return f"{figure.text} ({converted})"
+
+
+def _shows_as_zero(value: float) -> bool:
+    """Whether ``value`` would be written ``0`` (amounts keep at most six decimals)."""
+    return value != 0 and abs(value) < 0.5 * 10.0**-MAX_DECIMALS
+
+
+def readable_amount(low: float, high: float, unit: str) -> str:
+    """``low``–``high`` in ``unit``, or in a smaller one where it would round to 0.
+
+    "0 GWh" tells a reader nothing: 1e-16 GWh reads as 100 nWh.
+    """
+    middle = (low + high) / 2
+    if _shows_as_zero(middle):
+        measured = quantity(middle, unit) if middle > 0 else None
+        if measured is not None:
+            compact = measured.to_compact()
+            scale = float(compact.magnitude) / middle
+            unit, low, high, middle = (
+                f"{compact.units:~}",
+                low * scale,
+                high * scale,
+                middle * scale,
+            )
+    return amount_text(_rounded(middle), unit, _rounded(low), _rounded(high))
 
 
 def _comparison_line(comparison: Comparison, agrees: bool) -> str:
@@ -172,6 +231,11 @@ def _comparison_line(comparison: Comparison, agrees: bool) -> str:
         return _("{stated} is zero; the sourced figure is {sourced}, {status}.").format(
             stated=stated, sourced=sourced, status=status
         )
+    ratio = comparison.ratio
+    if ratio is not None and not 1 / NOWHERE_NEAR < ratio < NOWHERE_NEAR:
+        return _(
+            "{stated} is nowhere near the sourced figure {sourced}, {status}: is its unit right?"
+        ).format(stated=stated, sourced=sourced, status=status)
     if comparison.ratio is None and comparison.quantity.value > 0:
         stated_log = math.log10(max(comparison.low, comparison.high))
         orders = round(stated_log - math.log10(comparison.quantity.value))
@@ -190,6 +254,20 @@ def figure_lines(check: FigureCheck, language: str) -> list[str]:
     derivation = derivation_text(figure, check.derived_from)
     if derivation:
         lines.append("  " + _("Derived: {derivation}").format(derivation=derivation))
+    if figure.shared_by and check.reference is not None:
+        lines.append(
+            "  "
+            + ngettext(
+                "For {count} question: {each} per question",
+                "For {count} questions: {each} per question",
+                int(figure.shared_by),
+            ).format(
+                count=_plain(figure.shared_by),
+                each=readable_amount(
+                    check.reference.low, check.reference.high, check.reference.quantity.unit
+                ),
+            )  # fmt: skip
+        )
     if check.reference is not None:
         agrees = check.verdict is Verdict.consistent
         lines.append("  " + _comparison_line(check.reference, agrees))
