@@ -58,9 +58,11 @@ LOAD_ALL_UNDER = 2000
 SEARCH_HITS = 200  # claims the words of a statement may bring (candidates in a large base)  # claims: below this, every claim is a candidate; above, search narrows
 GOOGLE_SEARCH_CLAIM = "google-search-2009"
 PHONE_CHARGE_CLAIM = "smartphone-full-charge"
+STREAMING_HOUR_CLAIM = "streaming-hour-energy"
 DERIVATION_CLAIMS = {
     Derivation.google_searches: GOOGLE_SEARCH_CLAIM,
     Derivation.phone_charges: PHONE_CHARGE_CLAIM,
+    Derivation.streaming_hours: STREAMING_HOUR_CLAIM,
     Derivation.households: None,  # the claim of the homes' country, below
 }
 UNIT_CLAIMS = {  # what one of a counted thing uses, by its subject
@@ -287,6 +289,7 @@ async def _check_figure(
     comparisons: list[Comparison] = []
     reasons: list[Mismatch] = []
     misread: Comparison | None = None
+    unchecked_fit = -1.0  # how well the best-fitting quantity that is never compared fits
     for claim in claims:
         if derived_from is not None and claim.id == derived_from.id:
             continue  # "10 Google searches" is not checked against the Google search itself
@@ -296,6 +299,13 @@ async def _check_figure(
             reason = mismatch(figure, quantity, claim, context, unit)
             if reason is Mismatch.per and misread is None:
                 misread = _misread(claim, index, figure, per_unit)
+            if reason is Mismatch.not_checkable and (
+                mismatch(
+                    figure, quantity.model_copy(update={"checkable": True}), claim, context, unit
+                )
+                is None
+            ):
+                unchecked_fit = max(unchecked_fit, specificity(quantity, context))
             if reason is not None:
                 reasons.append(reason)
                 continue
@@ -313,6 +323,12 @@ async def _check_figure(
     if not comparisons:
         return FigureCheck(
             figure, Verdict.unknown, why_not=_closest_reason(reasons), derived_from=derived_from
+        )
+    if unchecked_fit > max(c.rank[0] for c in comparisons):
+        # "less than 1 % of copper demand": the quantity it is about is one the base shows but
+        # never compares (a bound, a quip); a looser fit elsewhere would judge the wrong thing.
+        return FigureCheck(
+            figure, Verdict.unknown, why_not=Mismatch.not_checkable, derived_from=derived_from
         )
     check = await _judge(store, figure, comparisons, context, derived_from, per_unit)
     if check.verdict is Verdict.inconsistent and misread is not None:

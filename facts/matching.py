@@ -29,7 +29,7 @@ from enum import StrEnum
 
 from facts.models import Claim, Per, Quantity
 from facts.scene import future_tense, sentence_of, sentence_spans
-from facts.statements import StatedFigure
+from facts.statements import COUNTED_THINGS, StatedFigure
 from facts.subjects import (
     DEFAULT_PLACE,
     EXCLUSIVE_KINDS,
@@ -37,6 +37,7 @@ from facts.subjects import (
     SubjectKind,
     common_parent,
     composed,
+    excluded_by,
     find_subjects,
     implied,
     is_exclusive,
@@ -44,7 +45,7 @@ from facts.subjects import (
     split_tag,
 )
 from facts.units import convert
-from facts.wording import CLAUSE_END, NEGATED_BEFORE
+from facts.wording import CLAUSE_END, NEGATED_BEFORE, QUALIFYING_CLAUSE
 
 ANAPHORA = re.compile(r"\b(?:one|ones|celui|celle|ceux|celles)\b", re.I)
 HISTORICAL_YEARS = 2  # a figure for a year this far before its source is history, not today
@@ -94,28 +95,40 @@ class StatementContext:
         return (before[-1] if before else start, after.start() if after else end)
 
     def named_near(self, figure: StatedFigure) -> list[str]:
-        """The exclusive subjects said around the figure.
+        """The exclusive subjects said around the figure (see ``said_near``)."""
+        return [tag for tag in self.said_near(figure) if is_exclusive(tag)]
+
+    def said_near(self, figure: StatedFigure) -> list[str]:
+        """The subjects said around the figure that may rule a quantity out.
 
         Per kind, the one nearest the figure in its sentence: "GPT-4o uses 0.3 Wh
         and GPT-4o mini 0.012 Wh" compares each figure with the model named next
         to it; two models of one family named together ("Scout + Maverick") are
         the family. Conditions ("on the GPU alone", "market-based") and things
         that rule a figure out (a server is not a GPU) apply when said in the
-        figure's clause or before it in its sentence, not in a clause after it
-        ("114 J, double the GPU-only number").
+        figure's clause or before it in its sentence, or in a clause right after
+        it that qualifies it ("0.26 mL, counting power-plant water"), not in a
+        clause after it saying something else ("114 J, double the GPU-only number").
         """
         start, end = sentence_of(list(self.spans), figure.start)
         clause = self.clause_of(figure)
+        reach = clause[1]  # conditions said up to here are the figure's
+        if clause[1] < end and QUALIFYING_CLAUSE.match(self.text, clause[1] + 1):
+            after = CLAUSE_END.search(self.text, clause[1] + 1, end)
+            reach = after.start() if after else end
         by_kind: dict[SubjectKind, dict[str, int]] = defaultdict(dict)
         always: list[str] = []
+        counted = figure.derivation in COUNTED_THINGS
         for mention in self.mentions:
             kind = kind_of(mention.tag)
             if kind is None or not start <= mention.start < end:
                 continue
+            if counted and figure.start <= mention.start < figure.end:
+                continue  # "as much as an hour of Netflix": streaming is the unit, not the subject
             if kind is SubjectKind.condition or (
                 kind in (SubjectKind.object, SubjectKind.resource) and is_exclusive(mention.tag)
             ):
-                if start <= mention.start < clause[1]:  # its clause, or one leading to it
+                if start <= mention.start < reach:  # its clause, one leading or qualifying it
                     always.append(mention.tag)
                 continue
             if kind not in EXCLUSIVE_KINDS or mention.start >= clause[1]:
@@ -135,7 +148,7 @@ class StatementContext:
         for kind, tags in by_kind.items():
             family = common_parent(list(tags)) if kind is SubjectKind.model else None
             named.append(family or min(tags, key=lambda tag: tags[tag]))
-        return [tag for tag in named if is_exclusive(tag)]
+        return named
 
     def all_named(self) -> set[str]:
         return composed({tag for mention in self.mentions for tag in implied(mention.tag)})
@@ -168,6 +181,25 @@ class StatementContext:
                 kept.append(mention)
         return composed({tag for mention in kept for tag in implied(mention.tag)})
 
+    def nearest_to(self, figure: StatedFigure) -> set[str]:
+        """What the statement names nearer ``figure`` than any other figure of its kind.
+
+        "divided by 33 the energy, and by 44 its carbon footprint": carbon is the 44's.
+        """
+        start, end = sentence_of(list(self.spans), figure.start)
+        kept = {
+            mention.tag
+            for mention in self.mentions
+            if start <= mention.start < end
+            and not any(
+                other is not figure
+                and set(other.measures) & set(figure.measures)
+                and _gap(mention, other) < _gap(mention, figure)
+                for other in self.figures
+            )
+        }
+        return composed(set().union(*(implied(tag) for tag in kept)) if kept else set())
+
 
 def _gap(mention: Mention, figure: StatedFigure) -> int:
     if mention.end <= figure.start:
@@ -179,8 +211,12 @@ def _subjects_agree(quantity: Quantity, context: StatementContext, figure: State
     tags = {split_tag(tag)[0] for tag in quantity.subject}
     covered = set().union(*(implied(tag) for tag in tags)) if tags else set()
     has_place = any(kind_of(tag) is SubjectKind.place for tag in tags)
-    for tag in context.named_near(figure):
-        if tag == DEFAULT_PLACE and (not has_place or DEFAULT_PLACE in tags):
+    for tag in context.said_near(figure):
+        if set(excluded_by(tag)) & tags:
+            return False  # "counting the whole data centre" is not the GPUs alone
+        if not is_exclusive(tag) or (
+            tag == DEFAULT_PLACE and (not has_place or DEFAULT_PLACE in tags)
+        ):
             continue
         if tag not in covered:
             return False
@@ -200,6 +236,32 @@ def _subjects_agree(quantity: Quantity, context: StatementContext, figure: State
         if not (named & (needed | of_kind)):
             return False
     return True
+
+
+def _set_apart_by_sibling(
+    quantity: Quantity, claim: Claim, context: StatementContext, figure: StatedFigure
+) -> bool:
+    """Whether the claim keeps this figure apart from another by a tag the statement names.
+
+    Gemini's "33× less energy and 44× less carbon" holds two factors; "its carbon
+    footprint fell 33-fold" names carbon, which only the 44× carries, so the 33×
+    is about something else even though "carbon" rules nothing out on its own.
+    """
+    own = set().union(*(implied(split_tag(tag)[0]) for tag in quantity.subject))
+    named = {
+        tag
+        for tag in context.nearest_to(figure) - own
+        if kind_of(tag) in (SubjectKind.resource, SubjectKind.condition) and not is_exclusive(tag)
+    }
+    if not named:
+        return False
+    for other in claim.quantities:
+        if other is quantity or other.measure is not quantity.measure:
+            continue
+        required = {tag for tag, optional in map(split_tag, other.subject) if not optional}
+        if named & required:
+            return True
+    return False
 
 
 def _source_year(claim: Claim) -> int | None:
@@ -274,7 +336,9 @@ def mismatch(
         return Mismatch.measure
     if convert(1.0, unit, quantity.unit) is None:
         return Mismatch.unit
-    if not _subjects_agree(quantity, context, figure):
+    if not _subjects_agree(quantity, context, figure) or _set_apart_by_sibling(
+        quantity, claim, context, figure
+    ):
         return Mismatch.subject
     if not _period_agrees(quantity, claim, context, figure):
         return Mismatch.period

@@ -32,6 +32,7 @@ from facts.wording import (
     EMISSION_UNITS,
     EMISSION_WORDS,
     EVERY_N,
+    FACTOR_AGAIN,
     FACTOR_PHRASES,
     FIGURE,
     FRACTION,
@@ -50,7 +51,9 @@ from facts.wording import (
     RATIO_UNITS,
     SCALES_EN,
     SCALES_FR,
+    SENTENCE_END,
     SINGLE,
+    STREAMING_HOURS,
     UPPER_BOUND,
     WORD_FACTORS,
     WORD_FIGURE,
@@ -70,6 +73,19 @@ class Derivation(StrEnum):
     per_day_to_year = "per-day-to-year"  # N a day is 365 × N a year (or the other way)
     households = "households"  # N × a year of a household's electricity (French, US)
     power_time = "power-time"  # a power drawn for a time: "a 10 W bulb for 2 minutes"
+    streaming_hours = "streaming-hours"  # "the same as an hour of Netflix": N × that hour
+
+
+# Derivations that count a thing of the base (searches, charges, hours of streaming, homes):
+# the thing counted is the figure's unit, not what the figure is about.
+COUNTED_THINGS = frozenset(
+    {
+        Derivation.google_searches,
+        Derivation.phone_charges,
+        Derivation.streaming_hours,
+        Derivation.households,
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +161,7 @@ class _Reader:
     def read(self) -> list[StatedFigure]:
         self._google_counts()
         self._phone_charge()  # before the figures: "3 recharges de téléphone" is no count alone
+        self._streaming_hours()  # before the figures: "as much as 2 hours of Netflix" is no time
         self._figures()
         self._money()
         self._factor_phrases()
@@ -336,6 +353,23 @@ class _Reader:
             derivation=Derivation.google_searches, factor=searches,
         )  # fmt: skip
 
+    def _streaming_hours(self) -> None:
+        """ "0.94 kWh, the same as an hour of Netflix": N hours of streaming, as an energy."""
+        for match in STREAMING_HOURS.finditer(self.text):
+            if not self.free(*match.span()):
+                continue
+            count = 1.0
+            if match["s_mantissa"] is not None:
+                count = self.number(match, "s_")
+            elif match["word"] is not None:
+                count = NUMBER_WORDS[" ".join(match["word"].casefold().split())]
+            if count <= 0:
+                continue
+            self.add(
+                match.start(), match.end(), count, "streaming hours", measures=(Measure.energy,),
+                derivation=Derivation.streaming_hours, factor=count,
+            )  # fmt: skip
+
     def number(self, match: re.Match[str], prefix: str = "") -> float:
         return number_value(_renamed(match, prefix) if prefix else match, self.language)
 
@@ -430,6 +464,15 @@ class _Reader:
                 self.add(
                     *match.span(), self.number(match, "f_"), "times", measures=(Measure.factor,)
                 )
+            end = SENTENCE_END.search(self.text, match.end())
+            again = FACTOR_AGAIN.search(
+                self.text, match.end(), end.start() if end else len(self.text)
+            )
+            if again and self.free(*again.span("number")):
+                self.add(
+                    *again.span("number"), self.number(again, "f_"), "times",
+                    measures=(Measure.factor,),
+                )  # fmt: skip
 
     def _word_factors(self) -> None:
         for match in WORD_FACTORS.finditer(self.text):

@@ -64,6 +64,8 @@ class Subject:
     of_en: str | None = None  # how a share of it reads: "of electricity"
     of_fr: str | None = None
     made_of: tuple[str, ...] = ()  # named when all of these are ("a household" + "France")
+    excludes: tuple[str, ...] = ()  # naming it rules out quantities that carry these, even
+    # optionally: "the whole data centre" is not a figure for the GPUs alone
 
     def label(self, language: str) -> str:
         return self.fr if language == "fr" else self.en
@@ -118,6 +120,7 @@ def vocabulary() -> dict[str, Subject]:
             of_en=entry.get("of_en"),
             of_fr=entry.get("of_fr"),
             made_of=tuple(entry.get("made_of", ())),
+            excludes=tuple(entry.get("excludes", ())),
         )
         for tag, entry in raw.items()
     }
@@ -215,6 +218,12 @@ def composed(named: set[str]) -> set[str]:
         for subject in vocabulary().values()
         if subject.made_of and set(subject.made_of) <= named
     }
+
+
+def excluded_by(tag: str) -> tuple[str, ...]:
+    """The tags a quantity may not carry when ``tag`` is said of its figure."""
+    subject = vocabulary().get(split_tag(tag)[0])
+    return subject.excludes if subject else ()
 
 
 def is_exclusive(tag: str) -> bool:

@@ -173,6 +173,12 @@ FACTOR_PHRASES = compile_loose(
     rf"(?P<number>{NUMBER.replace('(?P<', '(?P<f_')})(?![\w]|[.,]\d)",
     re.I,
 )
+# "divided by 33 the energy, and by 44 the carbon": the second factor, its verb unsaid.
+FACTOR_AGAIN = compile_loose(
+    rf"\b(?:et|and)\s+(?:par|by)\s+(?!(?:19|20)\d\d\b)(?P<number>{NUMBER.replace('(?P<', '(?P<f_')})"
+    rf"(?![\w%]|[.,]\d|\s*%)",
+    re.I,
+)
 FUTURE_CUES = compile_loose(
     r"\b(?:will|would|could|by 20\d\d|projected|projection\w*|forecast\w*|expected|expects|"
     r"could|may|d['’]ici|prévu\w*|prévision\w*|projet\w*|devrai\w*|pourrai\w*|atteindr\w*|"
@@ -291,6 +297,14 @@ PART_OF = compile_loose(
     re.I,
 )
 CLAUSE_END = compile_loose(r"[,;:()–—]|\s-\s")
+# A clause after a figure that qualifies it ("0.26 mL, counting power-plant water"):
+# its conditions are the figure's, unlike those of a clause saying something else.
+QUALIFYING_CLAUSE = compile_loose(
+    r"\s*(?:counting|including|excluding|not counting|with|without|only|for|on|at|measured|"
+    r"en comptant|y compris|sans compter|hors|avec|sans|rien que|uniquement|seulement|pour|sur|"
+    r"mesurée?s?|compté(?:e|s|es)?)\b",
+    re.I,
+)
 RATIO_BEFORE = ratio_before_pattern()
 SINGLE = compile_loose(
     r"\b(?:un seul|une seule|only one|a single|just one|one single)\s+"
@@ -316,6 +330,18 @@ PHONE_CHARGE = compile_loose(
     r"(?:(?:de|d['’]|of)\s*)?(?:full\s+|complete\s+|entières?\s+|complètes?\s+)?"
     r"(?:(?:smart)?phone (?:re)?charges?|(?:re)?charges? (?:complètes? )?(?:de|d['’]une?|du|des) "
     r"(?:smartphones?|téléphones?|portables?|tél|tel|mobiles?)\b|charging a (?:smart)?phone)",
+    re.I,
+)
+# "0.94 kWh, the same as an hour of Netflix": an amount said equal to hours of streaming,
+# read as that many times the base's own figure for an hour of video streaming.
+STREAMING_HOURS = compile_loose(
+    r"\b(?:(?:about |roughly |basically |around |à peu près |environ )?(?:the same as|as much as|"
+    r"equivalent to|equal to|comparable to|on par with|autant qu['’]|l['’]équivalent d['e’]|"
+    r"équivalente? à|égale? à|comparable à|comme|soit|like))\s*"
+    rf"(?:(?:an?|one|une?)\s+|(?P<number>{NUMBER.replace('(?P<', '(?P<s_')})\s*|"
+    rf"(?P<word>{_COUNT_WORDS})\s+)"
+    r"(?:hours? (?:of|de) (?:netflix|(?:video )?streaming|streaming video|youtube)|"
+    r"heures? (?:de|d['’]) ?(?:netflix|streaming|vidéo en streaming|streaming vidéo|youtube))\b",
     re.I,
 )
 EVERY_N = compile_loose(

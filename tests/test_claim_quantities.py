@@ -17,7 +17,7 @@ import re
 import pytest
 
 from facts.measures import Measure, measure_fits_unit
-from facts.models import Claim
+from facts.models import Claim, Per
 from facts.numbers import SIMPLE_NUMBER, parse_number
 from facts.seed import seed_claims
 from facts.subjects import find_subjects, kind_of, split_tag, vocabulary
@@ -127,8 +127,13 @@ def test_the_altman_quip_is_shown_but_never_compared() -> None:
 def test_bhp_copper_tonnages_are_two_quantities_not_one_range() -> None:
     claim = next(c for c in seed_claims() if c.id == "bhp-copper-tonnes")
     tonnages = [q for q in claim.quantities if q.unit == "Mt"]
-    assert [(q.value, q.low, q.high) for q in tonnages] == [(3, None, None), (3.4, None, None)]
+    assert [(q.value, q.low, q.high) for q in tonnages] == [
+        (3, None, None),
+        (3.4, None, None),
+        (0.5, None, None),  # today's, with no year: BHP says "today"
+    ]
     assert tonnages[0].subject != tonnages[1].subject
+    assert tonnages[2].year is None and tonnages[0].year == 2050
 
 
 def test_a_phone_charge_is_one_sourced_figure_wherever_it_appears() -> None:
@@ -143,6 +148,7 @@ def test_a_phone_charge_is_one_sourced_figure_wherever_it_appears() -> None:
         for quantity in claim.quantities
         if quantity.measure is Measure.energy
         and quantity.checkable
+        and quantity.per is not Per.day  # a day's battery use (14.46 Wh, EPA) is no charge
         and [split_tag(t)[0] for t in quantity.subject] == ["smartphone"]
     ]
     assert charges and all(low <= value <= high for _id, value in charges)

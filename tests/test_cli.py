@@ -191,7 +191,7 @@ def test_check_json_holds_the_contract(tmp_path: Path) -> None:
 
 def test_check_text_output_in_french(tmp_path: Path) -> None:
     env = {"WATTSON_STORAGE__DATABASE": str(tmp_path / "w.db")}
-    result = run(WATTSON, "check", "--lang", "fr", "Une requête ChatGPT consomme 2,9 Wh", env=env)
+    result = run(WATTSON, "check", "--lang", "fr", "Une requête ChatGPT consomme 29 Wh", env=env)
     assert result.returncode == 0 and result.stdout.startswith("Incohérent")
 
 

@@ -67,7 +67,7 @@ async def test_fact_and_check(telegram_bot: Any) -> None:
     fake, _core, _adapter = telegram_bot
     [fact] = await fake.send_text("/fact gemini-water-per-prompt")
     assert "0.26 mL" in fact["text"] and "https://arxiv.org/abs/2508.15734" in fact["text"]
-    [check] = await fake.send_text("/check une requête ChatGPT consomme 2,9 Wh", language="fr")
+    [check] = await fake.send_text("/check une requête ChatGPT consomme 29 Wh", language="fr")
     assert check["text"].startswith("<b>Incohérent")
 
 

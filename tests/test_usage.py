@@ -43,7 +43,7 @@ async def test_statistics_sum_the_individual_events(tmp_path: Path) -> None:
         for _ in range(4):
             replies.append(await core.handle(request("fact")))
         for statement in (
-            "Une requête ChatGPT consomme 2,9 Wh",
+            "Une requête ChatGPT consomme 29 Wh",
             "A ChatGPT query uses 0.3 Wh",
             "My cat",
         ):

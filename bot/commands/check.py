@@ -128,6 +128,14 @@ def derivation_text(figure: StatedFigure, derived_from: Claim | None) -> str | N
             unit=charge.unit,
             source=_short_source(derived_from),
         )
+    if figure.derivation is Derivation.streaming_hours and derived_from is not None:
+        hour = next(q for q in derived_from.quantities if q.measure is Measure.energy)
+        return _("{count} × {per_hour} per hour of video streaming ({source}) = {total}").format(
+            count=_plain(figure.value),
+            per_hour=_value_text(hour.value, hour.unit),
+            source=_short_source(derived_from),
+            total=_value_text(figure.value * hour.value, hour.unit),
+        )
     if figure.derivation is Derivation.households and derived_from is not None:
         home = next(q for q in derived_from.quantities if q.measure is Measure.energy)
         return _("{count} × {per_home} a year per home ({source}) = {total}").format(
@@ -238,7 +246,7 @@ def _comparison_line(comparison: Comparison, agrees: bool) -> str:
         ).format(stated=stated, sourced=sourced, status=status)
     if comparison.ratio is None and comparison.quantity.value > 0:
         stated_log = math.log10(max(comparison.low, comparison.high))
-        orders = round(stated_log - math.log10(comparison.quantity.value))
+        orders = math.floor(stated_log - math.log10(comparison.quantity.value))  # its order
         return _(
             "{stated} is about 10^{orders} times the sourced figure {sourced}, {status}."
         ).format(stated=stated, orders=orders, sourced=sourced, status=status)

@@ -1,0 +1,300 @@
+"""/check reads statements as the press and group chats phrase them (issue #17).
+
+Each case is a way people write a figure: a count of a sized thing (phone
+charges, a bottle for every N questions, hours of streaming), a number that
+only sets the scene, a per-token figure, a condition said after the figure,
+a second factor whose verb is left out, chat spelling. The first block is the
+issue's own phrasings, in English and in French, with the replies a reader
+sees; the rest are the general rules those phrasings exposed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.commands.check import check_json, render_check
+from bot.foundation.i18n import use_language
+from facts.check import CheckResult, Verdict, check_statement
+from facts.matching import Mismatch
+from facts.statements import Derivation, extract_figures
+from facts.store import ClaimStore
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+
+@pytest.fixture
+def store(claim_base: ClaimStore) -> ClaimStore:
+    return claim_base
+
+
+def cited(result: CheckResult) -> set[str]:
+    return {check.reference.claim.id for check in result.figures if check.reference is not None}
+
+
+async def reply(store: ClaimStore, statement: str, language: str) -> tuple[CheckResult, str]:
+    result = await check_statement(store, statement)
+    with use_language(language):
+        return result, render_check(result, language)
+
+
+# ---- the issue's phrasings, in English and French ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("statement", "language", "said"),
+    [
+        (
+            "Training GPT-4 used as much energy as 3.3 billion phone charges",
+            "en",
+            "3.3 billion charges agrees",
+        ),
+        (
+            "L'entraînement de GPT-4 a consommé autant d'énergie que 3,3 milliards de "
+            "recharges de téléphone",
+            "fr",
+            "3,3 milliards de recharges concorde",
+        ),
+    ],
+)
+async def test_a_count_of_phone_charges_is_the_count_the_base_holds(
+    store: ClaimStore, statement: str, language: str, said: str
+) -> None:
+    result, text = await reply(store, statement, language)
+    assert result.verdict is Verdict.consistent
+    assert "seed-chatgpt-training-3-3bn-phone-charges" in cited(result)
+    assert said in text
+
+
+@pytest.mark.parametrize(
+    ("statement", "language", "each"),
+    [
+        (
+            "Asking ChatGPT 10 questions uses as much energy as 3 phone charges",
+            "en",
+            "For 10 questions: 3–6 Wh per question",
+        ),
+        (
+            "Poser 10 questions à ChatGPT consomme autant d'énergie que 3 recharges de téléphone",
+            "fr",
+            "Pour 10 questions : 3–6 Wh par question",
+        ),
+    ],
+)
+async def test_questions_someone_asks_set_the_scene_and_share_the_amount(
+    store: ClaimStore, statement: str, language: str, each: str
+) -> None:
+    """3 charges (36 Wh) for 10 questions is 3.6 Wh a question: ten times too much."""
+    result, text = await reply(store, statement, language)
+    assert result.verdict is Verdict.inconsistent
+    [figure] = result.stated  # "10 questions" is no claim about how many prompts exist
+    assert figure.derivation is Derivation.phone_charges and figure.value == 3
+    assert each in text
+    assert "prompts per day" not in text and "250" not in text
+
+
+@pytest.mark.parametrize(
+    ("statement", "language", "derived"),
+    [
+        (
+            "ChatGPT drinks a 500 mL bottle of water for every 20 questions",
+            "en",
+            "500 mL for every 20 questions = 25 mL per question",
+        ),
+        (
+            "ChatGPT boit une bouteille d'eau de 500 mL toutes les 20 questions",
+            "fr",
+            "500 mL toutes les 20 questions = 25 mL par question",
+        ),
+    ],
+)
+async def test_a_bottle_for_every_n_questions_is_one_figure_per_question(
+    store: ClaimStore, statement: str, language: str, derived: str
+) -> None:
+    result, text = await reply(store, statement, language)
+    assert derived in text
+    assert "25–25" not in text
+    assert result.verdict is Verdict.inconsistent  # 25 mL against about 1 mL
+
+
+@pytest.mark.parametrize(
+    "statement", ["GPT-4o uses 0.0000001 Wh per token", "GPT-4o consomme 0,0000001 Wh par token"]
+)
+async def test_a_figure_per_token_is_not_compared_with_one_per_request(
+    store: ClaimStore, statement: str
+) -> None:
+    result = await check_statement(store, statement)
+    assert result.verdict is Verdict.unknown
+    assert result.figures[0].why_not is Mismatch.per
+
+
+@pytest.mark.parametrize(
+    ("statement", "language", "written"),
+    [
+        ("Llama 4's pre-training emitted 1,999 tCO2e", "en", "1,999 tCO2e agrees"),
+        ("Le pré-entraînement de Llama 4 a émis 1 999 tCO2e", "fr", "1 999 tCO2e concorde"),
+        ("L'entraînement de GPT-3 a consommé 1 287 MWh", "fr", "1 287 MWh concorde"),
+        ("Training GPT-3 used 1,287 MWh", "en", "1,287 MWh agrees"),
+    ],
+)
+async def test_the_readers_figure_is_echoed_as_written(
+    store: ClaimStore, statement: str, language: str, written: str
+) -> None:
+    result, text = await reply(store, statement, language)
+    assert result.verdict is Verdict.consistent
+    assert written in text
+    assert "2,000" not in text and "1 290" not in text and "2 000" not in text
+
+
+@pytest.mark.parametrize(
+    ("statement", "language", "said"),
+    [
+        ("A ChatGPT query uses 3 kWh", "en", "about 10,000 times higher"),
+        ("Une requête ChatGPT consomme 3000 kWh", "fr", "environ 10 millions de fois plus élevé"),
+        ("A ChatGPT query uses 3 GWh", "en", "is nowhere near the sourced figure"),
+        ("Une requête ChatGPT consomme 3 GWh", "fr", "son unité est-elle la bonne ?"),
+    ],
+)
+async def test_huge_ratios_are_an_order_of_magnitude_in_words(
+    store: ClaimStore, statement: str, language: str, said: str
+) -> None:
+    result, text = await reply(store, statement, language)
+    assert result.verdict is Verdict.inconsistent
+    assert said in text
+    assert "10000000" not in text and "3000000000" not in text
+
+
+# ---- general rules the phrasings exposed ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("statement", "verdict"),
+    [
+        ("a 5s ai video ≈ 0.94 kwh, basically the same as an hour of netflix", "inconsistent"),
+        ("Une vidéo IA de 5 s consomme 0,94 kWh, autant qu'une heure de Netflix.", "inconsistent"),
+        ("A 5-second AI video takes about 0.94 kWh, as much as 12 hours of Netflix.", "consistent"),
+    ],
+)
+async def test_an_amount_said_equal_to_hours_of_streaming_is_checked_as_that_energy(
+    store: ClaimStore, statement: str, verdict: str
+) -> None:
+    """An hour of streaming is 77 Wh (IEA); a 5 s AI video is 3.4 MJ (MIT TR), about 12 hours."""
+    result = await check_statement(store, statement)
+    assert result.verdict is Verdict(verdict)
+    [derived] = [f for f in result.stated if f.derivation is Derivation.streaming_hours]
+    check = next(c for c in result.figures if c.figure is derived)
+    assert check.reference is not None and check.reference.claim.id == "mit-video-5s"
+    assert check.derived_from is not None and check.derived_from.id == "streaming-hour-energy"
+
+
+async def test_a_condition_said_in_a_clause_qualifying_the_figure_is_the_figures(
+    store: ClaimStore,
+) -> None:
+    """Gemini's 0.26 mL is on-site water; counting power plants is another quantity."""
+    result = await check_statement(
+        store, "Gemini : 0,26 mL d'eau par requête, en comptant l'eau des centrales électriques."
+    )
+    assert result.verdict is Verdict.unknown
+    plain = await check_statement(store, "Gemini : 0,26 mL d'eau par requête.")
+    assert plain.verdict is Verdict.consistent
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "Counting the whole data centre (servers, cooling), Llama 4's pre-training used about "
+        "10 GWh.",
+        "En comptant tout le centre de données, le pré-entraînement de Llama 4 a consommé "
+        "environ 10 GWh.",
+    ],
+)
+async def test_the_whole_facility_is_not_a_figure_for_the_gpus_alone(
+    store: ClaimStore, statement: str
+) -> None:
+    """The base holds 5.2 GWh for Llama 4's GPUs alone, nothing for the whole facility."""
+    result = await check_statement(store, statement)
+    assert result.verdict is Verdict.unknown
+    assert (await check_statement(store, "Llama 4's pre-training used 5.2 GWh")).verdict is (
+        Verdict.consistent
+    )
+
+
+@pytest.mark.parametrize(
+    ("statement", "verdict"),
+    [
+        ("Gemini's carbon footprint per prompt fell 33-fold in a year.", "inconsistent"),
+        ("Gemini's carbon footprint per prompt fell 44-fold in a year.", "consistent"),
+        ("Gemini's energy per prompt fell 33-fold in a year.", "consistent"),
+        (
+            "En un an, Google dit avoir divisé par 33 l'énergie de sa requête Gemini médiane, "
+            "et par 44 son empreinte carbone.",
+            "consistent",
+        ),
+        (
+            "En un an, Google dit avoir divisé par 44 l'énergie de sa requête Gemini médiane, "
+            "et par 33 son empreinte carbone.",
+            "inconsistent",
+        ),
+    ],
+)
+async def test_a_claim_keeps_apart_the_figures_it_tells_apart(
+    store: ClaimStore, statement: str, verdict: str
+) -> None:
+    """Google: 33× less energy and 44× less carbon; carbon is the 44's, the unsaid verb too."""
+    result = await check_statement(store, statement)
+    assert result.verdict is Verdict(verdict)
+    assert cited(result) == {"gemini-efficiency-gain"}
+
+
+async def test_a_second_factor_with_its_verb_left_out_is_a_figure_but_a_year_is_not() -> None:
+    both = extract_figures("Energy was divided by 33, and by 44 the carbon.", "en")
+    assert [f.value for f in both] == [33, 44]
+    year = extract_figures("Emissions were divided by 3 and by 2030 they will fall.", "en")
+    assert [f.value for f in year if f.unit == "times"] == [3]
+
+
+@pytest.mark.parametrize(
+    ("statement", "verdict", "reference"),
+    [
+        ("Microsoft withdrew 6.4 billion litres of water in 2022.", "unknown", None),
+        ("Microsoft consumed 6.4 billion litres of water in 2022.", "consistent", None),
+        ("Data centres use 18% of the world's electricity.", "inconsistent", "iea-dc-2024"),
+        ("AI accounts for about 20% of data-centre electricity in 2025.", "consistent", None),
+        (
+            "Selon Google (2009), une recherche consomme 0,3 Wh et émet environ 0,2 g de CO2.",
+            "consistent",
+            "google-search-2009",
+        ),
+        (
+            "Avec le mix électrique mondial, une réponse GPT-4o émet 0,12 à 0,20 g de CO2e.",
+            "consistent",
+            "ecologits-gpt4o-170tok-ghg",
+        ),
+        ("gpt4o mini uses like 0.012 Wh for a short reply, gpt4o 20-30x more", "consistent", None),
+        ("Llama 3.1 405B : 1,9 Wh par réponse rien que pour le GPU.", "inconsistent", None),
+        ("A GeForce RTX 4090 has 24 GB of memory.", "consistent", "machine-classes-memory"),
+        ("A data-centre GPU has 24 GB of memory.", "inconsistent", None),
+    ],
+)
+async def test_scope_words_pick_the_quantity_the_source_gives_for_that_scope(
+    store: ClaimStore, statement: str, verdict: str, reference: str | None
+) -> None:
+    result = await check_statement(store, statement)
+    assert result.verdict is Verdict(verdict), check_json(result)
+    if reference is not None:
+        assert reference in cited(result)
+
+
+async def test_a_figure_about_a_quantity_shown_but_never_compared_is_not_judged_elsewhere(
+    store: ClaimStore,
+) -> None:
+    """BHP's "less than 1 % of copper demand" is shown, not compared (a bound): the AI share of
+    data-centre electricity (20 %) is not what "1 % of copper" is about."""
+    result = await check_statement(
+        store,
+        "Le cuivre, angle mort de l'IA : les data centers pèsent moins de 1 % de la demande "
+        "mondiale aujourd'hui, mais 6 à 7 % en 2050 selon BHP.",
+    )
+    assert result.verdict is Verdict.consistent
+    today, future = result.figures
+    assert today.verdict is Verdict.unknown and today.why_not is Mismatch.not_checkable
+    assert future.reference is not None and future.reference.claim.id == "seed-bhp-copper-share"
