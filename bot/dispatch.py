@@ -39,12 +39,14 @@ from bot.measuring.energy import Estimator
 from bot.messages import Reply, Request
 from bot.preferences import PreferenceStore
 from bot.ratelimit import SlidingWindow
+from bot.reports.offers import OfferMemory
 from bot.settings import Settings
 from bot.usage import UsageRecorder
 
 if TYPE_CHECKING:
     from bot.campaigns.store import CampaignStore
     from bot.foundation.storage import Database
+    from facts.reports import ReportStore
     from facts.store import ClaimStore
 
 log = logging.getLogger(__name__)
@@ -88,6 +90,9 @@ class Services:
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     # the last fact shown in each chat, so /fact does not repeat itself (memory only)
     recent_facts: dict[str, str] = field(default_factory=dict)
+    reports: ReportStore | None = None
+    # checked statements waiting for "Wrong verdict?", briefly (memory only: bot.reports.offers)
+    offers: OfferMemory = field(default_factory=OfferMemory)
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ from bot.foundation.amounts import amount_text, plain_number
 from bot.foundation.formatting import number_format
 from bot.foundation.i18n import N_, _, ngettext
 from bot.messages import Reply
+from bot.reports.filing import is_report, offer_report, report_verdict
 from facts.check import CheckResult, Comparison, FigureCheck, Verdict, check_statement
 from facts.matching import Mismatch
 from facts.models import Claim, Quantity
@@ -353,11 +354,13 @@ def check_json(result: CheckResult) -> dict[str, Any]:
 
 async def check(context: Context) -> Reply:
     """Compare the figures of a circulating statement with the sourced claims."""
+    if is_report(context):  # "Wrong verdict?" pressed, or /check report [reason]
+        return await report_verdict(context)
     text = target_text(context, context.request.args, "check")
     result = await check_statement(store_of(context), text, context.language)
     settings, language = context.settings, context.language
     answer = render_check(result, language, lambda claim_id: page_of(settings, claim_id, language))
-    return Reply(text=answer, data=result)
+    return offer_report(context, Reply(text=answer, data=result), text, result.verdict)
 
 
 COMMAND = Command(
