@@ -137,6 +137,9 @@ class Command:
     moderator_only: bool = False
     # subcommands (every alias) followed by ``key: value`` lines, e.g. ``/fact add``
     field_subcommands: frozenset[str] = frozenset()
+    # what answers a press of an Action this command offered ("Wrong verdict?"); a press
+    # for a command without one is refused, whatever data a client makes up
+    press: Handler | None = None
 
     def awaits_fields(self, args: str) -> bool:
         """Whether ``args`` opens a block of fields that has not been written yet.
@@ -214,6 +217,10 @@ class Core:
                 raise UnknownCommandError(request.command, self._suggest(request.command))
             if command.moderator_only and not context.is_moderator:
                 raise PermissionDeniedError(command.name)
+            if request.pressed is not None:
+                if command.press is None:
+                    raise UnknownCommandError(request.command, [])
+                return await command.press(context)
             return await command.handler(context)
         except UserInputError as error:
             return Reply(text=error.localized(), error=True)

@@ -354,7 +354,7 @@ def check_json(result: CheckResult) -> dict[str, Any]:
 
 async def check(context: Context) -> Reply:
     """Compare the figures of a circulating statement with the sourced claims."""
-    if is_report(context):  # "Wrong verdict?" pressed, or /check report [reason]
+    if is_report(context):  # /check report [reason]; a press of "Wrong verdict?" is COMMAND.press
         return await report_verdict(context)
     text = target_text(context, context.request.args, "check")
     result = await check_statement(store_of(context), text, context.language)
@@ -367,6 +367,7 @@ COMMAND = Command(
     name="check",
     aliases=("verifie", "vérifie", "verifier", "vérifier"),
     handler=check,
+    press=report_verdict,
     summary=N_("check a circulating figure against the sourced claims"),
     usage=N_("/check TEXT · or in reply to a message"),
 )

@@ -132,11 +132,8 @@ def offer_report(context: Context, reply: Reply, statement: str, verdict: Verdic
 
 
 def is_report(context: Context) -> bool:
-    """Whether a /check request reports a verdict rather than checks a statement."""
-    request = context.request
-    if request.pressed is not None:
-        return True
-    return first_word(request.args)[0].casefold() in REPORT_WORDS
+    """Whether a typed /check reports the last verdict (``/check report``) rather than checks."""
+    return first_word(context.request.args)[0].casefold() in REPORT_WORDS
 
 
 async def report_verdict(context: Context) -> Reply:
