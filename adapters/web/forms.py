@@ -79,17 +79,20 @@ def report_offer(site: Site, reply: Reply) -> dict[str, Any] | None:
 
 
 async def report_view(site: Site, action: str, reason: str, address: str, links: Links) -> Page:
-    """The answer to a posted "Wrong verdict?": the report's number, or why not."""
-    if not site.reports_window.allow(address):
-        retry = site.reports_window.retry_after(address)
-        text, error, status = (
-            ReportLimitError(site.reports_window.limit, retry).localized(),
-            True,
-            429,
-        )
+    """The answer to a posted "Wrong verdict?": the report's number, or why not.
+
+    Only reports filed count towards the address's hourly number (a refused one
+    costs nothing; guessing an offer's token is hopeless anyway).
+    """
+    window = site.reports_window
+    retry = window.retry_after(address)
+    if retry > 0:
+        text, error, status = ReportLimitError(window.limit, retry).localized(), True, 429
     else:
         reply = await site.press(action, reason, links.language)
         text, error, status = reply.text, reply.error, 422 if reply.error else 200
+        if not reply.error:
+            window.allow(address)
     return Page(
         "report.html",
         {"answer": answer_data(text, error)},
