@@ -165,6 +165,13 @@ def bot_answer(database: Path, line: str, language: str) -> list[str]:
     return [re.sub(r"[ \t]+", " ", line).strip() for line in answer.splitlines()]
 
 
+def check_on_the_page(visit: Visit, address: str) -> None:
+    """Paste the statement into the /check form (in French) and send it."""
+    visit.page.goto(f"{address}/check?lang=fr")
+    visit.page.fill("#check-text", STATEMENT)
+    visit.page.click("form.tool button")
+
+
 def answer_lines(page: Any) -> list[str]:
     page.wait_for_selector("section.answer .reply p")
     texts = page.locator("section.answer .reply p").all_inner_texts()
@@ -243,9 +250,7 @@ def test_the_check_form_answers_as_the_bot(
 ) -> None:
     address, database = server
     with Visit(browser, javascript) as visit:
-        visit.page.goto(f"{address}/check?lang=fr")
-        visit.page.fill("#check-text", STATEMENT)
-        visit.page.click("form.tool button")
+        check_on_the_page(visit, address)
         assert answer_lines(visit.page) == bot_answer(database, f"/check {STATEMENT}", "fr")
         if javascript:
             visit.page.screenshot(path=str(SCREENSHOTS / "check-answer.png"), full_page=True)
@@ -257,9 +262,7 @@ def test_a_reader_reports_a_verdict_from_the_check_page(
 ) -> None:
     address, database = server
     with Visit(browser, javascript) as visit:
-        visit.page.goto(f"{address}/check?lang=fr")
-        visit.page.fill("#check-text", STATEMENT)
-        visit.page.click("form.tool button")
+        check_on_the_page(visit, address)
         visit.page.wait_for_selector("form.report")
         assert visit.page.locator("form.report h2").inner_text() == "Verdict erroné ?"
         visit.page.fill("#report-reason", "par bouteille, pas par question")
