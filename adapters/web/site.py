@@ -80,12 +80,8 @@ class Site:
 
     async def press(self, data: str, args: str, language: str) -> Reply:
         """The bot's answer to a reader pressing an action a page offered (with what they wrote)."""
-        try:
-            request = Request.pressing(data, args, user=READER, chat=PAGES, locale=language)
-        except ValueError:  # no action's data: as an expired offer, the core says so
-            request = Request.pressing("check:report:-", args, user=READER, chat=PAGES,
-                                       locale=language)  # fmt: skip
-        return await self.core.handle(request)
+        request = Request.pressing(data, args, user=READER, chat=PAGES, locale=language)
+        return await self.core.handle(request)  # data no offer has is refused there
 
     # ---- rendering ---------------------------------------------------------------------
 
