@@ -206,8 +206,13 @@ def read_lines(stdin: TextIO) -> asyncio.Queue[str | None]:
 
 
 def render_reply(reply: Reply, saved: list[Path] | None = None) -> str:
-    """The console shows plain text as it is, and where it saved each chart."""
+    """The console shows plain text as it is, where it saved each chart, and what to type.
+
+    The console has no buttons: an action shows as its label and the command
+    that does the same (``Wrong verdict? /check report [reason]``).
+    """
     lines = [reply.text]
     for path in saved or []:
         lines.append(_("Chart saved: {path}").format(path=path))
+    lines += [f"{action.label} {action.typed}".strip() for action in reply.actions]
     return "\n".join(lines)

@@ -12,11 +12,13 @@ from bot.commands import campaign, fact, language
 from bot.commands.text import first_word
 from bot.dispatch import Command
 from bot.messages import Request
+from bot.reports.review import report_command
 
 _FACT_ACTIONS = frozenset(
     word
     for word, handler in fact.SUBCOMMANDS.items()
-    if handler in {fact.add, fact.edit, fact.retract, fact.review, fact.approve, fact.reject}
+    if handler
+    in {fact.add, fact.edit, fact.retract, fact.review, fact.approve, fact.reject, report_command}
 )
 _CAMPAIGN_ACTIONS = frozenset(
     [word for word, handler in campaign.SUBCOMMANDS.items() if handler is not campaign.listing]

@@ -12,8 +12,10 @@ from bot.foundation.storage import open_database
 from bot.measuring.catalog import default_catalog
 from bot.measuring.energy import Estimator
 from bot.preferences import PreferenceStore
+from bot.reports.offers import OfferMemory
 from bot.settings import CampaignSettings, Settings
 from bot.usage import UsageRecorder
+from facts.reports import ReportStore
 from facts.store import ClaimStore
 
 
@@ -31,6 +33,8 @@ async def open_core(settings: Settings) -> AsyncIterator[Core]:
         usage.start()
         campaigns = CampaignStore(database)
         await campaigns.setup()
+        reports = ReportStore(database)
+        await reports.setup()
         await database.migrate("ledger")  # answered update ids (bot.foundation.storage.ledger)
         services = Services(
             settings=settings,
@@ -41,6 +45,8 @@ async def open_core(settings: Settings) -> AsyncIterator[Core]:
             usage=usage,
             campaigns=campaigns,
             database=database,
+            reports=reports,
+            offers=OfferMemory(settings.reports.offer_minutes * 60),
         )
         try:
             yield Core(services, COMMANDS)

@@ -39,12 +39,14 @@ from bot.measuring.energy import Estimator
 from bot.messages import Reply, Request
 from bot.preferences import PreferenceStore
 from bot.ratelimit import SlidingWindow
+from bot.reports.offers import OfferMemory
 from bot.settings import Settings
 from bot.usage import UsageRecorder
 
 if TYPE_CHECKING:
     from bot.campaigns.store import CampaignStore
     from bot.foundation.storage import Database
+    from facts.reports import ReportStore
     from facts.store import ClaimStore
 
 log = logging.getLogger(__name__)
@@ -88,6 +90,9 @@ class Services:
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     # the last fact shown in each chat, so /fact does not repeat itself (memory only)
     recent_facts: dict[str, str] = field(default_factory=dict)
+    reports: ReportStore | None = None
+    # checked statements waiting for "Wrong verdict?", briefly (memory only: bot.reports.offers)
+    offers: OfferMemory = field(default_factory=OfferMemory)
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +137,9 @@ class Command:
     moderator_only: bool = False
     # subcommands (every alias) followed by ``key: value`` lines, e.g. ``/fact add``
     field_subcommands: frozenset[str] = frozenset()
+    # what answers a press of an Action this command offered ("Wrong verdict?"); a press
+    # for a command without one is refused, whatever data a client makes up
+    press: Handler | None = None
 
     def awaits_fields(self, args: str) -> bool:
         """Whether ``args`` opens a block of fields that has not been written yet.
@@ -209,6 +217,10 @@ class Core:
                 raise UnknownCommandError(request.command, self._suggest(request.command))
             if command.moderator_only and not context.is_moderator:
                 raise PermissionDeniedError(command.name)
+            if request.pressed is not None:
+                if command.press is None:
+                    raise UnknownCommandError(request.command, [])
+                return await command.press(context)
             return await command.handler(context)
         except UserInputError as error:
             return Reply(text=error.localized(), error=True)

@@ -4,6 +4,11 @@ Adapters fill a :class:`Request` from a platform event (Discord interaction,
 Telegram update, console line) and render the :class:`Reply`; the core never
 sees a platform object. Neither type carries anything to be stored: message
 text lives only as long as the request.
+
+A reply may offer :class:`Action` s ("Wrong verdict?" under a /check verdict):
+each adapter renders them natively (a button on Discord, an inline button on
+Telegram, a form on the web, the command to type in the console), and a press
+comes back as a :class:`Request` whose ``pressed`` is the action's ``data``.
 """
 
 from __future__ import annotations
@@ -52,6 +57,9 @@ class Request(BaseModel):
         default=None, description="text of the message this one replies to, if any"
     )
     is_moderator: bool = False
+    pressed: str | None = Field(
+        default=None, description="the data of an Action pressed under an earlier reply"
+    )
 
     # Where text enters, on every platform: no lone surrogate (bot.foundation.text).
     _readable = field_validator("*", mode="before")(readable_value)
@@ -72,6 +80,41 @@ class Request(BaseModel):
         if not command.replace("_", "").isalnum():
             return None
         return cls(command=command, args=args.strip(), **fields)
+
+    @classmethod
+    def pressing(cls, data: str, args: str = "", **fields: Any) -> Request:
+        """The request a press of an :class:`Action` makes: its command, and its ``data``.
+
+        ``args`` is what the person wrote with the press, if the platform lets
+        them (the web form's reason).
+        """
+        return cls(command=Action.command_of(data), args=args, pressed=data, **fields)
+
+
+class Action(BaseModel):
+    """Something a person can do about a reply by pressing it, whatever the platform.
+
+    ``data`` is what a press sends back: ``command:key``, routed to ``command``,
+    whose handler reads the key; at most 64 bytes (Telegram's ``callback_data``;
+    Discord's ``custom_id`` takes 100). ``label`` is the button's text, ``typed``
+    the same action as a command to type, for an adapter without buttons.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    data: str = Field(min_length=3, max_length=64, pattern=r"^[a-z]+:[\x21-\x7e]+$")
+    label: str = Field(min_length=1)
+    typed: str = ""
+
+    @staticmethod
+    def command_of(data: str) -> str:
+        """The command a press of ``data`` goes to."""
+        return data.partition(":")[0]
+
+    @staticmethod
+    def key_of(data: str) -> str:
+        """What the command reads of a press of ``data``."""
+        return data.partition(":")[2]
 
 
 class Attachment(BaseModel):
@@ -102,3 +145,6 @@ class Reply(BaseModel):
         default=(), description="(label, url) pairs of the sources the text cites"
     )
     attachments: tuple[Attachment, ...] = ()
+    actions: tuple[Action, ...] = Field(
+        default=(), description="what the person may press under the reply (with its last part)"
+    )

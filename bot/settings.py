@@ -181,6 +181,16 @@ class FactSettings(Section):
     search_results: int = Field(default=5, ge=1, le=25)
 
 
+class ReportSettings(Section):
+    """Readers' reports of a wrong /check verdict."""
+
+    # how long a checked statement waits in memory for its reader to press "Wrong verdict?"
+    offer_minutes: float = Field(default=15.0, ge=1.0, le=1440.0)
+    # reports one person may send in an hour (the console's own user is not limited)
+    per_person_per_hour: int = Field(default=5, ge=1, le=1000)
+    reason_chars: int = Field(default=500, ge=20, le=5000)  # the longest reason a reader may add
+
+
 class PlatformSettings(Section):
     api_base_url: AnyHttpUrl | None = None
     # how long a platform unreachable at start is retried before `wattson run` gives up
@@ -312,6 +322,7 @@ class Settings(BaseSettings):
     console: ConsoleSettings = ConsoleSettings()
     campaigns: CampaignSettings = CampaignSettings()
     facts: FactSettings = FactSettings()
+    reports: ReportSettings = ReportSettings()
     discord: DiscordSettings = DiscordSettings()
     telegram: TelegramSettings = TelegramSettings()
     web: WebSettings = WebSettings()

@@ -7,12 +7,18 @@ claims it may cite. ``tune.toml`` is the part the checker was tuned on;
 does on statements it has not seen. A verdict counts as right only with a
 right reference: for ``consistent`` and ``inconsistent`` the reply must cite
 one of the acceptable claims.
+
+A further set, ``reports``, lives in the database rather than in a file: the
+statements readers reported as wrongly judged, each with the verdict a
+moderator gave it (:mod:`facts.reports`). ``wattson check --eval`` scores it
+beside the files, on the configured claim base.
 """
 
 from __future__ import annotations
 
 import tomllib
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -23,6 +29,7 @@ from facts.check import CheckResult, Verdict, check_statement
 from facts.store import ClaimStore
 
 EVAL_DIR = Path(__file__).with_name("eval")
+REPORTS_SET = "reports"  # kept in the database (facts.reports), not in EVAL_DIR
 VERDICTS = tuple(Verdict)
 ACCURACY_TARGET = 0.95
 
@@ -154,9 +161,16 @@ class Report:
 
 
 async def evaluate(store: ClaimStore, name: str, folder: Path = EVAL_DIR) -> Report:
-    """Check every statement of one set and compare with its label."""
+    """Check every statement of one set of ``folder`` and compare with its label."""
+    return await evaluate_statements(store, name, load_statements(name, folder))
+
+
+async def evaluate_statements(
+    store: ClaimStore, name: str, statements: Iterable[Statement]
+) -> Report:
+    """Check every statement given (a file's, or the ``reports`` set) against its label."""
     report = Report(name)
-    for statement in load_statements(name, folder):
+    for statement in statements:
         result = await check_statement(store, statement.text, statement.lang)
         report.outcomes.append(Outcome(statement, result.verdict, cited(result)))
     return report

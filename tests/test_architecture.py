@@ -12,7 +12,8 @@ A module imports its own layer and those below, never one above, and never a
 room beside its own. Every import counts, at the top of a file, inside a
 function or only for type checking: each is a dependency a reader must follow.
 No modules import one another round. The core and the claim base know nothing
-of any chat platform, and no table keeps a message's text.
+of any chat platform, and no table keeps a message's text — but the statements
+readers chose to report as wrongly checked (the ``reports`` component).
 """
 
 from __future__ import annotations
@@ -137,7 +138,12 @@ def test_a_circle_is_found_even_through_type_checking_imports(tmp_path: Path) ->
 
 
 def test_no_module_stores_message_text() -> None:
-    """No table has a column for message contents; ``content`` is only the claim base's."""
+    """No table has a column for message contents; ``content`` is only the claim base's.
+
+    The one exception is a reader's report of a wrong verdict: its ``statement``
+    (and the evaluation statements moderators make of reports) live only in the
+    ``reports`` component.
+    """
     from bot.foundation.storage import postgres_schema, sqlite_schema
 
     for path in (ROOT / "bot").rglob("*.py"):
@@ -151,3 +157,4 @@ def test_no_module_stores_message_text() -> None:
             for step in steps:
                 assert "message_text" not in step.sql and "text TEXT" not in step.sql
                 assert "content TEXT" not in step.sql or component == "facts"
+                assert "statement TEXT" not in step.sql or component == "reports"

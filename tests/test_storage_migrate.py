@@ -1,8 +1,8 @@
 """Moving to PostgreSQL: ``wattson storage migrate`` copies everything, ``storage check`` reports.
 
 The source is a populated SQLite file: the seed base, moderators' edits and a
-retraction, a proposal, a campaign with its post log, usage counts and a
-language preference. After the copy every table has the same number of rows
+retraction, a proposal, a campaign with its post log, usage counts, a
+language preference, and a reader's report resolved into the evaluation set. After the copy every table has the same number of rows
 and the exports (claims, statistics) are identical; a target that already
 holds data is refused unless ``--replace`` is given.
 """
@@ -44,6 +44,9 @@ async def populate(path: Path) -> None:
         await claims.propose(new_claim("proposed-claim"), "test:member")
         await core.handle(moderator("lang", "chat fr"))
         await core.handle(moderator("cost", "Bonjour à tous"))
+        await core.handle(moderator("check", "ChatGPT uses 500 mL of water per question"))
+        await core.handle(moderator("check", "report per bottle"))
+        await core.handle(moderator("fact", "report 1 eval inconsistent"))
         object.__setattr__(core.services, "clock", lambda: NOW)
         await core.handle(moderator("campaign", "start topic: water; every: 1"))
         campaign = (await core.services.campaigns.active())[0]
@@ -87,7 +90,8 @@ def test_migrate_copies_every_table_with_equal_counts_and_identical_exports(
     report = capsys.readouterr().out
     assert "every count matches" in report
     for table in ("claims", "claim_audit", "claim_proposals", "language_preferences",
-                  "campaigns", "campaign_posts", "usage_daily"):  # fmt: skip
+                  "campaigns", "campaign_posts", "usage_daily", "check_reports",
+                  "report_audit", "eval_statements"):  # fmt: skip
         assert table in report
     monkeypatch.setenv("WATTSON_STORAGE__DATABASE", postgres_url)
     assert exports(capsys) == before
@@ -110,9 +114,19 @@ async def test_the_copy_serves_on_postgresql_as_it_did_on_sqlite(
         assert [p.status for p in await core.services.campaigns.posts(campaign.id)] == [
             "posted", "missed",
         ]  # fmt: skip
+        assert core.services.reports is not None
+        [report] = await core.services.reports.listing(None)
+        assert (report.statement, report.reason, report.state) == (
+            "ChatGPT uses 500 mL of water per question", "per bottle", "eval",
+        )  # fmt: skip
+        [statement] = await core.services.reports.evaluation_set()
+        assert statement.id == "report-1"
         # New rows continue after the copied numbers.
         number = await core.services.claims.propose(new_claim("another-proposal"), "test:member")
         assert number == 2
+        await core.handle(moderator("check", "Training GPT-3 used 1,287 MWh"))
+        await core.handle(moderator("check", "report"))
+        assert [r.id for r in await core.services.reports.listing()] == [2]
 
 
 async def test_a_target_holding_data_is_refused_unless_replace_is_given(
@@ -144,14 +158,13 @@ def test_check_reports_versions_and_integrity_on_both_drivers(
 
 
 async def test_check_finds_a_claim_missing_from_the_search_index(postgres_url: str) -> None:
-    from bot.foundation.storage.transfer import check_database
+    from bot.foundation.storage.transfer import check_database, migrate_all
     from facts.store import ClaimStore
 
     async with open_database(postgres_url) as database:
         store = ClaimStore(database)
         await store.setup()
-        for component in ("core", "usage", "campaigns", "ledger"):
-            await database.migrate(component)
+        await migrate_all(database)
         first = (await store.all_claims())[0]
         await database.execute("DELETE FROM claim_search WHERE id = ?", (first.id,))
         health = await check_database(database)

@@ -5,7 +5,8 @@ retracted claim, the /check and /cost forms — load with no request leaving
 127.0.0.1, no Content Security Policy violation, no horizontal scroll on a
 360 px phone and no serious or critical axe-core finding; the forms answer
 exactly as the bot does, with and without JavaScript; the claim's JSON-LD
-parses and carries ClaimReview's fields. A screenshot of each page type is
+parses and carries ClaimReview's fields; a reader reports a verdict from the
+check page, with or without JavaScript. A screenshot of each page type is
 written to ``test-output/screenshots/``.
 
 Playwright's own browser download needs the internet, so the tests use the
@@ -149,18 +150,26 @@ class Visit:
 
 
 def bot_answer(database: Path, line: str, language: str) -> list[str]:
-    """What the bot answers to ``line``, on the same base, as lines."""
+    """What the bot answers to ``line``, on the same base, as lines (its offers aside)."""
 
     async def run() -> str:
         settings = load_settings(None, storage={"database": str(database)})
         async with open_core(settings) as core:
-            (reply,) = await ConsoleAdapter(core, locale=language).send(line)
-            return reply
+            request = ConsoleAdapter(core, locale=language).to_request(line)
+            assert request is not None
+            return (await core.handle(request)).text
 
     # Playwright's synchronous API runs an event loop in this thread: ask from another one.
     with ThreadPoolExecutor(1) as executor:
         answer = executor.submit(asyncio.run, run()).result()
     return [re.sub(r"[ \t]+", " ", line).strip() for line in answer.splitlines()]
+
+
+def check_on_the_page(visit: Visit, address: str) -> None:
+    """Paste the statement into the /check form (in French) and send it."""
+    visit.page.goto(f"{address}/check?lang=fr")
+    visit.page.fill("#check-text", STATEMENT)
+    visit.page.click("form.tool button")
 
 
 def answer_lines(page: Any) -> list[str]:
@@ -241,12 +250,32 @@ def test_the_check_form_answers_as_the_bot(
 ) -> None:
     address, database = server
     with Visit(browser, javascript) as visit:
-        visit.page.goto(f"{address}/check?lang=fr")
-        visit.page.fill("#check-text", STATEMENT)
-        visit.page.click("form.tool button")
+        check_on_the_page(visit, address)
         assert answer_lines(visit.page) == bot_answer(database, f"/check {STATEMENT}", "fr")
         if javascript:
             visit.page.screenshot(path=str(SCREENSHOTS / "check-answer.png"), full_page=True)
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_a_reader_reports_a_verdict_from_the_check_page(
+    server: tuple[str, Path], browser: Any, javascript: bool
+) -> None:
+    address, database = server
+    with Visit(browser, javascript) as visit:
+        check_on_the_page(visit, address)
+        visit.page.wait_for_selector("form.report")
+        assert visit.page.locator("form.report h2").inner_text() == "Verdict erroné ?"
+        visit.page.fill("#report-reason", "par bouteille, pas par question")
+        visit.page.click("form.report button")
+        [thanks] = answer_lines(visit.page)
+        assert thanks.startswith("Merci : signalement n°")
+        number = re.search(r"n° (\d+)", thanks)
+        assert number is not None
+        if javascript:
+            visit.page.screenshot(path=str(SCREENSHOTS / "check-reported.png"), full_page=True)
+    shown = bot_answer(database, f"/fact report {number.group(1)}", "en")
+    assert shown[1] == f"“{STATEMENT}”" and shown[2] == "Reason: “par bouteille, pas par question”"
+    assert shown[0].endswith(" UTC") and "from web:reader in web:pages" in shown[0]
 
 
 def test_the_cost_form_answers_as_the_bot(server: tuple[str, Path], browser: Any) -> None:

@@ -238,7 +238,11 @@ async def test_the_check_form_gives_exactly_the_bots_answer(
         async with serving(core, settings) as web:
             page = await web.post(f"/check?lang={language}", data={"text": statement})
     assert page.status == 200
-    assert answer_lines(page.text) == [line.strip() for line in expected.splitlines()]
+    *answer, offer = [line.strip() for line in expected.splitlines()]
+    assert answer_lines(page.text) == answer
+    # The console prints the offer to report the verdict; the page has its form instead.
+    assert offer.endswith(("/check report [reason]", "/verifie signale [raison]"))
+    assert '<form class="tool report"' in page.text
 
 
 async def test_the_check_form_links_the_cited_claims_pages(web: Web) -> None:

@@ -72,7 +72,8 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="?",
         const="all",
         metavar="SET",
-        help="score /check on the evaluation set(s) in facts/eval (tune, holdout…; default: all)",
+        help="score /check on the evaluation set(s): facts/eval's (tune, holdout…) and the"
+        " readers' reports moderators added (reports, in the configured database); default: all",
     )
     check.add_argument("--verbose", action="store_true", help="with --eval: list the misses")
     check.add_argument("text", nargs="*", help="the statement (read from stdin when absent)")
@@ -121,7 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     moving = storage_commands.add_parser(
         "migrate", parents=[common],
         help="copy the configured database (claims, audit, proposals, preferences, "
-        "campaigns, usage) into another one, e.g. PostgreSQL",
+        "campaigns, usage, reports) into another one, e.g. PostgreSQL",
     )  # fmt: skip
     moving.add_argument(
         "--to", required=True, metavar="DATABASE",

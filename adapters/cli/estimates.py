@@ -12,6 +12,7 @@ from bot.foundation.errors import UserInputError
 
 if TYPE_CHECKING:
     from bot.settings import Settings
+    from facts.evaluation import Report
 
 
 def command_cost(args: argparse.Namespace) -> int:
@@ -84,17 +85,22 @@ async def command_check(args: argparse.Namespace) -> int:
 
 
 async def command_check_eval(args: argparse.Namespace, settings: Settings) -> int:
-    """``wattson check --eval [SET]``: confusion matrices and error rates; exit 1 if a target is missed."""
+    """``wattson check --eval [SET]``: confusion matrices and error rates; exit 1 if a target is missed.
+
+    The files of ``facts/eval`` are scored on the shipped base (whatever the
+    local edits); the ``reports`` set, which lives in the configured database,
+    on that database's base, where moderators' corrections are.
+    """
     from bot.foundation.storage.sqlite import SqliteDatabase
-    from facts.evaluation import available_sets, evaluate
+    from facts.evaluation import REPORTS_SET, available_sets, evaluate
     from facts.store import ClaimStore
 
-    names = available_sets() if args.eval == "all" else [args.eval]
-    unknown = [name for name in names if name not in available_sets()]
+    known = [*available_sets(), REPORTS_SET]
+    names = known if args.eval == "all" else [args.eval]
+    unknown = [name for name in names if name not in known]
     if unknown:
         print(
-            f"wattson: no evaluation set {unknown[0]!r}; sets: {', '.join(available_sets())}",
-            file=sys.stderr,
+            f"wattson: no evaluation set {unknown[0]!r}; sets: {', '.join(known)}", file=sys.stderr
         )
         return EXIT_USAGE
     met = True
@@ -102,14 +108,54 @@ async def command_check_eval(args: argparse.Namespace, settings: Settings) -> in
         store = ClaimStore(database)
         await store.setup()
         for name in names:
+            if name == REPORTS_SET:
+                met = await score_reports(settings, args.verbose) and met
+                continue
             report = await evaluate(store, name)
             met = met and report.met
-            print("\n".join(report.lines()))
-            if args.verbose:
-                for outcome in report.wrong:
-                    print(
-                        f"  miss {outcome.statement.id}: expected {outcome.statement.verdict.value}"
-                        f" {outcome.statement.refs}, got {outcome.verdict.value}"
-                        f" {sorted(outcome.cited)} — {outcome.statement.text}"
-                    )
+            print_evaluation(report, args.verbose)
     return 0 if met else 1
+
+
+async def score_reports(settings: Settings, verbose: bool) -> bool:
+    """Score the ``reports`` set of the configured database; ``True`` when its targets are met.
+
+    An empty set (or no database file yet, which is not created for this) has
+    nothing to miss.
+    """
+    from pathlib import Path
+
+    from bot.foundation.storage import is_postgres
+    from facts.evaluation import REPORTS_SET, evaluate_statements
+    from facts.reports import ReportStore
+
+    location = settings.storage.database
+    if is_postgres(location) or Path(location).is_file():
+        database, claims = await open_claims(settings)
+        try:
+            reports = ReportStore(database)
+            await reports.setup()
+            statements = await reports.evaluation_set()
+            if statements:
+                report = await evaluate_statements(claims, REPORTS_SET, statements)
+                print_evaluation(report, verbose)
+                return report.met
+        finally:
+            await database.close()
+    print(
+        f"{REPORTS_SET}: 0 statements (moderators add reported ones with"
+        " /fact report N eval VERDICT)"
+    )
+    return True
+
+
+def print_evaluation(report: Report, verbose: bool) -> None:
+    """One set's scores; with ``verbose``, each miss."""
+    print("\n".join(report.lines()))
+    if verbose:
+        for outcome in report.wrong:
+            print(
+                f"  miss {outcome.statement.id}: expected {outcome.statement.verdict.value}"
+                f" {outcome.statement.refs}, got {outcome.verdict.value}"
+                f" {sorted(outcome.cited)} — {outcome.statement.text}"
+            )

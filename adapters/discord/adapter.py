@@ -21,13 +21,14 @@ import aiohttp
 import discord
 import yarl
 
+from adapters.discord.buttons import enable_buttons
 from adapters.discord.commands import WattsonTree, build_tree
 from adapters.discord.render import NO_MENTIONS, render_content, render_reply
 from adapters.discord.sending import ONCE, SAFE, GaveUp, TokenRefused, backoff, describe, send
 from bot.campaigns.scheduler import ChatRefusedError
 from bot.dispatch import Core
 from bot.foundation.i18n import _, negotiate_language, use_language
-from bot.messages import ChatRef, Reply, Request, UserRef
+from bot.messages import Action, ChatRef, Reply, Request, UserRef
 from bot.ratelimit import SlidingWindow
 from bot.settings import DiscordSettings
 
@@ -98,6 +99,7 @@ class DiscordAdapter:
         self.tree: WattsonTree = build_tree(self.client, self, core.services)
         self._auto = SlidingWindow(settings.auto_per_minute)
         self.client.event(self.on_message)
+        enable_buttons(self.client, self)
         self._fatal: PlatformError | None = None
         self._stopping = asyncio.Event()
         self._in_flight = 0  # interactions being answered
@@ -117,6 +119,7 @@ class DiscordAdapter:
         command: str,
         args: str = "",
         reply_to_text: str | None = None,
+        pressed: str | None = None,
     ) -> Request:
         """A core request from an interaction: who, where, in which language, with what rights."""
         user = interaction.user
@@ -130,6 +133,7 @@ class DiscordAdapter:
             locale=str(interaction.locale.value),
             reply_to_text=reply_to_text,
             is_moderator=bool(interaction.guild_id) and permissions.manage_messages,
+            pressed=pressed,
         )
 
     async def answer(
@@ -138,20 +142,22 @@ class DiscordAdapter:
         command: str,
         args: str = "",
         reply_to_text: str | None = None,
+        pressed: str | None = None,
     ) -> Reply | None:
         """Run one command for an interaction and send the reply (errors only to the author).
 
         Discord is told nothing it will not get: the interaction is deferred
         ("thinking…") only when the answer takes longer than :data:`DEFER_AFTER`,
         and then the answer replaces that note. A failure after the deferral still
-        ends in an answer (the apology), never in a note thinking for ever.
+        ends in an answer (the apology), never in a note thinking for ever. The
+        answer to a press of a button (``pressed``) is shown only to who pressed it.
         """
         if self._stopping.is_set():
             return None  # stopping: not acknowledged, so Discord shows it failed, not answered
         self._in_flight += 1
         self._idle.clear()
         try:
-            return await self._answer(interaction, command, args, reply_to_text)
+            return await self._answer(interaction, command, args, reply_to_text, pressed)
         finally:
             self._in_flight -= 1
             if not self._in_flight:
@@ -163,15 +169,17 @@ class DiscordAdapter:
         command: str,
         args: str,
         reply_to_text: str | None,
+        pressed: str | None = None,
     ) -> Reply | None:
-        request = self.to_request(interaction, command, args, reply_to_text)
+        request = self.to_request(interaction, command, args, reply_to_text, pressed)
+        private = pressed is not None
         try:
             handling = asyncio.ensure_future(self.core.handle(request))
             done, _pending = await asyncio.wait({handling}, timeout=DEFER_AFTER)
             if not done:
                 # Discord drops an interaction not acknowledged within 3 s: say "thinking…" now.
                 await send(
-                    lambda: interaction.response.defer(thinking=True),
+                    lambda: interaction.response.defer(thinking=True, ephemeral=private),
                     SAFE,
                     f"deferring interaction {interaction.id}",
                 )
@@ -180,7 +188,8 @@ class DiscordAdapter:
             language = (
                 negotiate_language(request.locale) or self.core.services.settings.language.default
             )
-            await self.respond(interaction, render_reply(reply, language), ephemeral=reply.error)
+            messages = render_reply(reply, language)
+            await self.respond(interaction, messages, ephemeral=reply.error or private)
             return reply
         except TokenRefused as error:
             self.refuse_token(str(error))
@@ -218,6 +227,10 @@ class DiscordAdapter:
                 ONCE,
                 f"message {number} of the answer to {where}",
             )
+
+    async def press(self, interaction: discord.Interaction[Any], data: str) -> None:
+        """A button under an answer was pressed: the core answers, to the presser alone."""
+        await self.answer(interaction, Action.command_of(data), pressed=data)
 
     async def apologise(self, interaction: discord.Interaction[Any]) -> None:
         """The generic apology, as a response or in place of "thinking…"; logged if even that fails."""

@@ -18,7 +18,9 @@ from adapters.discord.translator import CatalogTranslator, name, text
 from bot.dispatch import Services
 from bot.foundation.i18n import N_, NP_
 from bot.messages import Reply
+from facts.check import Verdict
 from facts.models import Topic
+from facts.reports import Resolution
 from facts.search import search_claims
 
 MAX_CHOICES = 25
@@ -66,6 +68,11 @@ NAMES = {
     "pause": NP_("command name", "pause"),
     "resume": NP_("command name", "resume"),
     "stop": NP_("command name", "stop"),
+    "report": NP_("command name", "report"),
+    "resolution": NP_("command name", "resolution"),
+    "verdict": NP_("command name", "verdict"),
+    "claims": NP_("command name", "claims"),
+    "note": NP_("command name", "note"),
 }
 
 
@@ -293,6 +300,40 @@ def build_tree(client: discord.Client, adapter: Answerer, services: Services) ->
         interaction: discord.Interaction[Any], number: app_commands.Range[int, 1], reason: str
     ) -> None:
         await adapter.answer(interaction, "fact", f"reject {number} {reason}")
+
+    @fact.command(
+        name=name(NAMES["report"]),
+        description=text(N_("a report of a wrong verdict: show or resolve it (moderators)")),
+    )
+    @app_commands.describe(
+        number=text(N_("its number, as /fact review lists it")),
+        resolution=text(N_("right, claim (to add or correct), or eval (into the evaluation set)")),
+        verdict=text(N_("with eval: the right verdict")),
+        claims=text(N_("with eval: ids of the claims a right answer may cite")),
+        note=text(N_("with right or claim: a note")),
+    )
+    @app_commands.rename(
+        number=name(NAMES["number"]), resolution=name(NAMES["resolution"]),
+        verdict=name(NAMES["verdict"]), claims=name(NAMES["claims"]), note=name(NAMES["note"]),
+    )  # fmt: skip
+    @app_commands.choices(
+        resolution=[app_commands.Choice(name=r.value, value=r.value) for r in Resolution],
+        verdict=[app_commands.Choice(name=v.value, value=v.value) for v in Verdict],
+    )
+    async def fact_report(
+        interaction: discord.Interaction[Any],
+        number: app_commands.Range[int, 1],
+        resolution: app_commands.Choice[str] | None = None,
+        verdict: app_commands.Choice[str] | None = None,
+        claims: str = "",
+        note: str = "",
+    ) -> None:
+        words = ["report", str(number)]
+        if resolution is not None and resolution.value == Resolution.eval.value:
+            words += [resolution.value, verdict.value if verdict else "", claims]
+        elif resolution is not None:
+            words += [resolution.value, note]
+        await adapter.answer(interaction, "fact", " ".join(w for w in words if w))
 
     tree.add_command(fact)
 

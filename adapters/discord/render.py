@@ -15,6 +15,7 @@ from typing import Any
 import discord
 from discord.utils import escape_markdown
 
+from adapters.discord.buttons import action_view
 from adapters.text import split_message, truncate, utf16_len
 from bot.foundation.i18n import N_, translations
 from bot.messages import Reply
@@ -74,7 +75,8 @@ def render_reply(reply: Reply, language: str = "en") -> list[dict[str, Any]]:
     The first line is the title (cut with "…" if Discord's 256 cannot hold it
     escaped; then the body repeats it whole), the rest the description, split
     over several messages when longer than 4,096; the sources follow as fields,
-    in a further message if the last one has no room left under 6,000. Every
+    in a further message if the last one has no room left under 6,000; the
+    reply's actions are buttons under the last message. Every
     message has ``allowed_mentions`` set to none, so ``@everyone`` or a user
     mention in echoed text can never ping anyone.
     """
@@ -97,6 +99,9 @@ def render_reply(reply: Reply, language: str = "en") -> list[dict[str, Any]]:
     messages: list[dict[str, Any]] = [
         {"embed": embed, "allowed_mentions": NO_MENTIONS} for embed in embeds
     ]
+    view = action_view(reply)
+    if view is not None:  # the buttons go under the last message, after everything they are about
+        messages[-1]["view"] = view
     if reply.attachments:
         last_message = messages[-1]
         last_message["files"] = [

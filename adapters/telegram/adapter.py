@@ -21,7 +21,7 @@ import contextlib
 import logging
 import time
 
-from telegram import BotCommand, BotCommandScopeDefault, Message, Update
+from telegram import BotCommand, BotCommandScopeDefault, CallbackQuery, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import (
     BadRequest,
@@ -38,7 +38,7 @@ from adapters.budget import Admission, ChatBudget
 from adapters.lanes import ChatLanes
 from adapters.moderation import needs_moderator
 from adapters.telegram.polling import POLL_TIMEOUT, UpdatePoller
-from adapters.telegram.render import render_caption, render_reply
+from adapters.telegram.render import render_actions, render_caption, render_notice, render_reply
 from adapters.telegram.sending import PatientLimiter, backoff
 from adapters.telegram.webhook import WebhookReceiver
 from bot.campaigns.scheduler import ChatRefusedError
@@ -115,6 +115,19 @@ class TelegramAdapter:
             reply_to_text=(replied.text or replied.caption) if replied else None,
         )
 
+    def press_request(self, query: CallbackQuery) -> Request | None:
+        """A core request from a press of a button under the bot's answer (``None``: no data)."""
+        if not query.data:
+            return None
+        person = query.from_user
+        chat_id = query.message.chat.id if query.message is not None else person.id
+        return Request.pressing(
+            query.data,
+            user=UserRef(platform=PLATFORM, id=str(person.id)),
+            chat=ChatRef(platform=PLATFORM, id=str(chat_id)),
+            locale=person.language_code,
+        )
+
     async def to_request(self, update: Update) -> Request | None:
         """A core request from a command message; ``None`` if the update is not one."""
         request = self.parse(update)
@@ -155,6 +168,9 @@ class TelegramAdapter:
         a traceback, and counts as finished: sending it again later could not
         succeed any better and would hold back every later update.
         """
+        if update.callback_query is not None:
+            await self.press(update)
+            return
         request = self.parse(update)
         message, chat = update.effective_message, update.effective_chat
         if request is None or message is None or chat is None:
@@ -186,10 +202,38 @@ class TelegramAdapter:
             log.error("gave up answering update %d in chat %s: %s",
                       update.update_id, chat.id, error)  # fmt: skip
 
+    async def press(self, update: Update) -> None:
+        """Answer a press of a button under an answer, to the presser alone (answerCallbackQuery).
+
+        Nothing is posted in the chat: the core's answer ("Thank you: report #3…",
+        or why not) shows in a dialog that only the person who pressed sees.
+        """
+        query = update.callback_query
+        assert query is not None
+        request = self.press_request(query)
+        try:
+            if request is None:
+                await query.answer()
+                return
+            reply = await self.core.handle(request)
+            await query.answer(text=render_notice(reply), show_alert=True)
+        except (InvalidToken, Conflict):
+            raise
+        except TelegramError as error:  # too late to answer (Telegram waits ~15 s), chat gone…
+            SENDS_GIVEN_UP.labels(PLATFORM).inc()
+            log.error("gave up answering the button press of update %d: %s",
+                      update.update_id, error)  # fmt: skip
+
     async def deliver(self, message: Message, reply: Reply) -> None:
-        """Send ``reply`` as answers to ``message``."""
-        for text in render_reply(reply):
-            await message.reply_text(text, parse_mode=ParseMode.HTML, disable_web_page_preview=True)
+        """Send ``reply`` as answers to ``message``; its actions as buttons under the last one."""
+        texts = render_reply(reply)
+        for number, text in enumerate(texts, start=1):
+            await message.reply_text(
+                text,
+                parse_mode=ParseMode.HTML,
+                disable_web_page_preview=True,
+                reply_markup=render_actions(reply) if number == len(texts) else None,
+            )
         for attachment in reply.attachments:
             await message.reply_photo(
                 photo=attachment.content,

@@ -30,6 +30,8 @@ from bot.foundation.storage.ledger import DeliveryLedger
 BATCH = 100
 POLL_TIMEOUT = 10  # seconds Telegram holds a getUpdates open when nothing is waiting
 RECHECK = 0.25  # seconds between polls while updates are being answered
+# commands, and presses of the buttons under the bot's answers ("Wrong verdict?")
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 log = logging.getLogger(__name__)
 
 Answer = Callable[[Update], Awaitable[None]]
@@ -102,7 +104,7 @@ class UpdatePoller:
                 offset=self.offset,
                 limit=BATCH,
                 timeout=timeout,
-                allowed_updates=[Update.MESSAGE],
+                allowed_updates=ALLOWED_UPDATES,
                 read_timeout=timeout + 10,
             )
         )

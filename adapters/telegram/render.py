@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import html
 
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
 from adapters.text import fits, split_message, truncate
 from bot.messages import Reply
 
 MESSAGE_LIMIT = 4096  # UTF-16 code units of the text left once the HTML is parsed
 CAPTION_LIMIT = 1024
+NOTICE_LIMIT = 200  # what answerCallbackQuery shows the person who pressed a button
 
 
 def render_reply(reply: Reply, limit: int = MESSAGE_LIMIT) -> list[str]:
@@ -31,3 +34,20 @@ def render_reply(reply: Reply, limit: int = MESSAGE_LIMIT) -> list[str]:
 def render_caption(description: str) -> str | None:
     """A photo's caption: escaped HTML within Telegram's 1,024 units, or none."""
     return html.escape(truncate(description, CAPTION_LIMIT)) or None
+
+
+def render_actions(reply: Reply) -> InlineKeyboardMarkup | None:
+    """The reply's actions as inline buttons (one a row), for its last message; none: ``None``."""
+    if not reply.actions:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(action.label, callback_data=action.data)]
+            for action in reply.actions
+        ]
+    )
+
+
+def render_notice(reply: Reply) -> str:
+    """The answer to a button press, as Telegram shows it to the presser: plain, within 200."""
+    return truncate(" ".join(reply.text.split()), NOTICE_LIMIT)

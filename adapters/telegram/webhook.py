@@ -25,7 +25,7 @@ from aiohttp import web
 from telegram import Bot, Update
 
 from adapters.lanes import ChatLanes
-from adapters.telegram.polling import Answer
+from adapters.telegram.polling import ALLOWED_UPDATES, Answer
 from bot.foundation.storage.ledger import DeliveryLedger
 from bot.settings import TelegramSettings
 
@@ -68,7 +68,7 @@ class WebhookReceiver:
             await self.bot.set_webhook(
                 self.url,
                 secret_token=self.secret,
-                allowed_updates=[Update.MESSAGE],
+                allowed_updates=ALLOWED_UPDATES,
                 max_connections=MAX_CONNECTIONS,
             )
             await stop.wait()

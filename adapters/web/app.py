@@ -27,6 +27,7 @@ def build_app(site: Site) -> web.Application:
     for path, handler in (("/check", forms.check), ("/cost", forms.cost)):
         app.router.add_get(path, handler)
         app.router.add_post(path, handler)
+    app.router.add_post("/check/report", forms.report)
     app.router.add_get("/sitemap.xml", feeds.sitemap_index)
     app.router.add_get("/sitemaps/pages.xml", feeds.sitemap_pages)
     app.router.add_get("/sitemaps/claims-{number}.xml", feeds.sitemap_claims)

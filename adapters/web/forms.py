@@ -5,6 +5,12 @@ A form asks the core exactly as a chat adapter does (``/check TEXT``,
 sources on the page are the bot's reply, line for line, with the cited claims
 and addresses linked. A short statement can be cited by its address
 (``/check?text=…&lang=fr``); a long one is posted, up to ``max_body_bytes``.
+
+Under a verdict, "Wrong verdict?" is a small form (the core's offer, as the
+chats show it as a button): posted to ``/check/report`` with an optional
+reason, it files the reader's report as a press in a chat does. Each client
+address may report ``[reports] per_person_per_hour`` times an hour (its
+report times kept in memory for that hour, never the address on disk).
 """
 
 from __future__ import annotations
@@ -14,12 +20,15 @@ from typing import Any
 from aiohttp import web
 
 from adapters.web.fields import fields_of
+from adapters.web.middleware import client_address
 from adapters.web.render import Page
 from adapters.web.site import SITE, Site
 from adapters.web.urls import Links
 from bot.commands.check import check_json
 from bot.foundation.i18n import _
 from bot.measuring.estimate import CostEstimate, estimate_json
+from bot.messages import Reply
+from bot.reports.filing import ReportLimitError
 from facts.check import CheckResult
 
 CITABLE_CHARS = 1_000  # a statement this short keeps its address as the page's canonical one
@@ -31,7 +40,7 @@ def answer_data(lines: str, error: bool) -> dict[str, Any]:
 
 async def check_view(site: Site, text: str, links: Links) -> Page:
     """The form, and for a statement the bot's verdict on it."""
-    data: dict[str, Any] = {"text": text, "answer": None, "result": None}
+    data: dict[str, Any] = {"text": text, "answer": None, "result": None, "report": None}
     status = 200
     if text.strip():
         reply = await site.ask("check", text, links.language)
@@ -40,6 +49,7 @@ async def check_view(site: Site, text: str, links: Links) -> Page:
             data["result"] = check_json(reply.data)
         else:
             status = 422
+        data["report"] = report_offer(site, reply)
     citable = text.strip() and len(text) <= CITABLE_CHARS
     return Page(
         "check.html",
@@ -53,6 +63,43 @@ async def check_view(site: Site, text: str, links: Links) -> Page:
             "compares each figure with the sourced claims about the same thing."
         ),
         indexed=not text.strip(),
+    )
+
+
+def report_offer(site: Site, reply: Reply) -> dict[str, Any] | None:
+    """What the "Wrong verdict?" form needs of the reply's offer (``None``: none offered)."""
+    for action in reply.actions:
+        return {
+            "action": action.data,
+            "label": action.label,
+            "reason_chars": site.settings.reports.reason_chars,
+            "minutes": round(site.core.services.offers.seconds / 60),
+        }
+    return None
+
+
+async def report_view(site: Site, action: str, reason: str, address: str, links: Links) -> Page:
+    """The answer to a posted "Wrong verdict?": the report's number, or why not.
+
+    Only reports filed count towards the address's hourly number (a refused one
+    costs nothing; guessing an offer's token is hopeless anyway).
+    """
+    window = site.reports_window
+    retry = window.retry_after(address)
+    if retry > 0:
+        text, error, status = ReportLimitError(window.limit, retry).localized(), True, 429
+    else:
+        reply = await site.press(action, reason, links.language)
+        text, error, status = reply.text, reply.error, 422 if reply.error else 200
+        if not reply.error:
+            window.allow(address)
+    return Page(
+        "report.html",
+        {"answer": answer_data(text, error)},
+        _("Report a verdict"),
+        "/check",
+        status=status,
+        indexed=False,
     )
 
 
@@ -100,6 +147,17 @@ async def check(request: web.Request) -> web.Response:
     site = request.app[SITE]
     text = (await fields_of(request)).get("text", "")
     return await site.page(request, lambda links: check_view(site, text, links), None)
+
+
+async def report(request: web.Request) -> web.Response:
+    """POST ``/check/report`` (``action``, ``reason``): a reader reports the verdict above."""
+    site = request.app[SITE]
+    fields = await fields_of(request)
+    action, reason = fields.get("action", "").strip(), fields.get("reason", "")
+    address = client_address(request, site.settings.web.trust_forwarded_for)
+    return await site.page(
+        request, lambda links: report_view(site, action, reason, address, links), None
+    )
 
 
 async def cost(request: web.Request) -> web.Response:

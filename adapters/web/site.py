@@ -21,6 +21,7 @@ from adapters.web.urls import Links, site_base
 from bot.dispatch import WEB_PLATFORM, Core
 from bot.foundation.i18n import use_language
 from bot.messages import ChatRef, Reply, Request, UserRef
+from bot.ratelimit import SlidingWindow
 from bot.settings import Settings
 from facts.store import ClaimStore
 
@@ -30,6 +31,7 @@ SCRIPT_HASHES = web.RequestKey("script_hashes", tuple)  # inline scripts the CSP
 # identifies a visitor; usage counts add up under platform "web").
 READER = UserRef(platform=WEB_PLATFORM, id="reader")
 PAGES = ChatRef(platform=WEB_PLATFORM, id="pages")
+REPORT_WINDOW = 3600.0  # seconds: [reports] per_person_per_hour, per client address
 
 
 class Site:
@@ -46,6 +48,8 @@ class Site:
         self.stopping = False
         self._corrections: tuple[Marker, dict[str, list[str]]] | None = None
         self._reading_corrections = asyncio.Lock()  # one scan, however many pages wait for it
+        # reports each client address sent in the last hour (times, in memory only)
+        self.reports_window = SlidingWindow(settings.reports.per_person_per_hour, REPORT_WINDOW)
 
     # ---- request → language, links -------------------------------------------------
 
@@ -73,6 +77,11 @@ class Site:
         """The bot's answer to ``/command args`` for a reader of ``language``."""
         request = Request(command=command, args=args, user=READER, chat=PAGES, locale=language)
         return await self.core.handle(request)
+
+    async def press(self, data: str, args: str, language: str) -> Reply:
+        """The bot's answer to a reader pressing an action a page offered (with what they wrote)."""
+        request = Request.pressing(data, args, user=READER, chat=PAGES, locale=language)
+        return await self.core.handle(request)  # data no offer has is refused there
 
     # ---- rendering ---------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ from bot.foundation.amounts import LARGE, MAX_DECIMALS, amount_text, plain_numbe
 from bot.foundation.formatting import number_format
 from bot.foundation.i18n import N_, _, ngettext, npgettext
 from bot.messages import Reply
+from bot.reports.filing import is_report, offer_report, report_verdict
 from facts.check import CheckResult, Comparison, FigureCheck, Verdict, check_statement
 from facts.matching import Mismatch
 from facts.measures import Measure
@@ -482,17 +483,20 @@ def check_json(result: CheckResult) -> dict[str, Any]:
 
 async def check(context: Context) -> Reply:
     """Compare the figures of a circulating statement with the sourced claims."""
+    if is_report(context):  # /check report [reason]; a press of "Wrong verdict?" is COMMAND.press
+        return await report_verdict(context)
     text = target_text(context, context.request.args, "check")
     result = await check_statement(store_of(context), text, context.language)
     settings, language = context.settings, context.language
     answer = render_check(result, language, lambda claim_id: page_of(settings, claim_id, language))
-    return Reply(text=answer, data=result)
+    return offer_report(context, Reply(text=answer, data=result), text, result.verdict)
 
 
 COMMAND = Command(
     name="check",
     aliases=("verifie", "vérifie", "verifier", "vérifier"),
     handler=check,
+    press=report_verdict,
     summary=N_("check a circulating figure against the sourced claims"),
     usage=N_("/check TEXT · or in reply to a message"),
 )

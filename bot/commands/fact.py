@@ -4,8 +4,10 @@ Anyone: ``/fact`` (a random verified claim, never twice in a row in a chat),
 ``/fact ID``, ``/fact topic NAME``, ``/fact search WORDS``, ``/fact sources ID``,
 ``/fact history ID``, ``/fact propose FIELDS``. Moderators (platform roles or
 the configured allow-list): ``/fact add FIELDS``, ``/fact edit ID FIELDS``,
-``/fact retract ID [reason]``, ``/fact review``, ``/fact approve N``,
-``/fact reject N reason``. A refused request writes nothing.
+``/fact retract ID [reason]``, ``/fact review`` (proposals, and readers' reports
+of a wrong /check verdict), ``/fact approve N``, ``/fact reject N reason``,
+``/fact report N right|claim|eval VERDICT`` (:mod:`bot.reports.review`). A
+refused request writes nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from bot.dispatch import Command, Context
 from bot.foundation.errors import MissingArgumentError, PermissionDeniedError, UserInputError
 from bot.foundation.i18n import N_, _, ngettext
 from bot.messages import Reply
+from bot.reports.review import report_command, review_lines
 from facts.fields import ClaimValidationError, Thing, field_label, parse_fields, read_claim
 from facts.models import Claim, Status, Topic
 from facts.search import search_claims
@@ -290,10 +293,13 @@ async def propose(context: Context, args: str) -> Reply:
 
 
 async def review(context: Context, args: str) -> Reply:
+    """The proposals waiting, then the readers' reports of a wrong /check verdict."""
     require_moderator(context, "review proposals")
     proposals = await store_of(context).pending_proposals()
+    reports = await review_lines(context)
     if not proposals:
-        return Reply(text=_("No proposal is waiting."))
+        text = _("No proposal is waiting.") if not reports else ""
+        return Reply(text="\n".join(line for line in (text, *reports) if line), data=proposals)
     lines = [_("Proposals waiting (/fact approve N, /fact reject N reason):")]
     for proposal in proposals:
         content = proposal.content
@@ -301,7 +307,7 @@ async def review(context: Context, args: str) -> Reply:
             f"#{proposal.id} {content.id} [{status_label(content.status)}] "
             f"— {content.statement.pick(context.language)} — {proposal.proposed_by}"
         )
-    return Reply(text="\n".join(lines), data=proposals)
+    return Reply(text="\n".join([*lines, *reports]), data=proposals)
 
 
 async def decide(context: Context, args: str, approve: bool) -> Reply:
@@ -351,6 +357,7 @@ SUBCOMMANDS: dict[str, SubHandler] = {
     "review": review, "revue": review,
     "approve": approve, "approuve": approve, "approuver": approve,
     "reject": reject, "rejette": reject, "rejeter": reject,
+    "report": report_command, "signalement": report_command,
 }  # fmt: skip
 
 

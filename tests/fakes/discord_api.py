@@ -11,6 +11,12 @@ the next matching request answer HTTP 429 with Discord's rate-limit body;
 request is acted on) and slow answers at random; ``revoked`` answers 401 and
 closes the gateway with 4004; ``forbidden_channels`` answer 403.
 
+Message components as Discord has them: a message may carry ``components``
+(action rows of buttons, each with a ``custom_id``), returned with the message
+made; :meth:`FakeDiscord.press` dispatches the component interaction (type 3)
+a member's press makes, carrying that message, and the bot answers it through
+the interaction callback like any other.
+
 Like Discord, it refuses a second response to one interaction (40060), returns
 the existing message for a channel post whose nonce it has seen
 (``enforce_nonce``), and refuses messages over its limits (400).
@@ -130,6 +136,12 @@ def message_problems(data: dict[str, Any]) -> list[str]:
         total += sum(len(f.get("name") or "") + len(f.get("value") or "") for f in fields)
         if total > 6000:
             problems.append(f"embeds.{index}: Embed size exceeds maximum size of 6000")
+    for row in data.get("components") or []:
+        for number, component in enumerate(row.get("components") or []):
+            if len(component.get("custom_id") or "") > 100:
+                problems.append(f"components.{number}.custom_id: Must be 100 or fewer.")
+            if len(component.get("label") or "") > 80:
+                problems.append(f"components.{number}.label: Must be 80 or fewer.")
     return problems
 
 
@@ -162,6 +174,13 @@ class Sent:
     interaction_id: str | None
     body: dict[str, Any]
     at: float = field(default_factory=time.monotonic)  # when the fake received it
+    message: dict[str, Any] | None = None  # the message Discord made of it
+
+    @property
+    def buttons(self) -> list[dict[str, Any]]:
+        """The buttons under the message, in order."""
+        rows = self.data.get("components") or []
+        return [c for row in rows for c in row.get("components") or [] if c.get("type") == 2]
 
     @property
     def data(self) -> dict[str, Any]:
@@ -388,7 +407,7 @@ class FakeDiscord:
             "author": user(BOT_ID, "Wattson", bot=True), "attachments": [], "mentions": [],
             "mention_roles": [], "mention_everyone": False, "pinned": False, "tts": False,
             "timestamp": NOW, "edited_timestamp": None, "flags": body.get("flags", 0),
-            "components": [],
+            "components": body.get("components") or [],
         }  # fmt: skip
 
     def _invalid(self, data: dict[str, Any]) -> web.Response | None:
@@ -412,8 +431,8 @@ class FakeDiscord:
             return _json({"message": "Interaction has already been acknowledged.",
                           "code": 40060}, status=400)  # fmt: skip
         self.acknowledged.add(request.match_info["id"])
-        self.sent.append(Sent("callback", request.match_info["id"], body))
         message = self._message(body.get("data") or {})
+        self.sent.append(Sent("callback", request.match_info["id"], body, message=message))
         return _json({
             "interaction": {"id": request.match_info["id"], "type": 2,
                             "response_message_id": message["id"],
@@ -427,8 +446,9 @@ class FakeDiscord:
         invalid = self._invalid(body)
         if invalid is not None:
             return invalid
-        self.sent.append(Sent("followup", _interaction_of(request), body))
-        return _json(self._message(body))
+        message = self._message(body)
+        self.sent.append(Sent("followup", _interaction_of(request), body, message=message))
+        return _json(message)
 
     async def _edit_original(self, request: web.Request) -> web.Response:
         """The deferred response edited into the answer; the same edit twice is one message."""
@@ -439,8 +459,9 @@ class FakeDiscord:
         interaction_id = _interaction_of(request)
         self.sent = [s for s in self.sent if not (s.kind == "edit"
                                                    and s.interaction_id == interaction_id)]  # fmt: skip
-        self.sent.append(Sent("edit", interaction_id, body))
-        return _json(self._message(body))
+        message = self._message(body)
+        self.sent.append(Sent("edit", interaction_id, body, message=message))
+        return _json(message)
 
     async def _channel_message(self, request: web.Request) -> web.Response:
         body = await self._body(request)
@@ -632,6 +653,17 @@ class FakeDiscord:
         data = {"id": str(next(self._ids)), "name": command, "type": 3, "target_id": message_id,
                 "resolved": {"messages": {message_id: target}}}  # fmt: skip
         return await self.invoke(self.interaction_payload(data, **who))
+
+    async def press(self, sent: Sent, button: int = 0, **who: Any) -> list[Sent]:
+        """A member presses a button under a message the bot sent (a component interaction).
+
+        The interaction carries the message, with its components, as Discord's does.
+        """
+        assert sent.message is not None, "the bot's message as Discord made it"
+        data = {"custom_id": sent.buttons[button]["custom_id"], "component_type": 2}
+        payload = self.interaction_payload(data, kind=3, **who)
+        payload["message"] = {**sent.message, "channel_id": payload["channel_id"]}
+        return await self.invoke(payload)
 
     async def autocomplete(self, command: str, options: list[dict[str, Any]]) -> dict[str, Any]:
         data = {"id": str(next(self._ids)), "name": command, "type": 1, "options": options}

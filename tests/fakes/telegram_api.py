@@ -5,6 +5,12 @@ Bot API takes them (python-telegram-bot sends form fields, complex ones
 JSON-encoded). ``getUpdates`` long-polls a queue tests fill with
 :meth:`FakeTelegram.send_text`; what the bot sends is recorded. ``fail_next``
 makes the next call of a method answer 429 with Telegram's ``retry_after``.
+
+Inline buttons as Telegram has them: ``sendMessage`` takes a ``reply_markup``
+inline keyboard (``callback_data`` up to 64 bytes), :meth:`FakeTelegram.press`
+queues the ``callback_query`` update a person's press makes (its ``message`` is
+the bot's message, with the ``reply_to_message`` it answered), and the bot
+answers it with ``answerCallbackQuery`` (a text up to 200 characters).
 """
 
 from __future__ import annotations
@@ -95,6 +101,10 @@ class FakeTelegram:
     answered_at: list[tuple[float, int]] = field(default_factory=list)  # (monotonic, message id)
     sent_to: list[tuple[float, int]] = field(default_factory=list)  # (monotonic, chat id)
     received: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # before any fault
+    # what the bot sent, as Telegram returns it: (sendMessage parameters, the message made)
+    bot_messages: list[tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=list)
+    _people_messages: dict[int, dict[str, Any]] = field(default_factory=dict)  # by message id
+    _callback_ids: Any = field(default_factory=lambda: itertools.count(9000))
 
     @property
     def base_url(self) -> str:
@@ -138,6 +148,7 @@ class FakeTelegram:
                 "message_id": next(self._message_ids), "date": 1764115100, "chat": chat,
                 "from": {"id": 43, "is_bot": False, "first_name": "Bob"}, "text": reply_to,
             }  # fmt: skip
+        self._people_messages[message["message_id"]] = message
         return message
 
     def push(self, text: str, **who: Any) -> int:
@@ -175,6 +186,47 @@ class FakeTelegram:
                 await asyncio.sleep(0.01)
             await asyncio.sleep(0.05)
             return self.sent()[before:]
+
+        return await asyncio.wait_for(answered(), timeout)
+
+    def buttons(self, sent: dict[str, Any]) -> list[dict[str, Any]]:
+        """The inline buttons under a message the bot sent (its ``sendMessage`` parameters)."""
+        markup = sent.get("reply_markup") or {}
+        return [button for row in markup.get("inline_keyboard", []) for button in row]
+
+    async def press(
+        self, sent: dict[str, Any], button: int = 0, *, user_id: int = 42, language: str = "en",
+        timeout: float = 20.0,
+    ) -> dict[str, Any]:  # fmt: skip
+        """A person presses a button under a message the bot sent; the bot's answerCallbackQuery.
+
+        The ``callback_query`` update carries the bot's message as Telegram
+        does: with its keyboard and the message it replied to (one level deep).
+        """
+        [message] = [made for params, made in self.bot_messages if params is sent]
+        replied = (sent.get("reply_parameters") or {}).get("message_id")
+        if replied is not None and int(replied) in self._people_messages:
+            original = dict(self._people_messages[int(replied)])
+            original.pop("reply_to_message", None)  # Telegram includes one level only
+            message = {**message, "reply_to_message": original}
+        query_id = str(next(self._callback_ids))
+        person = {"id": user_id, "is_bot": False, "first_name": "Alice", "language_code": language}
+        update = {"update_id": next(self._update_ids), "callback_query": {
+            "id": query_id, "from": person, "message": message, "chat_instance": "-4242",
+            "data": self.buttons(sent)[button]["callback_data"],
+        }}  # fmt: skip
+        if self.webhook is not None:
+            await self._deliver(update)
+        else:
+            self._updates.append(update)
+            self._new_update.set()
+
+        async def answered() -> dict[str, Any]:
+            while True:
+                for params in self.sent("answerCallbackQuery"):
+                    if params.get("callback_query_id") == query_id:
+                        return params
+                await asyncio.sleep(0.01)
 
         return await asyncio.wait_for(answered(), timeout)
 
@@ -252,6 +304,13 @@ class FakeTelegram:
 
     def _refuse_text(self, method: str, params: dict[str, Any]) -> web.Response | None:
         """Telegram's 400 for a text or caption it cannot parse or that is too long."""
+        problem = self._markup_problem(method, params)
+        if problem is not None:
+            self.calls.append((f"{method}:400", params))
+            return web.json_response(
+                {"ok": False, "error_code": 400, "description": f"Bad Request: {problem}"},
+                status=400,
+            )
         if params.get("parse_mode") != "HTML":
             return None
         field, limit = ("caption", 1024) if method == "sendPhoto" else ("text", 4096)
@@ -262,6 +321,18 @@ class FakeTelegram:
         return web.json_response(
             {"ok": False, "error_code": 400, "description": f"Bad Request: {problem}"}, status=400
         )
+
+    def _markup_problem(self, method: str, params: dict[str, Any]) -> str | None:
+        """Telegram's limits on inline buttons and on the answer to a press."""
+        if method == "answerCallbackQuery" and len(str(params.get("text") or "")) > 200:
+            return "MESSAGE_TOO_LONG"
+        for button in self.buttons(params):
+            data = button.get("callback_data")
+            if data is not None and not 1 <= len(str(data).encode()) <= 64:
+                return "BUTTON_DATA_INVALID"
+            if not str(button.get("text") or "").strip():
+                return "BUTTON_TEXT_EMPTY"
+        return None
 
     async def _inject(
         self, method: str, params: dict[str, Any], request: web.Request
@@ -311,7 +382,8 @@ class FakeTelegram:
             answered = self.answers()
             self.confirmed_unanswered += [
                 u["update_id"] for u in self._updates
-                if u["update_id"] < offset and u["message"]["message_id"] not in answered
+                if u["update_id"] < offset and "message" in u
+                and u["message"]["message_id"] not in answered
             ]  # fmt: skip
         self._updates = [u for u in self._updates if u["update_id"] >= offset]
         if not self._updates and timeout:
@@ -327,10 +399,14 @@ class FakeTelegram:
             self.answered_at.append(
                 (time.monotonic(), int(params["reply_parameters"]["message_id"]))
             )
-        return {"message_id": next(self._message_ids), "date": 1764115300,
-                "chat": {"id": chat_id, "type": "supergroup" if chat_id < 0 else "private"},
-                "from": {"id": BOT_ID, "is_bot": True, "first_name": "Wattson"},
-                "text": params.get("text", "")}  # fmt: skip
+        message = {"message_id": next(self._message_ids), "date": 1764115300,
+                   "chat": {"id": chat_id, "type": "supergroup" if chat_id < 0 else "private"},
+                   "from": {"id": BOT_ID, "is_bot": True, "first_name": "Wattson"},
+                   "text": params.get("text", "")}  # fmt: skip
+        if params.get("reply_markup"):
+            message["reply_markup"] = params["reply_markup"]
+        self.bot_messages.append((params, message))
+        return message
 
     async def _sendPhoto(self, params: dict[str, Any]) -> dict[str, Any]:
         message = await self._sendMessage({**params, "text": ""})

@@ -1,6 +1,6 @@
 """The storage interface every Wattson store speaks to, whichever database runs.
 
-The stores (claims, preferences, usage, campaigns, answered updates) hold the
+The stores (claims, preferences, usage, campaigns, answered updates, reports) hold the
 rules and write plain SQL with ``?`` placeholders, the dialect both databases
 share (``ON CONFLICT … DO UPDATE``/``DO NOTHING``, ``RETURNING``, ``random()``).
 What differs lives in a driver beside this module: connecting, transactions,
@@ -44,6 +44,8 @@ COMPONENTS: dict[str, tuple[str, ...]] = {
     "usage": ("usage_daily",),
     "campaigns": ("campaigns", "campaign_posts"),
     "ledger": ("answered_updates",),
+    # what readers chose to report of a /check verdict, and what moderators made of it
+    "reports": ("check_reports", "report_audit", "eval_statements"),
 }
 
 

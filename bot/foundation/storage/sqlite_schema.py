@@ -113,6 +113,56 @@ MIGRATIONS: dict[str, tuple[Migration, ...]] = {
         # why a campaign was paused by Wattson itself (its chat refuses the bot's posts)
         Migration(2, "ALTER TABLE campaigns ADD COLUMN note TEXT;"),
     ),
+    # A report keeps the one message text Wattson stores: the statement a reader sent to
+    # /check and then chose to report (with the verdict, the language and the chat).
+    "reports": (
+        Migration(
+            1,
+            """
+            CREATE TABLE check_reports (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                statement TEXT NOT NULL,
+                verdict TEXT NOT NULL CHECK (verdict IN ('consistent', 'inconsistent', 'unknown')),
+                language TEXT NOT NULL,
+                platform TEXT NOT NULL,
+                chat_id TEXT NOT NULL,
+                reporter TEXT NOT NULL,
+                reason TEXT,
+                reported_at TEXT NOT NULL,
+                state TEXT NOT NULL DEFAULT 'open'
+                    CHECK (state IN ('open', 'right', 'claim', 'eval')),
+                resolved_by TEXT,
+                resolved_at TEXT,
+                note TEXT
+            );
+            CREATE INDEX check_reports_by_reporter ON check_reports (reporter, reported_at);
+            CREATE INDEX check_reports_by_state ON check_reports (state, id);
+            CREATE TABLE report_audit (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                report_id INTEGER NOT NULL REFERENCES check_reports (id),
+                action TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                at TEXT NOT NULL,
+                note TEXT
+            );
+            CREATE INDEX report_audit_by_report ON report_audit (report_id, seq);
+            CREATE TABLE eval_statements (
+                id TEXT PRIMARY KEY,
+                set_name TEXT NOT NULL,
+                lang TEXT NOT NULL,
+                statement TEXT NOT NULL,
+                verdict TEXT NOT NULL CHECK (verdict IN ('consistent', 'inconsistent', 'unknown')),
+                refs TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                why TEXT NOT NULL,
+                report_id INTEGER REFERENCES check_reports (id),
+                added_by TEXT NOT NULL,
+                added_at TEXT NOT NULL
+            );
+            CREATE INDEX eval_statements_by_set ON eval_statements (set_name, id);
+            """,
+        ),
+    ),
     # Ids of answered platform updates; the table predates this entry, hence IF NOT EXISTS.
     "ledger": (
         Migration(
