@@ -31,7 +31,7 @@ from enum import StrEnum
 from facts.matching import Mismatch, StatementContext, mismatch, per_factor, specificity
 from facts.measures import Measure
 from facts.models import Claim, Quantity, Status
-from facts.numbers import parse_number
+from facts.numbers import parse_number, round_significant, significant_digits
 from facts.search import SearchHit, search_claims
 from facts.statements import Derivation, StatedFigure, extract_figures
 from facts.store import ClaimStore
@@ -426,9 +426,21 @@ def _as_published(comparison: Comparison) -> bool:
     figure of 14.9 Wh, though 14.9 is more than 10.
     """
     if comparison.stated.bound is None:
-        return _agrees(comparison.low, comparison.high, comparison.quantity, AS_PUBLISHED)
+        return _agrees(
+            comparison.low, comparison.high, comparison.quantity, AS_PUBLISHED
+        ) or _rounded_from(comparison)
     end = comparison.stated_in_claim_unit
     return _agrees(end, end, comparison.quantity, ROUNDING_TOLERANCE)
+
+
+def _rounded_from(comparison: Comparison) -> bool:
+    """The published value, rounded to the digits the statement writes ("about 1 kJ" of 1.08)."""
+    stated, quantity = comparison.stated, comparison.quantity
+    digits = significant_digits(stated.text)
+    if digits is None or stated.low is not None or comparison.low <= 0 or quantity.low is not None:
+        return False
+    published = stated.value * quantity.value / comparison.low  # in the statement's unit
+    return math.isclose(round_significant(published, digits), stated.value, rel_tol=1e-9)
 
 
 def _outdated(claim: Claim | None) -> bool:

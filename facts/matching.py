@@ -47,6 +47,7 @@ from facts.subjects import (
 from facts.units import convert
 from facts.wording import CLAUSE_END, NEGATED_BEFORE, QUALIFYING_CLAUSE
 
+OWNER_AFTER = re.compile(r"\s*(?:for|of|by|from|pour|de|du|des|d['’]|chez|par)\s*", re.I)
 ANAPHORA = re.compile(r"\b(?:one|ones|celui|celle|ceux|celles)\b", re.I)
 HISTORICAL_YEARS = 2  # a figure for a year this far before its source is history, not today
 
@@ -135,6 +136,13 @@ class StatementContext:
                 continue  # a subject named in a clause after the figure's is about another one
             if any(figure.end <= other.start < mention.start for other in self.figures):
                 continue  # "2.5 bn a day, 330 M of them in the US": the US is the next figure's
+            if any(
+                other.end <= mention.start
+                and mention.end <= figure.start
+                and OWNER_AFTER.fullmatch(self.text, other.end, mention.start)
+                for other in self.figures
+            ):
+                continue  # "1,354 t for Scout and 645 t for Maverick": Scout is the 1,354's
             distance = (
                 figure.start - mention.end
                 if mention.end <= figure.start

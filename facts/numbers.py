@@ -11,6 +11,7 @@ a float holds reads as infinity, never as its digits (``10^400`` is not 400).
 
 from __future__ import annotations
 
+import math
 import re
 
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
@@ -74,3 +75,27 @@ def parse_number(text: str, language: str) -> float:
     if match is None:
         raise ValueError(f"not a number: {text!r}")
     return number_value(match, language)
+
+
+def significant_digits(text: str) -> int | None:
+    """How many significant digits the first number of ``text`` is written with.
+
+    ``1 kJ`` 1, ``0,3 Wh`` 1, ``1 999 t`` 4, ``300 W`` 1 (trailing zeros of a whole
+    number are read as rounding): how precisely the writer gave the figure, so a
+    published 1.08 kJ written "about 1 kJ" is the same figure, rounded.
+    """
+    found = re.search(_MANTISSA, text)
+    if found is None:
+        return None
+    digits = re.sub(r"\D", "", found.group(0)).lstrip("0")
+    whole = not re.search(r"[.,]\d{1,2}$|[.,]\d{4,}$", found.group(0))
+    if whole:
+        digits = digits.rstrip("0")
+    return len(digits) or None
+
+
+def round_significant(value: float, digits: int) -> float:
+    """``value`` rounded to ``digits`` significant digits (1.08, 1 → 1.0)."""
+    if value == 0 or not math.isfinite(value):
+        return value
+    return round(value, digits - 1 - math.floor(math.log10(abs(value))))

@@ -190,17 +190,21 @@ def measures_near(unit: str, text: str, start: int, end: int) -> tuple[Measure, 
         ) and not signed
         measures = [Measure.change] if change and not share else [Measure.share]
     if Measure.parameters_total in measures or Measure.experts_total in measures:
-        active = (
-            ACTIVE_CUES.search(nearby_before + " " + text[start:end] + to_next_number(after))
-            is not None
-            or ACTIVE_CUES.match(after) is not None
-        )
+        cue = ACTIVE_CUES.search(nearby_before + " " + text[start:end] + to_next_number(after))
+        if cue is not None and cue.start() > len(nearby_before) + 1 + (end - start):
+            rest = after[cue.end() - len(nearby_before) - 1 - (end - start) :]
+            if LEADS_TO_NUMBER.match(rest):
+                cue = None  # "671B parameters that activate 37B": the next figure's word
+        active = cue is not None or ACTIVE_CUES.match(after) is not None
         measures = [
             m
             for m in measures
             if (m in (Measure.parameters_active, Measure.experts_active)) == active
         ]
     return tuple(measures)
+
+
+LEADS_TO_NUMBER = re.compile(r"\w*[\s,]+(?:[^\W\d]+\s+){0,2}~?\d")
 
 
 def to_next_number(after: str, limit: int = 40) -> str:

@@ -25,13 +25,22 @@ from enum import StrEnum
 from facts.measures import Measure
 from facts.models import Per
 from facts.numbers import number_value
-from facts.scene import AMOUNTS, Scene, future_tense, measures_near, per_at, said_per
+from facts.scene import (
+    AMOUNTS,
+    Scene,
+    future_tense,
+    measures_near,
+    per_at,
+    said_per,
+    sentence_of,
+)
 from facts.subjects import find_subjects
 from facts.units import convert, unit_expression, unit_kind
 from facts.wording import (
     EMISSION_UNITS,
     EMISSION_WORDS,
     EVERY_N,
+    EVERY_WORD_PER,
     FACTOR_AGAIN,
     FACTOR_PHRASES,
     FIGURE,
@@ -42,10 +51,13 @@ from facts.wording import (
     GOOGLE_COUNT,
     LOWER_BOUND,
     MONEY_BEFORE,
+    MONEY_SCALES,
     NAMED_COUNT,
     NUMBER_WORDS,
     ONE_WORDS,
     PART_OF,
+    PART_OF_THING,
+    PARTS,
     PHONE_CHARGE,
     RATIO_BEFORE,
     RATIO_UNITS,
@@ -162,8 +174,8 @@ class _Reader:
         self._google_counts()
         self._phone_charge()  # before the figures: "3 recharges de téléphone" is no count alone
         self._streaming_hours()  # before the figures: "as much as 2 hours of Netflix" is no time
+        self._money()  # before the figures: "$14T" is no tesla
         self._figures()
-        self._money()
         self._factor_phrases()
         self._word_factors()
         self._named_counts()
@@ -353,6 +365,14 @@ class _Reader:
             derivation=Derivation.google_searches, factor=searches,
         )  # fmt: skip
 
+    def _emissions_before(self, start: int) -> bool:
+        """Whether an emissions figure comes earlier in the sentence of ``start``."""
+        sentence_start, _end = sentence_of(self.scene.spans, start)
+        return any(
+            Measure.emissions in figure.measures and sentence_start <= figure.start < start
+            for figure in self.found
+        )
+
     def _streaming_hours(self) -> None:
         """ "0.94 kWh, the same as an hour of Netflix": N hours of streaming, as an energy."""
         for match in STREAMING_HOURS.finditer(self.text):
@@ -411,8 +431,10 @@ class _Reader:
         if year_like(match["number"]) and high is None and unit_kind(unit) == "ratio":
             return
         start, end = match.span()
-        if unit_kind(unit) == "[mass]" and EMISSION_WORDS.match(text, end):
-            unit = EMISSION_UNITS.get(unit_expression(unit) or "", unit)  # "645 t of CO2e"
+        if unit_kind(unit) == "[mass]" and (
+            EMISSION_WORDS.match(text, end) or self._emissions_before(start)
+        ):  # "645 t of CO2e"; "24.7 t CO2e, or 50 t once …": the earlier figure's kind
+            unit = EMISSION_UNITS.get(unit_expression(unit) or "", unit)
         if unit == "times" and GOOGLE_AFTER.match(text, end):
             self.add_google(start, end, value)
             return
@@ -426,6 +448,16 @@ class _Reader:
             n_high = self.number(every, "m_") if every["high"] else n_low
             if n_low > 0 and n_high > 0:
                 self._per_questions(match, value, low, high_value, unit, every, n_low, n_high)
+                return
+        if match["every"] is not None:  # "2.5 billion daily prompts": a count per day
+            word = match["every"].casefold()
+            per = next((v for k, v in EVERY_WORD_PER.items() if word.startswith(k)), None)
+            if per is not None:
+                details: dict[str, object] = {"low": low, "high": high_value}
+                self.bounded(start, value, details)
+                measures = measures_near(unit, text, start, end)
+                self.add(start, end, value, unit, per=Per(per), per_said=True, measures=measures,
+                         **details)  # fmt: skip
                 return
         self.add_amount(start, end, value, unit, low=low, high=high_value)
 
@@ -455,7 +487,13 @@ class _Reader:
     def _money(self) -> None:
         for match in MONEY_BEFORE.finditer(self.text):
             if self.free(*match.span()):
-                value = self.scaled(self.number(match, "d_"), match["scale"])
+                scale = (match["scale"] or "").strip().casefold()
+                value = self.number(match, "d_")
+                value = (
+                    value * MONEY_SCALES[scale]
+                    if scale in MONEY_SCALES
+                    else self.scaled(value, scale)
+                )
                 self.add(*match.span(), value, "USD", measures=(Measure.cost,))
 
     def _factor_phrases(self) -> None:
@@ -505,6 +543,8 @@ class _Reader:
     def _named_counts(self) -> None:
         """ "330 million ChatGPT prompts a day"."""
         for match in NAMED_COUNT.finditer(self.text):
+            if year_like(match["number"]) and not match["scale"]:
+                continue  # "In 2025 ChatGPT prompts …": a year, not a count
             if self.free(*match.span(), number_only=match.span("number")):
                 value = self.scaled(self.number(match), match["scale"])
                 self.add_amount(*match.span(), value, match["unit"])
@@ -575,12 +615,16 @@ class _Reader:
         for match in PHONE_CHARGE.finditer(self.text):
             if not self.free(*match.span()):
                 continue
-            count = 1.0
+            count, start = 1.0, match.start()
             if match["c_mantissa"] is not None:
                 count = self.scaled(self.number(match, "c_"), match["scale"])
             elif match["word"] is not None:
                 count = NUMBER_WORDS[" ".join(match["word"].casefold().split())]
-            if count <= 0 or (count == 1 and energy_written):
+            if match["c_mantissa"] is None and count == 1:
+                part = PART_OF_THING.search(self.text, max(0, start - 30), start)
+                if part is not None:  # "1/40 of a phone charge": a part of one
+                    count, start = _part(part), part.start()
+            if count <= 0 or (count == 1 and energy_written) or not self.free(start, match.end()):
                 continue
             if SHARE_BEFORE.search(self.text[max(0, match.start() - 12) : match.start()]):
                 continue  # "3 % of a phone charge": the whole a share is of, not an amount
@@ -588,10 +632,18 @@ class _Reader:
                 self.text, match.end(), self.scene.sentence(match.start()), (Measure.energy,)
             )
             self.add(
-                match.start(), match.end(), count, "charges", per=per,
+                start, match.end(), count, "charges", per=per,
                 measures=(Measure.energy, Measure.counted), derivation=Derivation.phone_charges,
                 factor=count,
             )  # fmt: skip
+
+
+def _part(match: re.Match[str]) -> float:
+    """The part "1/40" or "un millième" says, as a number (0.025, 0.001)."""
+    if match["part"] is not None:
+        return PARTS[" ".join(match["part"].casefold().split())]
+    denominator = int(match["den"])
+    return int(match["num"]) / denominator if denominator else 0.0
 
 
 TENS_OF_UNITS = frozenset({"decade", "décennie", "decennie"})  # one of them is ten years
@@ -607,6 +659,7 @@ def _sets_the_scene(figure: StatedFigure) -> bool:
         and figure.derivation is None
         and 0 < figure.value < SCENE_COUNT_BELOW
         and figure.low is None
+        and not year_like(figure.text.split()[0])  # "In 2025 ChatGPT prompts …": a year
     )
 
 

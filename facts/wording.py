@@ -70,6 +70,7 @@ SHARE_CUES = compile_loose(
 )
 ACTIVE_CUES = compile_loose(
     r"\b(?:activ\w*|actif\w*|per token|par token|each token|chaque token|for every token|"
+    r"(?:any|a|each) given token|on any token|"
     r"pour chaque token|à chaque token|par jeton|chaque jeton|utilisé\w* (?:pour|à) chaque|"
     r"used for each|only one|un seul|une seule|chois\w*|chosen|choose\w*|picks?|select\w*|"
     r"rout\w*)\b|^\s*(?:sur|out of|of)\s+\d",
@@ -143,11 +144,14 @@ _NUMBER_WORDS_ALT = "|".join(
     sorted((re.escape(w) for w in NUMBER_WORDS if w not in ONE_WORDS), key=len, reverse=True)
 )
 WORD_FACTORS = compile_loose(
-    r"\b(?P<word>doubl\w*|tripl\w*|quadrupl\w*|halved|divisée?s? par deux|divided by two|"
-    rf"multipliée?s? par (?:{_NUMBER_WORDS_ALT})|(?:{_NUMBER_WORDS_ALT})[\s-]?fold)\b",
+    r"\b(?P<word>doubl\w*|tripl\w*|quadrupl\w*|quintupl\w*|sextupl\w*|décupl\w*|centupl\w*|"
+    r"halved|divisée?s? par deux|divided by two|"
+    rf"(?:multipliée?s?|divisée?s?) par (?:{_NUMBER_WORDS_ALT})|"
+    rf"(?:multiplied|divided) by (?:{_NUMBER_WORDS_ALT})|(?:{_NUMBER_WORDS_ALT})[\s-]?fold)\b",
     re.I,
 )
-WORD_FACTOR_VALUES = {"doubl": 2, "tripl": 3, "quadrupl": 4, "halved": 2, "divisée par deux": 2,
+WORD_FACTOR_VALUES = {"doubl": 2, "tripl": 3, "quadrupl": 4, "quintupl": 5, "sextupl": 6,
+                       "décupl": 10, "centupl": 100, "halved": 2, "divisée par deux": 2,
                        "divisé par deux": 2, "divisées par deux": 2, "divisés par deux": 2,
                        "divided by two": 2, "ten": 10, "two": 2, "three": 3, "six": 6,
                        "deux": 2, "trois": 3, "quatre": 4, "dix": 10}  # fmt: skip
@@ -156,7 +160,12 @@ WORD_FACTOR_VALUES = {"doubl": 2, "tripl": 3, "quadrupl": 4, "halved": 2, "divis
 def word_factor(word: str) -> float:
     """The factor a word says: "doubled" 2, "thirty-three-fold" 33, "multiplié par dix" 10."""
     folded = " ".join(word.casefold().split())
-    number = re.sub(r"^(?:multipliée?s? par|multiplie\w* par)\s+|[\s-]?fold$", "", folded)
+    number = re.sub(
+        r"^(?:multipliée?s? par|multiplie\w* par|divisée?s? par|(?:multiplied|divided) by)\s+"
+        r"|[\s-]?fold$",
+        "",
+        folded,
+    )
     if number in NUMBER_WORDS:
         return float(NUMBER_WORDS[number])
     for key, value in WORD_FACTOR_VALUES.items():
@@ -200,6 +209,15 @@ def guess_language(text: str) -> str:
     return "fr" if french > english else "en"
 
 
+# "2.5 billion daily prompts": how often, said between a count and its unit
+EVERY_WORDS = (
+    r"daily|weekly|monthly|yearly|annual|quotidien(?:ne)?s?|journalier(?:e)?s?|"
+    r"hebdomadaires?|mensuel(?:le)?s?|annuel(?:le)?s?"
+)
+EVERY_WORD_PER = {"daily": "day", "quotidien": "day", "journalier": "day", "yearly": "year",
+                  "annual": "year", "annuel": "year"}  # fmt: skip
+
+
 def figure_pattern() -> re.Pattern[str]:
     units = [re.escape(u) for u in (*known_unit_words(), "-fold", "fold")]
     scales = sorted({*SCALES_EN, *SCALES_FR}, key=len, reverse=True)
@@ -209,6 +227,7 @@ def figure_pattern() -> re.Pattern[str]:
         rf"(?<![\w.,])(?P<number>{NUMBER})(?P<scale>{scale})?"
         rf"(?:\s*(?:to|à|-|–|—|and|et)\s*(?P<high>{second})(?P<hi_scale>{scale})?)?"
         rf"(?:\s*(?:de |d’|d'|of )?)?"
+        rf"(?:\s*(?P<every>{EVERY_WORDS})\s+)?"
         rf"\s*(?P<unit>{'|'.join(units)})(?![\w'’])",  # "33 l'énergie" is no litre
         re.IGNORECASE,
     )
@@ -221,9 +240,11 @@ def ratio_before_pattern() -> re.Pattern[str]:
 
 
 FIGURE = figure_pattern()
+MONEY_SCALES = {"t": 1e12, "tn": 1e12, "tr": 1e12}  # "$1.4T": trillions, only after a "$"
 MONEY_BEFORE = compile_loose(
     rf"(?:US)?\$\s*(?P<number>{NUMBER.replace('(?P<', '(?P<d_')})"
-    rf"(?P<scale>\s*(?:{'|'.join(sorted({*SCALES_EN, *SCALES_FR}, key=len, reverse=True))})\b)?"
+    rf"(?P<scale>\s*(?:{'|'.join(sorted({*SCALES_EN, *SCALES_FR, *MONEY_SCALES}, key=len, reverse=True))})\b)?",
+    re.I,
 )
 EMISSION_UNITS = {"tonne": "tCO2e", "kilotonne": "ktCO2e", "megatonne": "MtCO2e", "kg": "kgCO2e",
                    "g": "gCO2e"}  # fmt: skip
@@ -246,6 +267,17 @@ FRACTIONS = {
     "la moitié": 50.0, "two thirds": 200 / 3, "deux tiers": 200 / 3, "three quarters": 75.0,
     "trois quarts": 75.0,
 }  # fmt: skip
+# "1/40 of a phone charge", "un millième de recharge": a part of one counted thing
+PARTS = {**{word: share / 100 for word, share in FRACTIONS.items()},
+         "a hundredth": 0.01, "one hundredth": 0.01, "un centième": 0.01,
+         "a thousandth": 0.001, "one thousandth": 0.001, "un millième": 0.001,
+         "a millionth": 1e-6, "one millionth": 1e-6, "un millionième": 1e-6}  # fmt: skip
+PART_OF_THING = compile_loose(
+    r"(?:(?<![\w.,])(?P<num>\d+)\s*/\s*(?P<den>\d+)|"
+    rf"(?<![\w])(?P<part>{'|'.join(sorted(map(re.escape, PARTS), key=len, reverse=True))}))"
+    r"(?:\s+(?:of an?|of|d['’]une?|de la|de|d['’]))?\s*$",
+    re.I,
+)
 FRACTION_OF_UNIT = compile_loose(
     rf"(?<![\w])(?P<fraction>{'|'.join(sorted(map(re.escape, FRACTIONS), key=len, reverse=True))})"
     rf"\s+(?:of an? |of|de|d['’])\s*"
@@ -285,7 +317,7 @@ COUNTED_NOUNS = (
 NAMED_COUNT = compile_loose(
     rf"(?<![\w.,])(?P<number>{NUMBER})"
     rf"(?P<scale>\s*(?:{'|'.join(sorted({*SCALES_EN, *SCALES_FR} - {'m', 'k'}, key=len, reverse=True))})\b)?"
-    r"\s+(?P<name>[A-Z][\w.-]+)\s+"
+    r"\s+(?P<name>[^\W\d_][\w.-]+)\s+"  # "2.5bn chatgpt prompts" as chats type it
     rf"(?P<unit>{'|'.join(COUNTED_NOUNS)})\b",
 )
 # "2,5 Md de prompts/jour dont 330 M aux US": a part said with the whole's unit left implied

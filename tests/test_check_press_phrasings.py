@@ -298,3 +298,106 @@ async def test_a_figure_about_a_quantity_shown_but_never_compared_is_not_judged_
     today, future = result.figures
     assert today.verdict is Verdict.unknown and today.why_not is Mismatch.not_checkable
     assert future.reference is not None and future.reference.claim.id == "seed-bhp-copper-share"
+
+
+@pytest.mark.parametrize(
+    ("statement", "verdict", "reference"),
+    [
+        # a part of one counted thing
+        ("Every ChatGPT question costs about 1/40 of a phone charge.", "consistent", None),
+        (
+            "Une réponse de GPT-4o mini, c’est un millième de recharge de smartphone.",
+            "consistent",
+            "ecologits-gpt4o-mini-170tok",
+        ),
+        ("Every ChatGPT question costs about half a phone charge.", "inconsistent", None),
+        # the word that makes parameters active belongs to the figure it leads to
+        (
+            "DeepSeek-V3 is a 671B-parameter mixture of experts that activates 37B parameters "
+            "per token.",
+            "consistent",
+            "deepseek-v3-params",
+        ),
+        (
+            "Mixtral 8x7B packs roughly 47B parameters, yet only about 13B of them work on any "
+            "given token.",
+            "consistent",
+            "mixtral-8x7b-params",
+        ),
+        # a bare tonne after an emissions figure is one too; a model after "for" is that figure's
+        (
+            "BLOOM's training emitted 24.7 t CO2e, or 505 t once idle power and hardware "
+            "manufacturing are counted.",
+            "inconsistent",
+            "bloom-training",
+        ),
+        (
+            "Meta's card splits Llama 4's 1,999 t CO2e: 1,354 t for Scout and 645 t for Maverick.",
+            "consistent",
+            "llama4-training-co2",
+        ),
+        # money in trillions written "T" after a dollar sign
+        ("openai said 30gw of compute for about $14T?? wild", "inconsistent", None),
+        ("OpenAI committed to 30 GW for about $1.4 trillion.", "consistent", None),
+        # an outdated figure repeated rounded to the digits the statement gives (1.08 kJ)
+        (
+            "Google's 2009 math: one search uses 0.3 Wh, about 1 kJ, and emits 0.2 g of CO2.",
+            "consistent",
+            "google-search-2009",
+        ),
+        ("Google now says a web search uses just 0.24 Wh.", "unknown", None),
+        # one site is not an operator's total; the whole server is not the GPU alone
+        (
+            "Un seul data center de Microsoft a consommé 6,4 milliards de litres d’eau en 2022.",
+            "unknown",
+            None,
+        ),
+        ("An average data centre draws 5 to 10 MW.", "consistent", "iea-hyperscale-100mw"),
+        (
+            "llama3.1 8b c’est 1 140 J par reponse (serveur compris) d’apres le MIT",
+            "inconsistent",
+            "mit-llama31-8b-per-response",
+        ),
+        # words for multiples; a withdrawal said in the future tense
+        (
+            "En un an, l’empreinte carbone d’une requête Gemini a été divisée par quarante-quatre.",
+            "consistent",
+            "gemini-efficiency-gain",
+        ),
+        ("Les data centers prélèveront 9 300 milliards de litres d’eau en 2030.", "unknown", None),
+    ],
+)
+async def test_parts_owners_and_scales_as_chats_write_them(
+    store: ClaimStore, statement: str, verdict: str, reference: str | None
+) -> None:
+    result = await check_statement(store, statement)
+    assert result.verdict is Verdict(verdict), check_json(result)
+    if reference is not None:
+        assert reference in cited(result)
+
+
+@pytest.mark.parametrize(
+    ("statement", "verdict"),
+    [
+        ("2.5bn chatgpt prompts a day at 0.34 Wh each is about 850 MWh every day.", "consistent"),
+        (
+            "Of ChatGPT's 2.5 billion daily prompts, roughly 330 million come from US users.",
+            "consistent",
+        ),  # fmt: skip
+        ("ChatGPT gets 25 billion daily prompts.", "inconsistent"),
+    ],
+)
+async def test_a_count_with_a_name_or_how_often_between_number_and_noun(
+    store: ClaimStore, statement: str, verdict: str
+) -> None:
+    result = await check_statement(store, statement)
+    assert result.verdict is Verdict(verdict)
+    assert "chatgpt-prompts-per-day" in cited(result)
+
+
+async def test_a_year_before_a_name_and_a_noun_is_no_count(store: ClaimStore) -> None:
+    """ "In 2025 ChatGPT prompts used 0.3 Wh each": 2025 is when, not how many prompts."""
+    result = await check_statement(store, "In 2025 ChatGPT prompts used 0.3 Wh each.")
+    assert result.verdict is Verdict.consistent
+    assert [f.value for f in result.stated] == [0.3]
+    assert result.stated[0].shared_by is None
