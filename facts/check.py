@@ -32,6 +32,7 @@ from facts.matching import Mismatch, StatementContext, mismatch, per_factor, spe
 from facts.measures import Measure
 from facts.models import Claim, Quantity, Status
 from facts.numbers import parse_number, round_significant, significant_digits
+from facts.scene import sentence_spans
 from facts.search import SearchHit, search_claims
 from facts.statements import Derivation, StatedFigure, extract_figures
 from facts.store import ClaimStore
@@ -54,6 +55,8 @@ ROUNDING_TOLERANCE = 0.15  # "about 0.3 Wh" agrees with 0.34 Wh
 AS_PUBLISHED = 0.05  # an outdated figure is repeated as published: its range, or rounded
 CLOSER_MARGIN = 0.005  # orders of magnitude: a bad figure must be clearly closer to win
 MAX_FIGURES = 20  # a statement is checked on its first figures; the rest are counted, not read
+READ_LIMIT = 4_000  # characters: a statement, or a long post's opening; a 100 kB paste is cut
+# at the sentence ending before this, so one message cannot hold the bot for seconds
 LOAD_ALL_UNDER = 2000
 SEARCH_HITS = 200  # claims the words of a statement may bring (candidates in a large base)  # claims: below this, every claim is a candidate; above, search narrows
 GOOGLE_SEARCH_CLAIM = "google-search-2009"
@@ -160,6 +163,7 @@ class CheckResult:
     figures: list[FigureCheck] = field(default_factory=list)
     deciding: FigureCheck | None = None
     unchecked: int = 0  # figures past MAX_FIGURES
+    unread: int = 0  # characters past READ_LIMIT, not read at all
 
     @property
     def reference(self) -> Comparison | None:
@@ -249,6 +253,7 @@ async def check_statement(
     store: ClaimStore, text: str, language: str | None = None, limit: int = 15
 ) -> CheckResult:
     """Compare each figure of ``text`` with the quantities of the base about the same thing."""
+    text, unread = _opening(text)
     language = language or guess_language(text)
     stated = extract_figures(text, language)
     unchecked = max(0, len(stated) - MAX_FIGURES)
@@ -273,7 +278,16 @@ async def check_statement(
     )
     verdict = deciding.verdict if deciding else Verdict.unknown
     matches = _nearest(hits, relevance, stated, context, claims, limit)
-    return CheckResult(verdict, stated, matches, checks, deciding, unchecked)
+    return CheckResult(verdict, stated, matches, checks, deciding, unchecked, unread)
+
+
+def _opening(text: str) -> tuple[str, int]:
+    """The part of ``text`` /check reads, and how many characters it leaves unread."""
+    if len(text) <= READ_LIMIT:
+        return text, 0
+    ends = [span[1] for span in sentence_spans(text[:READ_LIMIT]) if span[1] < READ_LIMIT]
+    cut = ends[-1] if ends else READ_LIMIT
+    return text[:cut], len(text) - cut
 
 
 async def _check_figure(

@@ -11,7 +11,9 @@ change, "30 % of" a share; "37B active" is active parameters).
 
 from __future__ import annotations
 
+import math
 import re
+from bisect import bisect_right
 from functools import lru_cache
 
 from facts.accents import compile_loose
@@ -106,7 +108,12 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 
 def sentence_of(spans: list[tuple[int, int]], position: int) -> tuple[int, int]:
-    return next((s for s in spans if s[0] <= position < s[1]), spans[-1])
+    """The span holding ``position`` (the last one past the end), found by halving: a long
+    message has thousands of sentences and every figure asks."""
+    index = bisect_right(spans, (position, math.inf)) - 1
+    if 0 <= index < len(spans) and spans[index][0] <= position < spans[index][1]:
+        return spans[index]
+    return spans[-1]
 
 
 def years_in(text: str) -> list[tuple[int, int]]:

@@ -248,6 +248,7 @@ def common_parent(tags: list[str]) -> str | None:
     return next(iter(sorted(shared)), None)
 
 
+@cache
 def kind_of(tag: str) -> SubjectKind | None:
     subject = vocabulary().get(split_tag(tag)[0])
     return subject.kind if subject else None

@@ -14,7 +14,7 @@ import pytest
 
 from bot.commands.check import check_json, render_check
 from bot.foundation.i18n import use_language
-from facts.check import CheckResult, Verdict, check_statement
+from facts.check import READ_LIMIT, CheckResult, Verdict, check_statement
 from facts.matching import Mismatch
 from facts.statements import Derivation, extract_figures
 from facts.store import ClaimStore
@@ -401,3 +401,17 @@ async def test_a_year_before_a_name_and_a_noun_is_no_count(store: ClaimStore) ->
     assert result.verdict is Verdict.consistent
     assert [f.value for f in result.stated] == [0.3]
     assert result.stated[0].shared_by is None
+
+
+async def test_a_pasted_document_is_read_on_its_opening_and_says_so(store: ClaimStore) -> None:
+    """A 100 kB paste is cut at a sentence's end: the reader learns how much was not read."""
+    sentence = "A ChatGPT query uses 30 Wh, and data centres use 415 TWh. "
+    result, text = await reply(store, sentence * 2000, "fr")
+    assert result.verdict is Verdict.inconsistent
+    read = len(sentence) * 2000 - result.unread
+    assert 0 < read <= READ_LIMIT
+    assert (sentence * 2000)[:read].endswith("TWh.")  # whole sentences
+    assert "Seul le début a été lu" in text
+    assert check_json(result)["unread_characters"] == result.unread
+    short = await check_statement(store, sentence)
+    assert short.unread == 0

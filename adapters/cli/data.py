@@ -62,10 +62,9 @@ async def command_facts(args: argparse.Namespace) -> int:
 async def command_campaign_plan(args: argparse.Namespace) -> int:
     """``wattson campaign plan``: a ready plan of sourced facts, day by day."""
     from bot.campaigns.rotation import plan
-    from bot.commands.claims import status_label
     from bot.foundation.i18n import use_language
     from facts.models import Topic
-    from facts.vocabulary import read_topic
+    from facts.vocabulary import read_topic, status_label
 
     settings = load(args)
     try:

@@ -15,12 +15,12 @@ from typing import Any
 from babel.dates import format_date
 
 from adapters.web.urls import Links
-from bot.commands.claims import figure_text, quantity_details, status_label
+from bot.commands.claims import figure_text, quantity_details
 from bot.foundation.i18n import N_, _
 from facts.exchange import claim_record, claim_review, reviews_a_statement
 from facts.models import Claim, ClaimSource, Quantity
 from facts.store import AuditEntry
-from facts.vocabulary import topic_label
+from facts.vocabulary import status_label, topic_label
 
 HISTORY_SHOWN = 8
 # What readers are told of each kind of change; other entries (a seed upgrade a

@@ -19,7 +19,6 @@ from bot.commands.claims import (
     page_of,
     quantity_details,
     source_text,
-    status_label,
 )
 from bot.commands.fact import store_of
 from bot.commands.text import target_text
@@ -35,6 +34,7 @@ from facts.measures import Measure
 from facts.models import Claim, Quantity
 from facts.statements import Derivation, StatedFigure
 from facts.units import quantity, unit_expression
+from facts.vocabulary import status_label
 
 MAX_FIGURES_SHOWN = 4
 FURTHER_READING = 3
@@ -340,6 +340,14 @@ def render_check(
                 "{count} more figure not shown.", "{count} more figures not shown.", hidden
             ).format(count=hidden)
         )
+    if result.unread:
+        lines.append(
+            ngettext(
+                "Only the opening was read; {count} more character was not.",
+                "Only the opening was read; {count} more characters were not.",
+                result.unread,
+            ).format(count=plain_number(result.unread))
+        )
     cited = _cited_claims(result)
     for claim in cited:
         url = page(claim.id) if page else None
@@ -456,6 +464,7 @@ def check_json(result: CheckResult) -> dict[str, Any]:
     return {
         "verdict": result.verdict.value,
         "outdated": result.outdated,
+        "unread_characters": result.unread,
         "stated": [_figure_json(check) for check in result.figures],
         "ratio": result.ratio,
         "reference": result.reference.claim.id if result.reference else None,

@@ -7,17 +7,10 @@ from bot.foundation.i18n import N_, _, current_language
 from bot.settings import Settings
 from facts.exchange import claim_url
 from facts.measures import MEASURE_LABELS, Measure
-from facts.models import Claim, ClaimSource, Figure, Per, Quantity, Status
+from facts.models import Claim, ClaimSource, Figure, Per, Quantity
 from facts.subjects import share_of, split_tag, subject_label
-from facts.vocabulary import topic_label
+from facts.vocabulary import status_label, topic_label
 
-STATUS_LABELS = {
-    Status.verified: N_("verified"),
-    Status.secondary: N_("secondary source"),
-    Status.disputed: N_("disputed"),
-    Status.outdated: N_("outdated"),
-    Status.false: N_("false"),
-}
 PER_LABELS = {
     Per.request: N_("per request"),
     Per.day: N_("per day"),
@@ -27,10 +20,6 @@ PER_LABELS = {
     Per.token: N_("per token"),
     Per.total: "",
 }
-
-
-def status_label(status: Status) -> str:
-    return _(STATUS_LABELS[status])
 
 
 def figure_text(figure: Figure) -> str:

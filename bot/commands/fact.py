@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot.commands.claims import claim_line, claim_links, claim_text, page_of, status_label
+from bot.commands.claims import claim_line, claim_links, claim_text, page_of
 from bot.commands.text import first_word
 from bot.dispatch import Command, Context
 from bot.foundation.errors import MissingArgumentError, PermissionDeniedError, UserInputError
@@ -31,7 +31,7 @@ from facts.store import (
     ProposalNotFoundError,
     UnknownCorrectionError,
 )
-from facts.vocabulary import read_topic, topic_label
+from facts.vocabulary import read_topic, status_label, topic_label
 
 SubHandler = Callable[[Context, str], Awaitable[Reply]]
 
