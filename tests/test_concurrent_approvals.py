@@ -90,7 +90,8 @@ async def approve_at_once(moderators: list[Moderator], numbers: list[int]) -> li
     """Both review, then both approve in the same instant; their replies."""
     for moderator in moderators:
         await moderator.ask("/fact review")
-    await asyncio.gather(*(m.send(f"/fact approve {n}") for m, n in zip(moderators, numbers)))
+    pairs = zip(moderators, numbers, strict=True)
+    await asyncio.gather(*(moderator.send(f"/fact approve {n}") for moderator, n in pairs))
     return list(await asyncio.gather(*(m.reply() for m in moderators)))
 
 
