@@ -4,10 +4,11 @@ Anyone: ``/fact`` (a random verified claim, never twice in a row in a chat),
 ``/fact ID``, ``/fact topic NAME``, ``/fact search WORDS``, ``/fact sources ID``,
 ``/fact history ID``, ``/fact propose FIELDS``. Moderators (platform roles or
 the configured allow-list): ``/fact add FIELDS``, ``/fact edit ID FIELDS``,
-``/fact retract ID [reason]``, ``/fact review`` (proposals, and readers' reports
-of a wrong /check verdict), ``/fact approve N``, ``/fact reject N reason``,
-``/fact report N right|claim|eval VERDICT`` (:mod:`bot.reports.review`). A
-refused request writes nothing.
+``/fact retract ID [reason]``, ``/fact review [N]`` (proposals in full, an edit
+as a diff, then readers' reports of a wrong /check verdict), ``/fact approve N``
+(only over the claim version the moderator was shown: :mod:`facts.changes`),
+``/fact reject N reason``, ``/fact report N right|claim|eval VERDICT``
+(:mod:`bot.reports.review`). A refused request writes nothing.
 """
 
 from __future__ import annotations
