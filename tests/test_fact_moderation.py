@@ -84,7 +84,7 @@ async def test_approving_the_shown_edit_applies_it_and_history_shows_the_change(
     approved = await say(core, "approve 1")
     assert approved.text.startswith(f"Approved: {SEED_ID}"), approved.text
     history = (await say(core, f"history {SEED_ID}")).text
-    assert "added with Wattson’s base — Wattson’s base" in history
+    assert "UTC — added with Wattson’s base\n" in history
     assert "proposal approved — test:mod-a" in history
     assert "• figure 1, value: 415 → 416" in history
     french = (await say(core, f"historique {SEED_ID}", language="fr")).text
@@ -203,3 +203,35 @@ async def test_adding_without_a_title_is_an_error_and_no_field_fills_another(
     edited = await say(core, f"edit {SEED_ID} url: https://example.org/new")
     assert edited.error and "title is required" in edited.text
     assert "https://example.org/new" not in (await say(core, SEED_ID)).text
+
+
+async def test_a_proposal_for_a_retracted_claim_says_approving_restores_it(core: Core) -> None:
+    await say(core, f"retract {SEED_ID} duplicate")
+    await say(core, f"propose id: {SEED_ID}; value: 416", user="member")
+    review = (await say(core, "review")).text
+    assert f"#1 · edit of {SEED_ID}" in review and "is retracted: approving restores it" in review
+    assert (await say(core, "approve 1")).text.startswith("Approved")
+    assert (await say(core, SEED_ID, user="reader")).data.figure.value == 416
+
+
+async def test_the_review_says_when_the_claim_changed_after_the_proposal(core: Core) -> None:
+    await say(core, f"propose id: {SEED_ID}; value: 1", user="member")
+    await say(core, f"edit {SEED_ID} value: 420", user="mod-b")
+    review = (await say(core, "review 1")).text
+    assert f"⚠ {SEED_ID} changed after this proposal was written" in review
+    assert "• figure 1, value: 420 → 1" in review
+    # What this review showed is what the approval applies.
+    assert (await say(core, "approve 1")).text.startswith("Approved")
+
+
+@pytest.mark.parametrize(
+    ("args", "answer"),
+    [
+        ("review 9", "No pending proposal #9; /fact review lists them."),
+        ("review soon", "Which proposal? Give its number"),
+        ("approve 9", "No pending proposal #9; /fact review lists them."),
+    ],
+)
+async def test_unknown_proposals_are_named(core: Core, args: str, answer: str) -> None:
+    reply = await say(core, args)
+    assert reply.error and reply.text.startswith(answer), reply.text

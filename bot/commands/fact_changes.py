@@ -45,9 +45,10 @@ def when(moment: datetime) -> str:
     return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
 
 
-def who(actor: str) -> str:
-    """The author as the log names them (``telegram:42``); Wattson's own base by its name."""
-    return _("Wattson’s base") if actor == SEED_AUTHOR else actor
+def who(actor: str) -> str | None:
+    """The author as the log names them (``telegram:42``); none for Wattson's own base,
+    whose actions say so (``added with Wattson's base``)."""
+    return None if actor == SEED_AUTHOR else actor
 
 
 def action_label(action: str) -> str:
@@ -222,7 +223,9 @@ def history_lines(entries: list[AuditEntry]) -> list[str]:
     """Each change: when, what was done, by whom, why, and the fields before → after."""
     lines: list[str] = []
     for entry in entries:
-        line = f"• {when(entry.at)} — {action_label(entry.action)} — {who(entry.actor)}"
+        author = who(entry.actor)
+        line = f"• {when(entry.at)} — {action_label(entry.action)}"
+        line += f" — {author}" if author else ""
         if entry.reason and entry.action not in SELF_EXPLAINED:
             line += f" — {entry.reason}"
         lines.append(line)
