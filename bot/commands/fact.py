@@ -36,6 +36,7 @@ from facts.models import Claim, ClaimContent, Status, Topic
 from facts.search import search_claims
 from facts.store import (
     NO_CLAIM,
+    ClaimChangedError,
     ClaimExistsError,
     ClaimNotFoundError,
     ClaimStore,
@@ -119,6 +120,20 @@ class DecidedProposalError(UserInputError):
                 else _("Proposal #{number} was already rejected; nothing was changed.")
             )
         return text.format(number=self.number, who=self.reviewer)
+
+
+class EditCollisionError(UserInputError):
+    """Another change reached the claim while this edit was being written: nothing written."""
+
+    def __init__(self, claim_id: str) -> None:
+        super().__init__(f"claim {claim_id!r} changed during the edit")
+        self.claim_id = claim_id
+
+    def localized(self) -> str:
+        return _(
+            "{id} changed while your edit was being saved; nothing was written."
+            " See /fact history {id}, then send your edit again."
+        ).format(id=self.claim_id)
 
 
 class UnchangedProposalError(UserInputError):
@@ -310,8 +325,8 @@ async def edit(context: Context, args: str) -> Reply:
     example = N_("/fact edit gemini-water-per-prompt value: 0.26")
     claim_id, rest = required_id(args, usage, example)
     store = store_of(context)
-    current = await store.get(claim_id)
-    if current is None:
+    current, version = await store.versioned(claim_id.strip().casefold())
+    if current is None or current.retracted:
         raise UnknownClaimError(claim_id)
     fields = parse_fields(rest)
     if not fields:
@@ -323,9 +338,11 @@ async def edit(context: Context, args: str) -> Reply:
     fields.pop("id", None)
     content = read_claim(fields, context.language, base=current.content())
     try:
-        claim = await store.replace(content, context.actor)
+        claim = await store.replace(content, context.actor, expected=version)
     except UnknownCorrectionError as error:
         raise correction_refused(error, "claim") from None
+    except ClaimChangedError:
+        raise EditCollisionError(current.id) from None
     return Reply(text=_("Changed {id}.").format(id=claim.id) + "\n" + claim_text(claim), data=claim)
 
 
@@ -395,10 +412,19 @@ async def propose(context: Context, args: str) -> Reply:
     return Reply(text=text)
 
 
-def remember_seen(context: Context, views: list[ProposalView]) -> None:
-    """Note the claim version each proposal was shown against, for this moderator's approval."""
+def remember_seen(context: Context, views: list[ProposalView], whole_queue: bool) -> None:
+    """Note the claim version each proposal was shown against, for this moderator's approval.
+
+    Shown the whole queue, the moderator's notes of proposals no longer in it are dropped.
+    """
+    seen = context.services.seen_versions
+    if whole_queue:
+        waiting = {view.proposal.id for view in views}
+        for actor, number in [key for key in seen if key[0] == context.actor]:
+            if number not in waiting:
+                del seen[(actor, number)]
     for view in views:
-        context.services.seen_versions[(context.actor, view.proposal.id)] = view.version
+        seen[(context.actor, view.proposal.id)] = view.version
 
 
 def proposal_number(text: str, usage: str, example: str) -> int:
@@ -423,10 +449,10 @@ async def review(context: Context, args: str) -> Reply:
             raise DecidedProposalError(number, error.state, error.reviewed_by) from None
         except ProposalNotFoundError:
             raise UnknownProposalError(str(number)) from None
-        remember_seen(context, [view])
+        remember_seen(context, [view], whole_queue=False)
         return Reply(text="\n".join(proposal_lines(view)), data=view)
     views = await review_queue(store)
-    remember_seen(context, views)
+    remember_seen(context, views, whole_queue=True)
     reports = await review_lines(context)
     if not views:
         text = _("No proposal is waiting.") if not reports else ""
