@@ -8,7 +8,7 @@ alias of a moderators' action is covered without a change here.
 
 from __future__ import annotations
 
-from bot.commands import campaign, fact, language
+from bot.commands import campaign, fact, fact_proposals, language
 from bot.commands.text import first_word
 from bot.dispatch import Command
 from bot.messages import Request
@@ -18,7 +18,15 @@ _FACT_ACTIONS = frozenset(
     word
     for word, handler in fact.SUBCOMMANDS.items()
     if handler
-    in {fact.add, fact.edit, fact.retract, fact.review, fact.approve, fact.reject, report_command}
+    in {
+        fact.add,
+        fact.edit,
+        fact.retract,
+        report_command,
+        fact_proposals.review,
+        fact_proposals.approve,
+        fact_proposals.reject,
+    }  # fmt: skip
 )
 _CAMPAIGN_ACTIONS = frozenset(
     [word for word, handler in campaign.SUBCOMMANDS.items() if handler is not campaign.listing]
