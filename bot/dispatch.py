@@ -174,7 +174,10 @@ class Core:
         return self._routes.get(name.casefold())
 
     async def language_for(self, request: Request) -> str:
-        """User preference, else chat preference, else platform locale, else default."""
+        """The session's language, else user preference, else chat preference, else platform
+        locale, else default."""
+        if request.language is not None:
+            return request.language
         store = self.services.preferences
         if store is not None:
             for scope, subject in (("user", request.user.id), ("chat", request.chat.id)):

@@ -25,7 +25,7 @@ from bot.commands.text import target_text
 from bot.dispatch import Command, Context
 from bot.foundation.amounts import LARGE, MAX_DECIMALS, amount_text, plain_number
 from bot.foundation.formatting import number_format
-from bot.foundation.i18n import N_, _, ngettext, npgettext
+from bot.foundation.i18n import N_, _, command_name, ngettext, npgettext
 from bot.messages import Reply
 from bot.reports.filing import is_report, offer_report, report_verdict
 from facts.check import CheckResult, Comparison, FigureCheck, Verdict, check_statement
@@ -353,7 +353,7 @@ def render_check(
         url = page(claim.id) if page else None
         lines.append(
             _("Source: {source}").format(source=source_text(claim.sources[0]))
-            + f" · /fact {claim.id}"
+            + f" · /{command_name('fact')} {claim.id}"
             + (f" · {url}" if url else "")
         )
     if result.verdict is Verdict.unknown:
@@ -396,7 +396,9 @@ def _further_reading(result: CheckResult) -> list[str]:
     if not nearest:
         return []
     return [
-        _("Nearest claims to read: {ids}.").format(ids=", ".join(f"/fact {i}" for i in nearest))
+        _("Nearest claims to read: {ids}.").format(
+            ids=", ".join(f"/{command_name('fact')} {i}" for i in nearest)
+        )
     ]
 
 

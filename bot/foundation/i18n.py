@@ -74,6 +74,39 @@ def NP_(context: str, message: str) -> str:
     return message
 
 
+# Every command's name, translated in the context "command": what a reader of the
+# current language types (``cost`` is ``cout`` in French). Hints name commands with
+# :func:`command_name`, never as a literal, so a French reader is never sent to /cost.
+COMMAND_NAMES = (
+    NP_("command", "cost"),
+    NP_("command", "tokens"),
+    NP_("command", "check"),
+    NP_("command", "fact"),
+    NP_("command", "campaign"),
+    NP_("command", "models"),
+    NP_("command", "how"),
+    NP_("command", "lang"),
+    NP_("command", "help"),
+    NP_("command", "stats"),
+)
+
+
+def command_name(name: str) -> str:
+    """The command ``name`` (its English name) as a reader of the current language types it.
+
+    Only the command is translated: ``cost compare`` is ``cout compare`` in French.
+    """
+    head, space, rest = name.partition(" ")
+    return pgettext("command", head) + space + rest
+
+
+def language_name(code: str) -> str:
+    """The name of the language ``code`` in the current language (``anglais`` for a French reader)."""
+    from babel.core import Locale
+
+    return Locale.parse(code).get_display_name(current_language()) or code
+
+
 def negotiate_language(tag: str | None) -> str | None:
     """Map a platform locale tag (``fr``, ``en-US``, ``fr_CA``) to a supported language."""
     if not tag:
