@@ -353,7 +353,7 @@ def render_check(
         url = page(claim.id) if page else None
         lines.append(
             _("Source: {source}").format(source=source_text(claim.sources[0]))
-            + f" · /{command_name('fact')} {claim.id}"
+            + f" · {claim_command(claim.id)}"
             + (f" · {url}" if url else "")
         )
     if result.verdict is Verdict.unknown:
@@ -391,14 +391,18 @@ def _cited_claims(result: CheckResult) -> list[Claim]:
     return list(claims.values())
 
 
+def claim_command(claim_id: str) -> str:
+    """``/fact ID`` in the reader's words (``/fait ID``); the id alone on the command line."""
+    fact = command_name("fact")
+    return f"{fact} {claim_id}" if fact else claim_id
+
+
 def _further_reading(result: CheckResult) -> list[str]:
     nearest = [claim.id for claim, _score in result.matches[:FURTHER_READING]]
     if not nearest:
         return []
     return [
-        _("Nearest claims to read: {ids}.").format(
-            ids=", ".join(f"/{command_name('fact')} {i}" for i in nearest)
-        )
+        _("Nearest claims to read: {ids}.").format(ids=", ".join(claim_command(i) for i in nearest))
     ]
 
 

@@ -9,7 +9,7 @@ from bot.charts import energy_by_model
 from bot.commands.text import first_word, target_text
 from bot.dispatch import Command, Context
 from bot.foundation.errors import ModelFamilyError
-from bot.foundation.i18n import N_, _
+from bot.foundation.i18n import N_, _, command_name
 from bot.measuring.catalog import ModelCatalog, ModelInfo
 from bot.measuring.energy import ecologits_version
 from bot.measuring.equivalents import human_scale
@@ -90,8 +90,9 @@ def render_estimate(estimate: CostEstimate) -> Reply:
     lines.append(
         _(
             "Method: EcoLogits {version}, electricity mix {zone}; the ranges are EcoLogits’ "
-            "uncertainty. /how explains."
+            "uncertainty."
         ).format(version=ecologits_version(), zone=estimate.zone)
+        + (" " + _("{how} explains.").format(how=how) if (how := command_name("how")) else "")
     )
     sources = [item.equivalent.source for item in equivalents]
     source_text = source_line(sources)

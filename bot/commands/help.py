@@ -16,7 +16,7 @@ async def help_(context: Context) -> Reply:
         )
     ]
     for command in context.commands:
-        line = f"/{command_name(command.name)} — {_(command.summary)}"
+        line = f"{command_name(command.name)} — {_(command.summary)}"
         if command.usage:
             line += f" ({_(command.usage)})"
         lines.append(line)

@@ -50,8 +50,8 @@ class EmptyTextError(UserInputError):
 
     def localized(self) -> str:
         return _(
-            "There is no text to measure. Write it after /{command}, "
-            "or use /{command} in reply to a message."
+            "There is no text to measure. Write it after {command}, "
+            "or use {command} in reply to a message."
         ).format(command=command_name(self.command))
 
 
@@ -111,7 +111,7 @@ class UnknownModelError(UserInputError):
             text += " " + _("Closest known models: {names}.").format(
                 names=", ".join(self.suggestions)
             )
-        return text + " " + _("/{models} lists them all.").format(models=command_name("models"))
+        return text + " " + _("{models} lists them all.").format(models=command_name("models"))
 
 
 class AmbiguousModelError(UserInputError):
@@ -147,12 +147,12 @@ class ModelFamilyError(UserInputError):
         shown = ", ".join(self.models[: self.SHOWN])
         text = _(
             "“{word}” names several models, not one: write the one you mean before the text,"
-            " for example /{command} {model} your text. Its models: {names}"
+            " for example {command} {model} your text. Its models: {names}"
         ).format(
             word=self.word, command=command_name(self.command), model=self.models[0], names=shown
         )
         if len(self.models) > self.SHOWN:
-            text += " " + _("… {count} in all: /{models} {word} lists them.").format(
+            text += " " + _("… {count} in all: {models} {word} lists them.").format(
                 count=len(self.models), models=command_name("models"), word=self.word
             )
         return text + ("" if text.endswith(".") else ".")

@@ -21,6 +21,9 @@ SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "fr")
 DEFAULT_LANGUAGE = "en"
 
 _current_language: ContextVar[str] = ContextVar("wattson_language", default=DEFAULT_LANGUAGE)
+# Whether the text is for the command line (``wattson cost``), not a chat: commands are then
+# named as the shell runs them (``wattson models``), and chat-only ones are not offered.
+_command_line: ContextVar[bool] = ContextVar("wattson_command_line", default=False)
 
 
 @cache
@@ -42,6 +45,16 @@ def use_language(language: str) -> Iterator[None]:
         yield
     finally:
         _current_language.reset(token)
+
+
+@contextmanager
+def on_command_line() -> Iterator[None]:
+    """Word the texts of the block for the command line: ``wattson models``, not ``/models``."""
+    token = _command_line.set(True)
+    try:
+        yield
+    finally:
+        _command_line.reset(token)
 
 
 def _(message: str) -> str:
@@ -91,13 +104,26 @@ COMMAND_NAMES = (
 )
 
 
-def command_name(name: str) -> str:
-    """The command ``name`` (its English name) as a reader of the current language types it.
+# What the command line runs for a chat command; the others (/fact, /how) have none.
+COMMAND_LINE = {
+    "cost": "wattson cost",
+    "check": "wattson check",
+    "models": "wattson models",
+    "campaign": "wattson campaign plan",
+}
 
-    Only the command is translated: ``cost compare`` is ``cout compare`` in French.
+
+def command_name(name: str) -> str:
+    """The command ``name`` (its English name) as the reader types it: ``/cout`` for a French
+    chat reader, ``wattson cost`` on the command line, or ``""`` where the command line has none.
+
+    Only the command is translated: ``cost compare`` is ``/cout compare`` in French.
     """
     head, space, rest = name.partition(" ")
-    return pgettext("command", head) + space + rest
+    if _command_line.get():
+        shell = COMMAND_LINE.get(head)
+        return shell + space + rest if shell else ""
+    return "/" + pgettext("command", head) + space + rest
 
 
 def language_name(code: str) -> str:

@@ -143,8 +143,9 @@ class ModelCatalog:
             suggestions = self.suggest(name, cutoff=CLOSE_CUTOFF)
             raise UnknownModelError(query, suggestions, sorted(self.providers))
         within = provider.casefold() if colon else None
-        suggestions = self.suggest(query, provider=within) or self.suggest(
-            query, cutoff=LOOSE_CUTOFF, provider=within
+        # within a named provider, a looser likeness still helps (anthropic:opus → its opus models)
+        suggestions = self.suggest(query, provider=within) or (
+            self.suggest(query, cutoff=LOOSE_CUTOFF, provider=within) if within else []
         )
         raise UnknownModelError(query, suggestions)
 
