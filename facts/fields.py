@@ -68,6 +68,7 @@ KEY_ALIASES: dict[str, str] = {
     "url": "url", "link": "url", "lien": "url", "source": "url",
     "publisher": "publisher", "éditeur": "publisher", "editeur": "publisher",
     "source_publisher": "publisher",
+    "cites": "cites", "citing": "cites", "cite": "cites", "citant": "cites",
     "title": "title", "titre": "title",
     "date": "date",
     "quote": "quote", "citation": "quote",
@@ -104,6 +105,7 @@ FIELD_LABELS: dict[str, str] = {
     "quantities.since": NP_("field", "since"),
     "sources.url": NP_("field", "url"),
     "sources.publisher": NP_("field", "publisher"),
+    "sources.cites": NP_("field", "cites"),
     "sources.title": NP_("field", "title"),
     "sources.date": NP_("field", "date"),
     "sources.quote": NP_("field", "quote"),
@@ -389,7 +391,7 @@ def build_content(
     main = quantities[0] if quantities else {}
     sources = [dict(s) for s in data.get("sources") or []]
     explanation = dict(data.get("explanation") or {})
-    source_fields = {"url", "publisher", "title", "date", "quote"}
+    source_fields = {"url", "publisher", "cites", "title", "date", "quote"}
     for key, value in fields.items():
         if key in ("en", "fr"):
             statement[key] = value

@@ -164,7 +164,9 @@ def test_every_command_is_named_in_french_by_its_first_alias(core: Core) -> None
 
     with use_language("fr"):
         names = {command.name: command_name(command.name) for command in core.commands}
-    expected = {c.name: c.name if c.name == "stats" else c.aliases[0] for c in core.commands}
+    expected = {
+        c.name: "/" + (c.name if c.name == "stats" else c.aliases[0]) for c in core.commands
+    }
     assert names == expected
 
 

@@ -166,7 +166,7 @@ def derivation_text(figure: StatedFigure, derived_from: Claim | None) -> str | N
 
 def _short_source(claim: Claim) -> str:
     source = claim.sources[0]
-    return f"{source.publisher}, {source.date}" if source.date else source.publisher
+    return f"{source.byline}, {source.date}" if source.date else source.byline
 
 
 BEYOND_WORDS = 1e15  # Babel writes numbers in words up to trillions; past that, as stated
