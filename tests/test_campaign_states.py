@@ -138,6 +138,8 @@ async def test_an_unknown_subcommand_is_an_error_with_the_usage(
         ("topic: water; every: 1000", "every: 1000 h is outside the allowed range, 1 to 720 h"),
         ("topic: water; every: 0", "every: 0 h is outside the allowed range, 1 to 720 h"),
         ("topic: water; daily: 09:00; include: yes", "include: “yes” is not a choice"),
+        ("facts: " + ", ".join(f"x{n}" for n in range(201)) + "; daily: 09:00",
+         "facts has too many entries (at most 200)"),
     ],
 )  # fmt: skip
 async def test_campaigns_that_cannot_be_as_written_are_refused_with_the_limit(
