@@ -25,7 +25,13 @@ from bot.foundation.errors import (
     UserInputError,
     WattsonError,
 )
-from bot.foundation.i18n import _, negotiate_language, use_language
+from bot.foundation.i18n import (
+    COMMAND_CONTEXT,
+    _,
+    negotiate_language,
+    use_command_names,
+    use_language,
+)
 from bot.foundation.metrics import (
     REPLIES,
     REQUEST_SECONDS,
@@ -93,6 +99,9 @@ class Services:
     reports: ReportStore | None = None
     # checked statements waiting for "Wrong verdict?", briefly (memory only: bot.reports.offers)
     offers: OfferMemory = field(default_factory=OfferMemory)
+    # platform -> the catalog context its commands are named from, when they have names of
+    # their own (Discord's localized slash commands); others use the chat's (COMMAND_CONTEXT)
+    command_names: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,7 +214,8 @@ class Core:
         except Exception:
             log.exception("could not read the language preference; using the default")
             language = self.services.settings.language.default
-        with use_language(language):
+        naming = self.services.command_names.get(request.user.platform, COMMAND_CONTEXT)
+        with use_language(language), use_command_names(naming):
             reply = await self._answer(Context(request, self.services, language, self.commands))
         if self.services.usage is not None:
             self.services.usage.record(request, reply)

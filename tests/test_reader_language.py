@@ -86,3 +86,16 @@ async def test_an_unknown_period_lists_the_periods_in_the_readers_language(core:
     )
     english = await core.handle(request("stats", "never", locale="en"))
     assert "today, week, month, year, all" in english.text
+
+
+async def test_hints_name_a_platforms_own_command_names(core: Core) -> None:
+    """Discord's slash commands are named /coût, /vérifier in French: hints say so there."""
+    core.services.command_names["discord"] = "command name"
+    on_discord = Request(
+        command="cost", user=UserRef(platform="discord", id="1"),
+        chat=ChatRef(platform="discord", id="2"), locale="fr",
+    )  # fmt: skip
+    reply = await core.handle(on_discord)
+    assert reply.text.startswith("Il n’y a pas de texte à mesurer. Écrivez-le après /coût,")
+    typed = await core.handle(request("cost", "", locale="fr"))
+    assert "Écrivez-le après /cout," in typed.text

@@ -24,6 +24,10 @@ _current_language: ContextVar[str] = ContextVar("wattson_language", default=DEFA
 # Whether the text is for the command line (``wattson cost``), not a chat: commands are then
 # named as the shell runs them (``wattson models``), and chat-only ones are not offered.
 _command_line: ContextVar[bool] = ContextVar("wattson_command_line", default=False)
+COMMAND_CONTEXT = "command"  # the catalog context of commands as typed in a chat
+# The context that names commands for the platform being answered: Discord's slash
+# commands have names of their own (``/coût``), registered by its adapter.
+_command_names: ContextVar[str] = ContextVar("wattson_command_names", default=COMMAND_CONTEXT)
 
 
 @cache
@@ -55,6 +59,16 @@ def on_command_line() -> Iterator[None]:
         yield
     finally:
         _command_line.reset(token)
+
+
+@contextmanager
+def use_command_names(context: str) -> Iterator[None]:
+    """Name commands from the catalog ``context`` inside the block (a platform's own names)."""
+    token = _command_names.set(context)
+    try:
+        yield
+    finally:
+        _command_names.reset(token)
 
 
 def _(message: str) -> str:
@@ -123,7 +137,7 @@ def command_name(name: str) -> str:
     if _command_line.get():
         shell = COMMAND_LINE.get(head)
         return shell + space + rest if shell else ""
-    return "/" + pgettext("command", head) + space + rest
+    return "/" + pgettext(_command_names.get(), head) + space + rest
 
 
 def language_name(code: str) -> str:
