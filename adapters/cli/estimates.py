@@ -157,8 +157,8 @@ async def score_reports(settings: Settings, verbose: bool) -> bool:
         finally:
             await database.close()
     print(
-        f"{REPORTS_SET}: 0 statements (moderators add reported ones with"
-        " /fact report N eval VERDICT)"
+        f"{REPORTS_SET}: 0 statements (moderators add them from readers' reports of a wrong"
+        " verdict, in the chat)"
     )
     return True
 
