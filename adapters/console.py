@@ -39,11 +39,15 @@ class ConsoleAdapter:
         user_id: str = "local",
         locale: str | None = None,
         output: TextIO | None = None,
+        language: str | None = None,
     ) -> None:
         self.core = core
         self.user = UserRef(platform=PLATFORM, id=user_id)
         self.chat = ChatRef(platform=PLATFORM, id=user_id)
         self.locale = locale
+        # ``wattson console --lang fr``: this session's language, over a stored /lang, until
+        # the user chooses their own with /lang
+        self.language = language
         self.output = output
         self._block: list[str] | None = None  # a command's lines while its fields are typed
         core.services.outboxes[PLATFORM] = self.post
@@ -61,6 +65,7 @@ class ConsoleAdapter:
             user=self.user,
             chat=self.chat,
             locale=self.locale,
+            language=self.language,
             is_moderator=True,
         )
 
@@ -110,6 +115,10 @@ class ConsoleAdapter:
 
     async def _answer(self, request: Request) -> list[str]:
         reply = await self.core.handle(request)
+        command = self.core.command_for(request.command)
+        if command is not None and command.name == "lang" and request.args and not reply.error:
+            self.language = None  # the user chose (or reset) a language: theirs from now on
+        request = request.model_copy(update={"language": self.language})
         with use_language(await self.core.language_for(request)):  # "Chart saved" too
             return [render_reply(reply, self.save_attachments(reply))]
 
@@ -129,7 +138,13 @@ class ConsoleAdapter:
 
     async def _language(self) -> str:
         return await self.core.language_for(
-            Request(command="help", user=self.user, chat=self.chat, locale=self.locale)
+            Request(
+                command="help",
+                user=self.user,
+                chat=self.chat,
+                locale=self.locale,
+                language=self.language,
+            )
         )
 
     async def _hint(self) -> str:

@@ -25,7 +25,13 @@ from bot.foundation.errors import (
     UserInputError,
     WattsonError,
 )
-from bot.foundation.i18n import _, negotiate_language, use_language
+from bot.foundation.i18n import (
+    COMMAND_CONTEXT,
+    _,
+    negotiate_language,
+    use_command_names,
+    use_language,
+)
 from bot.foundation.metrics import (
     REPLIES,
     REQUEST_SECONDS,
@@ -96,6 +102,9 @@ class Services:
     seen_versions: dict[tuple[str, int], str] = field(default_factory=dict)
     # checked statements waiting for "Wrong verdict?", briefly (memory only: bot.reports.offers)
     offers: OfferMemory = field(default_factory=OfferMemory)
+    # platform -> the catalog context its commands are named from, when they have names of
+    # their own (Discord's localized slash commands); others use the chat's (COMMAND_CONTEXT)
+    command_names: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +186,10 @@ class Core:
         return self._routes.get(name.casefold())
 
     async def language_for(self, request: Request) -> str:
-        """User preference, else chat preference, else platform locale, else default."""
+        """The session's language, else user preference, else chat preference, else platform
+        locale, else default."""
+        if request.language is not None:
+            return request.language
         store = self.services.preferences
         if store is not None:
             for scope, subject in (("user", request.user.id), ("chat", request.chat.id)):
@@ -205,7 +217,8 @@ class Core:
         except Exception:
             log.exception("could not read the language preference; using the default")
             language = self.services.settings.language.default
-        with use_language(language):
+        naming = self.services.command_names.get(request.user.platform, COMMAND_CONTEXT)
+        with use_language(language), use_command_names(naming):
             reply = await self._answer(Context(request, self.services, language, self.commands))
         if self.services.usage is not None:
             self.services.usage.record(request, reply)

@@ -53,6 +53,11 @@ class Request(BaseModel):
     user: UserRef
     chat: ChatRef
     locale: str | None = Field(default=None, description="platform locale tag, e.g. fr or en-US")
+    language: str | None = Field(
+        default=None,
+        description="a language chosen for this session (wattson console --lang fr): it wins"
+        " over the stored /lang choices",
+    )
     reply_to_text: str | None = Field(
         default=None, description="text of the message this one replies to, if any"
     )

@@ -200,18 +200,26 @@ def detect_format(path: Path, explicit: str | None = None) -> Format:
 def read_claims(path: Path, fmt: Format | None = None) -> list[tuple[ClaimContent, bool]]:
     """(content, retracted) of every claim in the file; every problem reported at once."""
     fmt = fmt or detect_format(path)
+    expected = EXPECTED_FORMS[fmt]
+    text = path.read_text(encoding="utf-8")
+    if not text.strip():
+        raise ImportFileError([f"{path}: the file is empty; expected {expected}"])
     try:
-        text = path.read_text(encoding="utf-8")
         if fmt == "toml":
             records = tomllib.loads(text).get("claim", [])
         elif fmt == "json":
             records = json.loads(text)
         else:
             records = _records_from_graph(json.loads(text))
-    except (OSError, ValueError, tomllib.TOMLDecodeError) as error:
-        raise ImportFileError([f"{path}: {error}"]) from None
-    if not isinstance(records, list):
-        raise ImportFileError([f"{path}: expected a list of claims"])
+    except json.JSONDecodeError as error:
+        where = f"line {error.lineno} column {error.colno}"
+        raise ImportFileError([f"{path}: not JSON ({where}); expected {expected}"]) from None
+    except tomllib.TOMLDecodeError as error:
+        raise ImportFileError([f"{path}: not TOML ({error}); expected {expected}"]) from None
+    except (OSError, ValueError, AttributeError, KeyError, TypeError) as error:
+        raise ImportFileError([f"{path}: {error}; expected {expected}"]) from None
+    if not isinstance(records, list) or not records:
+        raise ImportFileError([f"{path}: no claim found; expected {expected}"])
     claims: list[tuple[ClaimContent, bool]] = []
     problems: list[str] = []
     for index, record in enumerate(records, start=1):
@@ -219,6 +227,13 @@ def read_claims(path: Path, fmt: Format | None = None) -> list[tuple[ClaimConten
             problems.append(f"entry {index}: not a claim")
             continue
         retracted = bool(record.get("retracted", False))
+        if changed := figure_changes(record):
+            label = record.get("id", f"entry {index}")
+            problems.append(
+                f"{label}: figure ({changed}) differs from the first of quantities; figure only"
+                " repeats it for older readers: edit quantities instead"
+            )
+            continue
         content = {
             k: v for k, v in record.items() if k in ClaimContent.model_fields or k == "figure"
         }
@@ -234,6 +249,34 @@ def read_claims(path: Path, fmt: Format | None = None) -> list[tuple[ClaimConten
     if problems:
         raise ImportFileError(problems)
     return claims
+
+
+# What an import file holds, as ``wattson facts export`` writes it.
+EXPECTED_FORMS: dict[str, str] = {
+    "json": "a JSON list of claims, as `wattson facts export --format json` writes",
+    "toml": "[[claim]] tables, as `wattson facts export --format toml` writes",
+    "claimreview": "a schema.org ClaimReview graph, as `wattson facts export --format"
+    " claimreview` writes",
+}
+FIGURE_FIELDS = ("value", "unit", "low", "high", "per")
+
+
+def figure_changes(record: dict[str, Any]) -> str:
+    """The fields where an export's ``figure`` no longer repeats its first quantity ("" if none).
+
+    An exported claim carries both; editing ``figure.value`` alone would be
+    silently ignored (the quantities win), so the import says so instead.
+    """
+    figure, quantities = record.get("figure"), record.get("quantities")
+    if not isinstance(figure, dict) or not isinstance(quantities, list) or not quantities:
+        return ""
+    first = quantities[0] if isinstance(quantities[0], dict) else {}
+    return ", ".join(
+        f"figure.{name} {figure.get(name)!r} ≠ {first.get(name)!r}"
+        for name in FIGURE_FIELDS
+        if name in figure
+        and figure.get(name) != first.get(name, "total" if name == "per" else None)
+    )
 
 
 def _records_from_graph(document: dict[str, Any]) -> list[dict[str, Any]]:

@@ -68,6 +68,7 @@ KEY_ALIASES: dict[str, str] = {
     "url": "url", "link": "url", "lien": "url", "source": "url",
     "publisher": "publisher", "éditeur": "publisher", "editeur": "publisher",
     "source_publisher": "publisher",
+    "cites": "cites", "citing": "cites", "cite": "cites", "citant": "cites",
     "title": "title", "titre": "title",
     "date": "date",
     "quote": "quote", "citation": "quote",
@@ -104,6 +105,7 @@ FIELD_LABELS: dict[str, str] = {
     "quantities.since": NP_("field", "since"),
     "sources.url": NP_("field", "url"),
     "sources.publisher": NP_("field", "publisher"),
+    "sources.cites": NP_("field", "cites"),
     "sources.title": NP_("field", "title"),
     "sources.date": NP_("field", "date"),
     "sources.quote": NP_("field", "quote"),
@@ -125,8 +127,8 @@ FIELD_LABELS: dict[str, str] = {
 # pydantic error type → what to say; {field} is the label, {limit} a bound.
 PROBLEMS: dict[str, str] = {
     "missing": N_("{field} is required"),
-    "string_too_short": N_("{field} is too short"),
-    "string_too_long": N_("{field} is too long"),
+    "string_too_short": N_("{field} is too short (at least {min_length} characters)"),
+    "string_too_long": N_("{field} is too long (at most {max_length} characters)"),
     "string_pattern_mismatch": N_("{field} has the wrong form"),
     "url_parsing": N_("{field} must be a web address (http:// or https://)"),
     "url_scheme": N_("{field} must be a web address (http:// or https://)"),
@@ -138,8 +140,8 @@ PROBLEMS: dict[str, str] = {
     "enum": N_("{field} must be one of: {expected}"),
     "literal_error": N_("{field} must be one of: {expected}"),
     "extra_forbidden": N_("{field} is not a known field"),
-    "too_short": N_("{field} needs at least one entry"),
-    "too_long": N_("{field} has too many entries"),
+    "too_short": N_("{field} needs at least {min_length} entry"),
+    "too_long": N_("{field} has too many entries (at most {max_length})"),
     "time_parsing": N_("{field} must be a time of day, like 09:00"),
     "time_type": N_("{field} must be a time of day, like 09:00"),
     "date_parsing": N_("{field} must be a date, like 2026-12-01"),
@@ -401,7 +403,7 @@ def build_content(
     main = quantities[0] if quantities else {}
     sources = [dict(s) for s in data.get("sources") or []]
     explanation = dict(data.get("explanation") or {})
-    source_fields = {"url", "publisher", "title", "date", "quote"}
+    source_fields = {"url", "publisher", "cites", "title", "date", "quote"}
     for key, value in fields.items():
         if key in ("en", "fr"):
             statement[key] = value

@@ -27,7 +27,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from bot.foundation.i18n import N_
+from bot.foundation.i18n import N_, _
 from bot.foundation.sources import SourceDate, WebUrl
 from bot.foundation.text import storable_value
 from facts.measures import Measure, default_measure, measure_fits_unit
@@ -96,6 +96,13 @@ class ClaimSource(Strict):
     """One publication behind a claim."""
 
     publisher: str = Field(min_length=2, max_length=200)
+    cites: str | None = Field(
+        default=None,
+        min_length=2,
+        max_length=200,
+        description="whom the publisher reports, by name (OpenAI for an Axios article quoting"
+        " it); shown in the reader's language as “Axios, citing OpenAI”",
+    )
     title: str = Field(min_length=2, max_length=300)
     url: WebUrl | None = None
     date: SourceDate | None = None
@@ -105,6 +112,13 @@ class ClaimSource(Strict):
         max_length=300,
         description="what was not checked, where the reference list has no URL or date",
     )
+
+    @property
+    def byline(self) -> str:
+        """Who published it, as readers see it: names only, the link between them translated."""
+        if self.cites is None:
+            return self.publisher
+        return _("{publisher}, citing {cited}").format(publisher=self.publisher, cited=self.cites)
 
     @model_validator(mode="after")
     def _traceable(self) -> ClaimSource:

@@ -12,6 +12,7 @@ import re
 from functools import cache
 from pathlib import Path
 
+import pytest
 from babel.messages.pofile import read_po
 
 from bot.dispatch import Core
@@ -23,6 +24,12 @@ WORD = re.compile(r"[A-Za-zÀ-ÿ’']{4,}")
 SHARED = {"EcoLogits", "tokens", "token", "Wattson", "Gemini", "Google", "OpenAI", "TikToken",
           # French words too ("un four", "le ratio", "la documentation"), and a plant's name
           "four", "ratio", "documentation", "Energy"}  # fmt: skip
+
+# A command as an English reader types it; a French reader is told the French one
+# (/cout, /jetons, /verifie, /fait, /campagne…). /stats is the same in both languages.
+ENGLISH_COMMAND = re.compile(
+    r"(?<![\w/.])/(?:cost|tokens|check|fact|campaign|models|help|how|lang)\b(?![/:-]|\.\w)"
+)
 
 MEMBER_COMMANDS = [
     "/aide", "/cout Bonjour à toutes et à tous", "/cout compare Bonjour à tous",
@@ -47,6 +54,10 @@ MEMBER_COMMANDS = [
     "/verifie Les data centers consomment 1,5 % de l'électricité mondiale en 2024",
     "/verifie Mixtral 8x7B utilise 12,9 milliards de paramètres actifs par token",
     "/verifie", "/verifie L'entraînement de Llama 4 a consommé 21 000 GWh",
+    "/jetons", "/cout compare", "/cout claude bonjour", "/jetons gpt bonjour", "/langue chat",
+    "/stats annee", "/stats aujourd’hui", "/modeles inconnu", "/fait llama4-training-energy-derived",
+    "/fait chatgpt-prompts-per-day", "/fait seed-lesnumeriques-7832gwh",
+    "/fait seed-moe-one-expert-per-token", "/fait seed-gpt4o-email-14-9wh",
 ]  # fmt: skip
 MODERATOR_COMMANDS = [
     "/fait ajoute", "/fait modifie", "/fait modifie gemini-water-per-prompt",
@@ -58,7 +69,10 @@ MODERATOR_COMMANDS = [
     "/campagne lance sujet: eau; tous les jours: 09:00; fuseau: Mars/Olympe",
     "/campagne lance sujet: eau; chaque: 12", "/campagne liste", "/campagne pause",
     "/campagne pause 1", "/campagne pause 1", "/campagne reprendre 1", "/campagne arrêter 1",
-    "/campagne reprendre 1", "/campagne pause 42",
+    "/campagne reprendre 1", "/campagne pause 42", "/campagne arrête 1", "/campagne reprends 1",
+    "/campagne truc", "/campagne lance sujet: eau; chaque: 1000",
+    "/campagne lance sujet: eau; tous les jours: 09:00; inclure: oui",
+    "/campagne lance sujet: eau; tous les jours: 09:00; du: 2025-01-01; au: 2025-01-02",
 ]  # fmt: skip
 
 
@@ -92,7 +106,9 @@ def prose(reply: str) -> str:
 
 
 def english_in(reply: str) -> list[str]:
-    return sorted({word for word in WORD.findall(prose(reply)) if word in english_words()})
+    """English words of Wattson's prose, and English command names wherever they are named."""
+    words = {word for word in WORD.findall(prose(reply)) if word in english_words()}
+    return sorted(words | set(ENGLISH_COMMAND.findall(reply)))
 
 
 def request(line: str, moderator: bool) -> Request:
@@ -123,6 +139,35 @@ async def test_every_command_answers_a_french_reader_in_french(core: Core) -> No
 def test_the_check_recognises_english_from_the_catalog() -> None:
     assert "moderators" in english_in("Only moderators of this chat can do that.")
     assert english_in("Seuls les modérateurs de cette discussion peuvent faire cela.") == []
+
+
+@pytest.mark.parametrize(
+    "reply",
+    ["Écrivez-le après /cost.", "Essayez /fact cherche MOTS.", "(/tokens [modèle] texte)",
+     "/check TEXTE", "/campaign liste", "/models les liste tous.", "/help", "Source : X · /fact id"],
+)  # fmt: skip
+def test_the_check_fails_on_an_english_command_in_a_french_reply(reply: str) -> None:
+    assert english_in(reply) != []
+
+
+@pytest.mark.parametrize(
+    "reply",
+    ["Écrivez-le après /cout.", "/fait cherche", "https://example.org/check/x", "/stats mois",
+     "/verifie", "/campagne liste", "/modeles", "/aide"],
+)  # fmt: skip
+def test_french_commands_and_addresses_pass_the_check(reply: str) -> None:
+    assert english_in(reply) == []
+
+
+def test_every_command_is_named_in_french_by_its_first_alias(core: Core) -> None:
+    from bot.foundation.i18n import command_name, use_language
+
+    with use_language("fr"):
+        names = {command.name: command_name(command.name) for command in core.commands}
+    expected = {
+        c.name: "/" + (c.name if c.name == "stats" else c.aliases[0]) for c in core.commands
+    }
+    assert names == expected
 
 
 def test_the_french_catalog_has_no_empty_or_fuzzy_entry() -> None:

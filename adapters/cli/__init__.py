@@ -3,7 +3,7 @@
 Subcommands import what they use when they run, so ``wattson cost --json`` pays
 for tiktoken and EcoLogits and not for the database or the chat adapters.
 ``adapters/cli/`` holds the parser and dispatch (here), the shared helpers
-(``common``), and the subcommands by kind: ``estimates`` (cost, check),
+(``common``), and the subcommands by kind: ``estimates`` (cost, models, check),
 ``serving`` (run, console, web, discord sync), ``data`` (facts, campaign plan,
 stats export) and ``storage`` (migrate, check).
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
 import sys
@@ -20,6 +21,7 @@ from collections.abc import Sequence
 from adapters.cli.common import EXIT_USAGE, load
 from bot import __version__
 from bot.foundation.errors import ConfigError, UserInputError, WattsonError
+from bot.foundation.i18n import on_command_line
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,6 +63,11 @@ def build_parser() -> argparse.ArgumentParser:
     cost.add_argument("--zone", help="electricity-mix zone (ISO 3166-1 alpha-3, or WOR)")
     cost.add_argument("--lang", choices=["en", "fr"], help="language of the text output")
     cost.add_argument("text", nargs="*", help="the text (read from stdin when absent)")
+
+    models = commands.add_parser(
+        "models", parents=[common], help="the models EcoLogits knows, searchable"
+    )
+    models.add_argument("words", nargs="*", help="words every listed model name contains")
 
     check = commands.add_parser(
         "check", parents=[common], help="check a circulating figure against the claim base"
@@ -152,7 +159,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``wattson`` script and of ``python -m adapters.cli``."""
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    chat = args.command in ("console", "run", "discord", "web", "bench")  # the chat's words
+    with contextlib.nullcontext() if chat else on_command_line():
+        return run_command(args)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Run the parsed command; errors become one line on stderr and an exit status."""
     try:
+        if args.command == "models":
+            from adapters.cli.estimates import command_models
+
+            return command_models(args)
         if args.command == "cost":
             from adapters.cli.estimates import command_cost
 

@@ -50,30 +50,41 @@ async def command_facts(args: argparse.Namespace) -> int:
                 f" ({error.corrected_by})"
             )
         verb = "would add" if report.dry_run else "added"
-        print(f"{verb} {len(report.added)}: {', '.join(report.added) or '-'}")
+        print(summary_line(verb, report.added))
         verb = "would change" if report.dry_run else "changed"
-        print(f"{verb} {len(report.changed)}: {', '.join(report.changed) or '-'}")
+        print(summary_line(verb, report.changed))
         print(f"unchanged {len(report.unchanged)}")
         return 0
     finally:
         await database.close()
 
 
+def summary_line(verb: str, ids: list[str]) -> str:
+    """``added 2: a, b``, or ``added none`` (never ``added 0: -``)."""
+    return f"{verb} {len(ids)}: {', '.join(ids)}" if ids else f"{verb} none"
+
+
 async def command_campaign_plan(args: argparse.Namespace) -> int:
     """``wattson campaign plan``: a ready plan of sourced facts, day by day."""
     from bot.campaigns.rotation import plan
-    from bot.foundation.i18n import use_language
+    from bot.foundation.i18n import _, use_language
     from facts.models import Topic
-    from facts.vocabulary import read_topic, status_label
+    from facts.vocabulary import read_topic, status_label, topic_label
 
     settings = load(args)
-    try:
-        topic = Topic(read_topic(args.topic))  # English or French: water, eau, réseau…
-    except ValueError:
-        topics = ", ".join(t.value for t in Topic)
-        return fail(f"unknown topic {args.topic!r}; one of: {topics} (or their French names)")
-    if not 1 <= args.days <= 366:
-        return fail("--days takes 1 to 366")
+    language = args.lang or settings.language.default
+    with use_language(language):
+        try:
+            topic = Topic(read_topic(args.topic))  # English or French: water, eau, réseau…
+        except ValueError:
+            topics = ", ".join(topic_label(t) for t in Topic)
+            return fail(
+                _("unknown topic “{topic}”; write one of: {topics}").format(
+                    topic=args.topic, topics=topics
+                )
+            )
+        if not 1 <= args.days <= 366:
+            return fail(_("--days takes 1 to 366 days, not {days}").format(days=args.days))
     database, store = await open_claims(settings)
     try:
         claims = await store.all_claims()
@@ -95,13 +106,12 @@ async def command_campaign_plan(args: argparse.Namespace) -> int:
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return 0
-    language = args.lang or settings.language.default
     with use_language(language):
         for entry in days:
             claim = entry.claim
             line = f"{entry.day:>3}. {claim.id} [{status_label(claim.status)}] {claim.statement.pick(language)}"
             if claim.corrected_by:
-                line += f" → /fact {claim.corrected_by}"
+                line += f" → {claim.corrected_by}"
             print(line)
             source = claim.sources[0]
             print(f"     {source.publisher}, {source.date or '-'} {source.url or ''}".rstrip())

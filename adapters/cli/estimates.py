@@ -48,6 +48,20 @@ def command_cost(args: argparse.Namespace) -> int:
     return 0
 
 
+def command_models(args: argparse.Namespace) -> int:
+    """``wattson models [WORDS]``: the models EcoLogits knows, one ``provider:name`` a line."""
+    from bot.foundation.i18n import _, use_language
+    from bot.measuring.catalog import default_catalog
+
+    words = " ".join(args.words)
+    found = default_catalog().search(words) if words else list(default_catalog())
+    if not found:
+        with use_language(load(args).language.default):
+            return fail(_("no model name contains “{words}”").format(words=words))
+    print("\n".join(model.key for model in found))
+    return 0
+
+
 def no_text_message(command: str) -> str:
     """The empty-text error, worded for the command line (not the chat's "after /cost")."""
     from bot.foundation.i18n import _
@@ -143,8 +157,8 @@ async def score_reports(settings: Settings, verbose: bool) -> bool:
         finally:
             await database.close()
     print(
-        f"{REPORTS_SET}: 0 statements (moderators add reported ones with"
-        " /fact report N eval VERDICT)"
+        f"{REPORTS_SET}: 0 statements (moderators add them from readers' reports of a wrong"
+        " verdict, in the chat)"
     )
     return True
 

@@ -34,7 +34,7 @@ async def command_console(
     from bot.app import open_core, running_campaigns
 
     async with open_core(settings) as core:
-        console = ConsoleAdapter(core, locale=language)
+        console = ConsoleAdapter(core, locale=language, language=language)
         with serving_lock(settings.storage.database):
             async with running_campaigns(core, settings.campaigns):
                 if not with_web:

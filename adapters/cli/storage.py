@@ -5,15 +5,51 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
+from pathlib import Path
 
 from adapters.cli.common import EXIT_USAGE, fail, load
+
+SQLITE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
 
 
 async def command_storage(args: argparse.Namespace) -> int:
     settings = load(args)
+    location = settings.storage.database
+    if missing_file(location):
+        return fail(f"no database at {location}: the SQLite file does not exist (nothing created)")
     if args.storage_command == "check":
-        return await command_check(settings.storage.database)
-    return await command_migrate(settings.storage.database, args.to, args.replace, args.clean_text)
+        return await command_check(location)
+    problem = target_problem(args.to)
+    if problem:
+        return fail(problem)
+    return await command_migrate(location, args.to, args.replace, args.clean_text)
+
+
+def missing_file(location: str) -> bool:
+    """Whether ``location`` is a SQLite file that does not exist (opening it would create it)."""
+    from bot.foundation.storage import is_postgres
+
+    return not is_postgres(location) and location != ":memory:" and not Path(location).is_file()
+
+
+def target_problem(location: str) -> str | None:
+    """Why ``--to`` cannot be a database to copy into, or ``None``: a ``postgresql://`` URL that
+    names a database, or a SQLite path ending in .db or .sqlite; anything else is a typo (a
+    ``mysql://x`` would otherwise become a file named ``mysql:/x``)."""
+    from urllib.parse import urlsplit
+
+    from bot.foundation.storage import is_postgres
+
+    if is_postgres(location):
+        if not urlsplit(location).path.strip("/"):
+            return f"--to {location}: name the database, postgresql://user@host:5432/NAME"
+        return None
+    if "://" in location or not location.lower().endswith(SQLITE_SUFFIXES):
+        return (
+            f"--to takes a postgresql:// URL or a SQLite file path ending in .db or .sqlite,"
+            f" not {location!r}"
+        )
+    return None
 
 
 async def command_migrate(

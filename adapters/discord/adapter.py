@@ -25,6 +25,7 @@ from adapters.discord.buttons import enable_buttons
 from adapters.discord.commands import WattsonTree, build_tree
 from adapters.discord.render import NO_MENTIONS, render_content, render_reply
 from adapters.discord.sending import ONCE, SAFE, GaveUp, TokenRefused, backoff, describe, send
+from adapters.discord.translator import NAME_CONTEXT
 from bot.campaigns.scheduler import ChatRefusedError
 from bot.dispatch import Core
 from bot.foundation.i18n import _, negotiate_language, use_language
@@ -107,6 +108,7 @@ class DiscordAdapter:
         self._idle.set()
         core.services.outboxes[PLATFORM] = self.post
         core.services.repeat_windows[PLATFORM] = REPEAT_WINDOW
+        core.services.command_names[PLATFORM] = NAME_CONTEXT  # hints name /coût, not /cout
         if settings.shard_count is not None:  # other processes may run the other shards
             core.services.serves[PLATFORM] = self.serves_chat
         use_api_base_url(str(settings.api_base_url) if settings.api_base_url else None)

@@ -48,6 +48,8 @@ SCHEMAS: dict[str, Any] = {
     "Source": obj(
         {
             "publisher": STRING,
+            "cites": nullable("string"),
+            "byline": STRING,
             "title": STRING,
             "date": nullable("string"),
             "date_text": STRING,

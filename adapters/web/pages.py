@@ -164,7 +164,7 @@ def shorten(text: str, limit: int) -> str:
 
 
 def description_of(data: dict[str, Any]) -> str:
-    return f"{data['status']['label']} — {data['figure']} — {data['source']['publisher']}"
+    return f"{data['status']['label']} — {data['figure']} — {data['source']['byline']}"
 
 
 async def correction_chain(site: Site, claim: Claim) -> list[Claim]:

@@ -83,6 +83,8 @@ def source_dict(source: ClaimSource, language: str) -> dict[str, Any]:
     """Publisher, title, date and link; the note is for moderators and stays out."""
     return {
         "publisher": source.publisher,
+        "cites": source.cites,
+        "byline": source.byline,  # "Axios, citing OpenAI", in the page's language
         "title": source.title,
         "date": source.date,
         "date_text": date_text(source.date, language) if source.date else _("undated"),

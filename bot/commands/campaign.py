@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from pydantic import ValidationError
 
-from bot.campaigns.schedule import Campaign, CampaignSpec, describe
+from bot.campaigns.schedule import Campaign, CampaignSpec, describe, is_over, slots
 from bot.campaigns.scheduler import PAUSED_CHAT_REFUSES, CampaignScheduler
 from bot.campaigns.store import CampaignStore
 from bot.commands.claims import claim_links, claim_text, page_of
@@ -22,7 +22,7 @@ from bot.commands.fact_access import UnknownClaimError
 from bot.commands.text import first_word
 from bot.dispatch import Command, Context, Services
 from bot.foundation.errors import MissingArgumentError, PermissionDeniedError, UserInputError
-from bot.foundation.i18n import N_, NP_, _, ngettext, pgettext, use_language
+from bot.foundation.i18n import N_, NP_, _, language_name, ngettext, pgettext, use_language
 from bot.foundation.metrics import CAMPAIGN_POSTS
 from bot.messages import Reply
 from facts.fields import ClaimValidationError, describe_problem_paths, field_label, parse_fields
@@ -43,10 +43,32 @@ ALIASES = {
     "include": "include", "inclure": "include",
     "channel": "channel", "salon": "channel", "chat": "channel",
 }  # fmt: skip
-HOURS = re.compile(r"^\s*(\d{1,3})\s*(?:h|hours?|heures?)?\s*$", re.IGNORECASE)
+HOURS = re.compile(r"^\s*(\d+)\s*(?:h|hours?|heures?)?\s*$", re.IGNORECASE)
+MAX_EVERY_HOURS = 24 * 30  # CampaignSpec.every_hours: a post at least once in 30 days
 DAY_WORDS = frozenset({"day", "jour", "1-day", "1-jour", "24-h", "24h"})
 TIME_OF_DAY = re.compile(r"^\s*(\d{1,2})\s*(?:[:hH]\s*(\d{2})?)?\s*$")
-INCLUDE_DISPUTED = ("disput", "contest", "obsolet", "outdated", "false", "faux", "tous", "all")
+# include: what a topic campaign may post besides trustworthy claims (folded words)
+INCLUDE_DISPUTED = frozenset(
+    {
+        "disputed",
+        "contested",
+        "outdated",
+        "false",
+        "all",
+        "conteste",
+        "contestes",
+        "contestee",
+        "contestees",
+        "obsolete",
+        "obsoletes",
+        "faux",
+        "fausses",
+        "tous",
+        "toutes",
+        "tout",
+    }
+)
+INCLUDE_TRUSTWORTHY = frozenset({"trustworthy", "verified", "fiables", "fiable", "verifies"})
 STATE_LABELS = {
     "active": NP_("campaign state", "active"),
     "paused": NP_("campaign state", "paused"),
@@ -80,23 +102,36 @@ class CampaignNotFoundError(UserInputError):
 
 
 class CampaignOverError(UserInputError):
-    """A stopped or finished campaign cannot change state again."""
+    """A stopped or finished campaign cannot be paused, resumed or stopped again."""
 
-    def __init__(self, number: int, state: str) -> None:
-        super().__init__(f"campaign {number} is {state}")
+    def __init__(self, number: int, state: str, wanted: str) -> None:
+        super().__init__(f"campaign {number} is {state}; cannot make it {wanted}")
         self.number = number
         self.state = state
+        self.wanted = wanted  # the state asked for: paused, active or stopped
 
     def localized(self) -> str:
-        if self.state == "finished":
-            text = _("Campaign #{number} is finished: its last day has passed.")
-        else:
-            text = _("Campaign #{number} is stopped; stopped campaigns cannot be resumed.")
-        return (
-            text.format(number=self.number)
-            + " "
-            + _("Start a new one: /campaign start topic: water; daily: 09:00")
-        )
+        texts = {
+            ("stopped", "paused"): _("Campaign #{number} is stopped: there is nothing to pause."),
+            ("stopped", "active"): _(
+                "Campaign #{number} is stopped; stopped campaigns cannot be resumed."
+            ),
+            ("finished", "paused"): _(
+                "Campaign #{number} is finished (its last day has passed): there is nothing"
+                " to pause."
+            ),
+            ("finished", "active"): _(
+                "Campaign #{number} is finished: its last day has passed, so it cannot be resumed."
+            ),
+            ("finished", "stopped"): _(
+                "Campaign #{number} is already finished: its last day has passed, so there is"
+                " nothing to stop."
+            ),
+        }
+        text = texts[(self.state, self.wanted)].format(number=self.number)
+        if self.wanted == "stopped":
+            return text
+        return f"{text} " + _("Start a new one: /campaign start topic: water; daily: 09:00")
 
 
 class DuplicateCampaignError(UserInputError):
@@ -136,29 +171,72 @@ def spec_from(fields: dict[str, str], context: Context) -> CampaignSpec:
             )
             unread.add("daily_at")
     if fields.get("every"):
-        data["every_hours"] = hours(fields["every"])
-        if data["every_hours"] is None:
+        every = hours(fields["every"])
+        if every is None:
             problems.append(
                 _("{field}: “{text}” is not a number of hours; write it like 12 or 12 h").format(
                     field=field_label("every_hours"), text=fields["every"][:20]
                 )
             )
             unread.add("every_hours")
+        elif not 1 <= every <= MAX_EVERY_HOURS:
+            problems.append(
+                _(
+                    "{field}: {hours} h is outside the allowed range, 1 to {most} h (30 days)"
+                ).format(field=field_label("every_hours"), hours=every, most=MAX_EVERY_HOURS)
+            )
+            unread.add("every_hours")
+        data["every_hours"] = every
     data["timezone"] = fields.get("tz") or "UTC"
     data["start"] = fields.get("from") or context.services.clock().date().isoformat()
     if fields.get("to"):
         data["end"] = fields["to"]
     include = fold(fields.get("include", ""))
-    data["include_disputed"] = any(word in include for word in INCLUDE_DISPUTED)
+    data["include_disputed"] = include in INCLUDE_DISPUTED
+    if include and include not in INCLUDE_DISPUTED | INCLUDE_TRUSTWORTHY:
+        problems.append(
+            _(
+                "{field}: “{text}” is not a choice; write {disputed} to post disputed, outdated"
+                " and false claims too (with their status), or {trustworthy} for the default"
+            ).format(
+                field=field_label("include_disputed"),
+                text=fields["include"][:20],
+                disputed=_("disputed"),
+                trustworthy=_("trustworthy"),
+            )
+        )
     try:
         spec = CampaignSpec.model_validate(data)
     except ValidationError as error:
         for path, line in describe_problem_paths(error):
             if not unread or (path not in unread and path):  # "give a daily time" is said
                 problems.append(line)
+    else:
+        problems += in_the_past(spec, context)
     if problems:
         raise ClaimValidationError(problems, "campaign")
     return spec
+
+
+def in_the_past(spec: CampaignSpec, context: Context) -> list[str]:
+    """Refuse a campaign that would never post: its last day is over, or its last slot passed."""
+    if spec.end is None:
+        return []
+    now = context.services.clock()
+    draft = Campaign(0, "", "", spec, "active", "", now)
+    if slots(draft, datetime.combine(spec.end, time(23, 59, 59), spec.zone).astimezone(UTC)):
+        return []
+    return [
+        _(
+            "{field}: the campaign would end on {end}, and its last post time has passed"
+            " (today is {today} in {zone}); nothing would be posted"
+        ).format(
+            field=field_label("end"),
+            end=spec.end.isoformat(),
+            today=now.astimezone(spec.zone).date().isoformat(),
+            zone=spec.timezone,
+        )
+    ]
 
 
 def time_of_day(text: str) -> str | None:
@@ -177,7 +255,16 @@ def hours(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def summary(campaign: Campaign) -> str:
+def current_state(campaign: Campaign, now: datetime) -> str:
+    """The campaign's state now: one whose last day has passed is finished, even before the
+    scheduler (which may run in another process, or not yet) has marked it so."""
+    if campaign.state in ("active", "paused") and is_over(campaign, now):
+        return "finished"
+    return campaign.state
+
+
+def summary(campaign: Campaign, now: datetime | None = None) -> str:
+    """One line with every setting of the campaign, in the reader's language."""
     info = describe(campaign)
     topic = campaign.spec.topic
     what = topic_label(topic) if topic is not None else ", ".join(campaign.spec.fact_ids)
@@ -187,8 +274,15 @@ def summary(campaign: Campaign) -> str:
         else _("every {hours} h").format(hours=info["every_hours"])
     )
     until = info["end"] or "…"
-    state = state_label(campaign.state)
+    state = state_label(campaign.state if now is None else current_state(campaign, now))
     line = f"#{campaign.id} [{state}] {what} — {when} — {info['start']} → {until}"
+    if topic is not None:
+        line += " — " + (
+            _("disputed, outdated and false claims included")
+            if campaign.spec.include_disputed
+            else _("trustworthy claims only")
+        )
+    line += " — " + _("posts in {language}").format(language=language_name(campaign.spec.language))
     if campaign.note and campaign.state == "paused":
         line += " — " + _("paused by Wattson: {reason}").format(reason=pause_reason(campaign.note))
     return line
@@ -255,7 +349,8 @@ async def listing(context: Context, args: str) -> Reply:
         )
     lines = [ngettext("{count} campaign in this chat:", "{count} campaigns in this chat:",
                       len(campaigns)).format(count=len(campaigns))]  # fmt: skip
-    lines += [summary(c) for c in campaigns]
+    now = context.services.clock()
+    lines += [summary(c, now) for c in campaigns]
     return Reply(text="\n".join(lines), data=[describe(c) for c in campaigns])
 
 
@@ -271,36 +366,64 @@ async def change(context: Context, args: str, state: str) -> Reply:
     chat = context.request.chat
     if campaign is None or (campaign.platform, campaign.chat_id) != (chat.platform, chat.id):
         raise CampaignNotFoundError(number)
-    if campaign.state in ("stopped", "finished"):
-        raise CampaignOverError(campaign.id, campaign.state)
-    if campaign.state == state:
-        return Reply(
-            text=_("Campaign #{id} is already {state}.").format(
-                id=campaign.id, state=state_label(state)
-            )
-        )
+    current = current_state(campaign, context.services.clock())
+    if current == state:
+        already = {
+            "active": _("Campaign #{id} is already running."),
+            "paused": _("Campaign #{id} is already paused."),
+            "stopped": _("Campaign #{id} is already stopped."),
+        }
+        return Reply(text=already[state].format(id=campaign.id))
+    if current in ("stopped", "finished"):
+        raise CampaignOverError(campaign.id, current, state)
     await store.set_state(campaign.id, state, context.services.clock())  # type: ignore[arg-type]
     labels = {"paused": _("paused"), "active": _("resumed"), "stopped": _("stopped")}
     return Reply(text=_("Campaign #{id} {state}.").format(id=campaign.id, state=labels[state]))
 
 
+# Subcommands as typed, folded (accents off, lower case): English and French.
 SUBCOMMANDS = {
-    "start": start, "lance": start, "lancer": start, "démarrer": start,
-    "list": listing, "liste": listing,
+    "start": start, "lance": start, "lancer": start, "demarre": start, "demarrer": start,
+    "commence": start, "list": listing, "liste": listing, "ls": listing,
 }  # fmt: skip
-STATES = {"pause": "paused", "resume": "active", "reprendre": "active", "reprise": "active",
-          "stop": "stopped", "arrêter": "stopped", "arreter": "stopped"}  # fmt: skip
+STATES = {
+    "pause": "paused", "suspends": "paused", "suspendre": "paused",
+    "resume": "active", "reprends": "active", "reprendre": "active", "reprise": "active",
+    "relance": "active", "relancer": "active",
+    "stop": "stopped", "arrete": "stopped", "arreter": "stopped", "arret": "stopped",
+    "stoppe": "stopped", "stopper": "stopped",
+}  # fmt: skip
+# what opens a block of fields in the console (as typed: awaits_fields folds case only)
+START_WORDS = frozenset(
+    {"start", "lance", "lancer", "démarre", "démarrer", "demarre", "demarrer", "commence"}
+)
+USAGE = N_("/campaign list · start topic: water; daily: 09:00 · pause|resume|stop N")
+
+
+class UnknownSubcommandError(UserInputError):
+    """``/campaign WORD`` with a word that is no subcommand: say so, with the usage."""
+
+    def __init__(self, word: str) -> None:
+        super().__init__(f"unknown campaign subcommand {word!r}")
+        self.word = word
+
+    def localized(self) -> str:
+        return _("“{word}” is not a campaign command. Usage: {usage}").format(
+            word=self.word[:30], usage=_(USAGE)
+        )
 
 
 async def campaign(context: Context) -> Reply:
-    """Route /campaign to its subcommand."""
+    """Route /campaign to its subcommand; a bare /campaign lists the chat's campaigns."""
     word, rest = first_word(context.request.args)
-    folded = word.casefold()
+    folded = fold(word)
+    if not word:
+        return await listing(context, rest)
     if folded in SUBCOMMANDS:
         return await SUBCOMMANDS[folded](context, rest)
     if folded in STATES:
         return await change(context, rest, STATES[folded])
-    return await listing(context, rest)
+    raise UnknownSubcommandError(word)
 
 
 COMMAND = Command(
@@ -308,8 +431,8 @@ COMMAND = Command(
     aliases=("campagne",),
     handler=campaign,
     summary=N_("scheduled sourced facts in this chat"),
-    usage=N_("/campaign list · start topic: water; daily: 09:00 · pause|resume|stop N"),
-    field_subcommands=frozenset(word for word, handler in SUBCOMMANDS.items() if handler is start),
+    usage=USAGE,
+    field_subcommands=START_WORDS,
 )
 
 

@@ -25,7 +25,7 @@ from bot.commands.text import target_text
 from bot.dispatch import Command, Context
 from bot.foundation.amounts import LARGE, MAX_DECIMALS, amount_text, plain_number
 from bot.foundation.formatting import number_format
-from bot.foundation.i18n import N_, _, ngettext, npgettext
+from bot.foundation.i18n import N_, _, command_name, ngettext, npgettext
 from bot.messages import Reply
 from bot.reports.filing import is_report, offer_report, report_verdict
 from facts.check import CheckResult, Comparison, FigureCheck, Verdict, check_statement
@@ -166,7 +166,7 @@ def derivation_text(figure: StatedFigure, derived_from: Claim | None) -> str | N
 
 def _short_source(claim: Claim) -> str:
     source = claim.sources[0]
-    return f"{source.publisher}, {source.date}" if source.date else source.publisher
+    return f"{source.byline}, {source.date}" if source.date else source.byline
 
 
 BEYOND_WORDS = 1e15  # Babel writes numbers in words up to trillions; past that, as stated
@@ -353,7 +353,7 @@ def render_check(
         url = page(claim.id) if page else None
         lines.append(
             _("Source: {source}").format(source=source_text(claim.sources[0]))
-            + f" · /fact {claim.id}"
+            + f" · {claim_command(claim.id)}"
             + (f" · {url}" if url else "")
         )
     if result.verdict is Verdict.unknown:
@@ -391,12 +391,18 @@ def _cited_claims(result: CheckResult) -> list[Claim]:
     return list(claims.values())
 
 
+def claim_command(claim_id: str) -> str:
+    """``/fact ID`` in the reader's words (``/fait ID``); the id alone on the command line."""
+    fact = command_name("fact")
+    return f"{fact} {claim_id}" if fact else claim_id
+
+
 def _further_reading(result: CheckResult) -> list[str]:
     nearest = [claim.id for claim, _score in result.matches[:FURTHER_READING]]
     if not nearest:
         return []
     return [
-        _("Nearest claims to read: {ids}.").format(ids=", ".join(f"/fact {i}" for i in nearest))
+        _("Nearest claims to read: {ids}.").format(ids=", ".join(claim_command(i) for i in nearest))
     ]
 
 

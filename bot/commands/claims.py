@@ -66,7 +66,7 @@ def source_text(source: ClaimSource) -> str:
     and stays in the exports and in ``/fact history``, not in chat replies.
     """
     date = source.date or _("undated")
-    text = f"{source.publisher}, “{source.title}”, {date}"
+    text = f"{source.byline}, “{source.title}”, {date}"
     if source.url is not None:
         text += f" — {source.url}"
     return text
@@ -78,7 +78,7 @@ def claim_line(claim: Claim) -> str:
     date = source.date or _("date not checked")
     return (
         f"• {claim.id} [{status_label(claim.status)}] — {figure_text(claim.figure)}"
-        f" — {source.publisher} ({date})"
+        f" — {source.byline} ({date})"
     )
 
 

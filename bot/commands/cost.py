@@ -8,7 +8,8 @@ import re
 from bot.charts import energy_by_model
 from bot.commands.text import first_word, target_text
 from bot.dispatch import Command, Context
-from bot.foundation.i18n import N_, _
+from bot.foundation.errors import ModelFamilyError
+from bot.foundation.i18n import N_, _, command_name
 from bot.measuring.catalog import ModelCatalog, ModelInfo
 from bot.measuring.energy import ecologits_version
 from bot.measuring.equivalents import human_scale
@@ -32,7 +33,7 @@ PROVIDER = re.compile(r"^[A-Za-z][\w.-]*$")  # ``openai``, ``huggingface_hub``; 
 LENGTH_FACTOR = 10  # how much longer the text in the "length" line of /cost compare is
 
 
-def split_model(context: Context, args: str) -> tuple[ModelInfo, str]:
+def split_model(context: Context, args: str, command: str = "cost") -> tuple[ModelInfo, str]:
     """Take a leading model name off ``args``; the rest is the text.
 
     A first word that names a known model exactly is the model. One that looks
@@ -46,6 +47,9 @@ def split_model(context: Context, args: str) -> tuple[ModelInfo, str]:
         model = catalog.find(first)
         if model is not None:
             return model, rest
+        family = catalog.family(first) if rest.strip() else []
+        if family:
+            raise ModelFamilyError(first, [m.key for m in family], command)
         if looks_like_model_name(first, catalog):
             catalog.resolve(first)  # raises UnknownModelError or AmbiguousModelError
     return catalog.resolve(context.settings.cost.default_model), args
@@ -86,8 +90,9 @@ def render_estimate(estimate: CostEstimate) -> Reply:
     lines.append(
         _(
             "Method: EcoLogits {version}, electricity mix {zone}; the ranges are EcoLogits’ "
-            "uncertainty. /how explains."
+            "uncertainty."
         ).format(version=ecologits_version(), zone=estimate.zone)
+        + (" " + _("{how} explains.").format(how=how) if (how := command_name("how")) else "")
     )
     sources = [item.equivalent.source for item in equivalents]
     source_text = source_line(sources)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.dispatch import Command, Context
-from bot.foundation.i18n import N_, _
+from bot.foundation.i18n import N_, _, command_name
 from bot.messages import Reply
 
 
@@ -16,11 +16,7 @@ async def help_(context: Context) -> Reply:
         )
     ]
     for command in context.commands:
-        # A French reader sees the French name first (every command's first alias is French;
-        # /stats is the same word in both languages).
-        french = context.language == "fr" and command.aliases and command.name != "stats"
-        name = command.aliases[0] if french else command.name
-        line = f"/{name} — {_(command.summary)}"
+        line = f"{command_name(command.name)} — {_(command.summary)}"
         if command.usage:
             line += f" ({_(command.usage)})"
         lines.append(line)

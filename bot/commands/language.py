@@ -5,12 +5,18 @@ from __future__ import annotations
 from bot.commands.text import first_word
 from bot.dispatch import Command, Context
 from bot.foundation.errors import PermissionDeniedError, UserInputError
-from bot.foundation.i18n import N_, SUPPORTED_LANGUAGES, _, negotiate_language, use_language
+from bot.foundation.i18n import (
+    N_,
+    SUPPORTED_LANGUAGES,
+    _,
+    language_name,
+    negotiate_language,
+    use_language,
+)
 from bot.messages import Reply
 
 CHAT_WORDS = frozenset({"chat", "group", "groupe", "channel", "salon"})
 RESET_WORDS = frozenset({"reset", "auto", "default", "défaut"})
-LANGUAGE_NAMES = {"en": "English", "fr": "français"}
 
 
 class UnknownLanguageError(UserInputError):
@@ -33,11 +39,13 @@ async def lang(context: Context) -> Reply:
         scope, (first, rest) = "chat", first_word(rest)
     elif rest.strip().casefold() in CHAT_WORDS:
         scope = "chat"
+    if not first and scope == "chat":
+        return await chat_language(context)
     if not first:
         return Reply(
             text=_(
                 "Replies are in {language}. Change with /lang en or /lang fr (/lang chat fr for the whole chat)."
-            ).format(language=LANGUAGE_NAMES[context.language])
+            ).format(language=language_name(context.language))
         )
     reset = first.casefold() in RESET_WORDS
     language = None if reset else negotiate_language(first)
@@ -56,13 +64,34 @@ async def lang(context: Context) -> Reply:
             text = _("Language preference removed.")
         elif scope == "chat":
             text = _("This chat’s replies will now be in {language}.").format(
-                language=LANGUAGE_NAMES[shown]
+                language=language_name(shown)
             )
         else:
             text = _("Your replies will now be in {language}.").format(
-                language=LANGUAGE_NAMES[shown]
+                language=language_name(shown)
             )
     return Reply(text=text)
+
+
+async def chat_language(context: Context) -> Reply:
+    """``/lang chat``: the language chosen for this chat, which may differ from the reader's own."""
+    store = context.services.preferences
+    chat = context.request.chat
+    chosen = None
+    if store is not None:
+        chosen = await store.language("chat", context.request.user.platform, chat.id)
+    if chosen:
+        text = _("This chat’s language is {language}.").format(language=language_name(chosen))
+    else:
+        text = _(
+            "This chat has no language of its own: each reader gets their own choice, else"
+            " their app’s language, else {language}."
+        ).format(language=language_name(context.settings.language.default))
+    if context.language != (chosen or context.language):
+        text += " " + _("Your own replies are in {language} (/lang en|fr).").format(
+            language=language_name(context.language)
+        )
+    return Reply(text=text + " " + _("Moderators change it with /lang chat en or /lang chat fr."))
 
 
 COMMAND = Command(

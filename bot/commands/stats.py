@@ -15,11 +15,15 @@ from bot.measuring.energy import Range
 from bot.measuring.render import quantity
 from bot.messages import Attachment, Reply
 from bot.usage import METRICS, DayUsage, totals
+from facts.vocabulary import fold
 
-PERIODS = {"today": 1, "aujourdhui": 1, "aujourd'hui": 1, "week": 7, "semaine": 7,
-           "month": 30, "mois": 30, "year": 365, "an": 365, "année": 365}  # fmt: skip
+# Period words folded (lower case, no accents, apostrophes as hyphens: aujourd’hui →
+# aujourd-hui), so année, annee, Aujourd'hui and aujourd’hui all read.
+PERIODS = {"today": 1, "aujourdhui": 1, "aujourd-hui": 1, "jour": 1, "day": 1,
+           "week": 7, "semaine": 7, "month": 30, "mois": 30,
+           "year": 365, "an": 365, "annee": 365}  # fmt: skip
 DEFAULT_DAYS = 30
-ALL_TIME = ("all", "tout")
+ALL_TIME = ("all", "tout", "toujours")
 
 
 class UnknownPeriodError(UserInputError):
@@ -29,7 +33,7 @@ class UnknownPeriodError(UserInputError):
 
 def period_days(word: str) -> int | None:
     """Days a period word covers (``week``, ``30``, ``30d``); ``None`` for all time."""
-    folded = word.casefold()
+    folded = fold(word)
     if not folded:
         return DEFAULT_DAYS
     if folded in ALL_TIME:

@@ -39,7 +39,7 @@ def visible(token: str) -> str:
 
 async def tokens(context: Context) -> Reply:
     """Show the tokens of a text, as the chosen (or default) model counts them."""
-    model, text = split_model(context, context.request.args)
+    model, text = split_model(context, context.request.args, "tokens")
     text = target_text(context, text, "tokens")
     tokenizer = tokenizer_for(model.provider, model.name)
     pieces = split_tokens(text, tokenizer.encoding_name)

@@ -9,6 +9,7 @@ The tree::
      │    ├── TextTooLongError
      │    ├── UnknownModelError   carries the closest known model names
      │    ├── AmbiguousModelError carries the candidates
+     │    ├── ModelFamilyError    a family word (claude, llama) where one model is meant
      │    ├── UnknownZoneError
      │    ├── UnknownCommandError
      │    ├── PermissionDeniedError
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.foundation.i18n import _
+from bot.foundation.i18n import _, command_name
 
 
 class WattsonError(Exception):
@@ -49,9 +50,9 @@ class EmptyTextError(UserInputError):
 
     def localized(self) -> str:
         return _(
-            "There is no text to measure. Write it after /{command}, "
-            "or use /{command} in reply to a message."
-        ).format(command=self.command)
+            "There is no text to measure. Write it after {command}, "
+            "or use {command} in reply to a message."
+        ).format(command=command_name(self.command))
 
 
 class MissingArgumentError(UserInputError):
@@ -110,7 +111,7 @@ class UnknownModelError(UserInputError):
             text += " " + _("Closest known models: {names}.").format(
                 names=", ".join(self.suggestions)
             )
-        return text + " " + _("/models lists them all.")
+        return text + " " + _("{models} lists them all.").format(models=command_name("models"))
 
 
 class AmbiguousModelError(UserInputError):
@@ -125,6 +126,36 @@ class AmbiguousModelError(UserInputError):
         return _("“{name}” matches several models; write one of: {names}.").format(
             name=self.name, names=", ".join(self.candidates)
         )
+
+
+class ModelFamilyError(UserInputError):
+    """``/cost claude hello``: a family or provider word names many models, not one.
+
+    Measuring "claude hello" on the default model would answer a question nobody
+    asked; the reader is shown the models of that family instead.
+    """
+
+    SHOWN = 12
+
+    def __init__(self, word: str, models: Sequence[str], command: str) -> None:
+        super().__init__(f"{word!r} names {len(models)} models, not one")
+        self.word = word
+        self.models = tuple(models)
+        self.command = command
+
+    def localized(self) -> str:
+        shown = ", ".join(self.models[: self.SHOWN])
+        text = _(
+            "“{word}” names several models, not one: write the one you mean before the text,"
+            " for example {command} {model} your text. Its models: {names}"
+        ).format(
+            word=self.word, command=command_name(self.command), model=self.models[0], names=shown
+        )
+        if len(self.models) > self.SHOWN:
+            text += " " + _("… {count} in all: {models} {word} lists them.").format(
+                count=len(self.models), models=command_name("models"), word=self.word
+            )
+        return text + ("" if text.endswith(".") else ".")
 
 
 class UnknownZoneError(UserInputError):

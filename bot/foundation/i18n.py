@@ -21,6 +21,13 @@ SUPPORTED_LANGUAGES: tuple[str, ...] = ("en", "fr")
 DEFAULT_LANGUAGE = "en"
 
 _current_language: ContextVar[str] = ContextVar("wattson_language", default=DEFAULT_LANGUAGE)
+# Whether the text is for the command line (``wattson cost``), not a chat: commands are then
+# named as the shell runs them (``wattson models``), and chat-only ones are not offered.
+_command_line: ContextVar[bool] = ContextVar("wattson_command_line", default=False)
+COMMAND_CONTEXT = "command"  # the catalog context of commands as typed in a chat
+# The context that names commands for the platform being answered: Discord's slash
+# commands have names of their own (``/coût``), registered by its adapter.
+_command_names: ContextVar[str] = ContextVar("wattson_command_names", default=COMMAND_CONTEXT)
 
 
 @cache
@@ -42,6 +49,26 @@ def use_language(language: str) -> Iterator[None]:
         yield
     finally:
         _current_language.reset(token)
+
+
+@contextmanager
+def on_command_line() -> Iterator[None]:
+    """Word the texts of the block for the command line: ``wattson models``, not ``/models``."""
+    token = _command_line.set(True)
+    try:
+        yield
+    finally:
+        _command_line.reset(token)
+
+
+@contextmanager
+def use_command_names(context: str) -> Iterator[None]:
+    """Name commands from the catalog ``context`` inside the block (a platform's own names)."""
+    token = _command_names.set(context)
+    try:
+        yield
+    finally:
+        _command_names.reset(token)
 
 
 def _(message: str) -> str:
@@ -72,6 +99,52 @@ def N_(message: str) -> str:
 def NP_(context: str, message: str) -> str:
     """Mark ``message`` in ``context`` (e.g. a command name) for extraction; translate later."""
     return message
+
+
+# Every command's name, translated in the context "command": what a reader of the
+# current language types (``cost`` is ``cout`` in French). Hints name commands with
+# :func:`command_name`, never as a literal, so a French reader is never sent to /cost.
+COMMAND_NAMES = (
+    NP_("command", "cost"),
+    NP_("command", "tokens"),
+    NP_("command", "check"),
+    NP_("command", "fact"),
+    NP_("command", "campaign"),
+    NP_("command", "models"),
+    NP_("command", "how"),
+    NP_("command", "lang"),
+    NP_("command", "help"),
+    NP_("command", "stats"),
+)
+
+
+# What the command line runs for a chat command; the others (/fact, /how) have none.
+COMMAND_LINE = {
+    "cost": "wattson cost",
+    "check": "wattson check",
+    "models": "wattson models",
+    "campaign": "wattson campaign plan",
+}
+
+
+def command_name(name: str) -> str:
+    """The command ``name`` (its English name) as the reader types it: ``/cout`` for a French
+    chat reader, ``wattson cost`` on the command line, or ``""`` where the command line has none.
+
+    Only the command is translated: ``cost compare`` is ``/cout compare`` in French.
+    """
+    head, space, rest = name.partition(" ")
+    if _command_line.get():
+        shell = COMMAND_LINE.get(head)
+        return shell + space + rest if shell else ""
+    return "/" + pgettext(_command_names.get(), head) + space + rest
+
+
+def language_name(code: str) -> str:
+    """The name of the language ``code`` in the current language (``anglais`` for a French reader)."""
+    from babel.core import Locale
+
+    return Locale.parse(code).get_display_name(current_language()) or code
 
 
 def negotiate_language(tag: str | None) -> str | None:

@@ -9,6 +9,7 @@ organisation (``Mixtral-8x7B-v0.1``) too.
 from __future__ import annotations
 
 import difflib
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -137,26 +138,58 @@ class ModelCatalog:
         if candidates:
             raise AmbiguousModelError(query, sorted(m.key for m in candidates))
         provider, colon, name = query.partition(":")
-        unknown_provider = bool(colon) and provider.casefold() not in self.providers
-        suggestions = (
-            self.suggest(query)
-            or (self.suggest(name) if colon else [])
-            or self.suggest(query, cutoff=LOOSE_CUTOFF)
+        if colon and provider.casefold() not in self.providers:
+            # An unknown provider: only a name that is truly close is worth suggesting.
+            suggestions = self.suggest(name, cutoff=CLOSE_CUTOFF)
+            raise UnknownModelError(query, suggestions, sorted(self.providers))
+        within = provider.casefold() if colon else None
+        # within a named provider, a looser likeness still helps (anthropic:opus → its opus models)
+        suggestions = self.suggest(query, provider=within) or (
+            self.suggest(query, cutoff=LOOSE_CUTOFF, provider=within) if within else []
         )
-        providers = sorted(self.providers) if unknown_provider else []
-        raise UnknownModelError(query, suggestions, providers)
+        raise UnknownModelError(query, suggestions)
 
-    def suggest(self, query: str, cutoff: float = 0.5) -> list[str]:
-        """Name the known models closest to ``query`` (difflib similarity ≥ ``cutoff``)."""
-        folded = query.casefold()
-        names = list(self._by_key) + list(self._by_name)
-        close = difflib.get_close_matches(folded, names, n=MAX_SUGGESTIONS * 2, cutoff=cutoff)
-        suggestions: list[str] = []
-        for name in close:
-            for model in [self._by_key[name]] if name in self._by_key else self._by_name[name]:
-                if model.key not in suggestions:
-                    suggestions.append(model.key)
-        return suggestions[:MAX_SUGGESTIONS]
+    def suggest(self, query: str, cutoff: float = 0.5, provider: str | None = None) -> list[str]:
+        """Name the known models closest to ``query``, the most similar first.
+
+        A model's similarity is the best difflib ratio of what was typed against
+        its ``provider:name``, its name or its short name (with the provider
+        left off what was typed when the model's name is compared), so
+        ``gpt-4o-mni`` ranks ``openai:gpt-4o-mini`` first.
+        """
+        folded = query.strip().casefold()
+        bare = folded.partition(":")[2] or folded
+        scored: list[tuple[float, str]] = []
+        for model in self._by_key.values():
+            if provider is not None and model.provider != provider:
+                continue
+            score = max(
+                similarity(folded, model.key.casefold()),
+                similarity(bare, model.name.casefold()),
+                similarity(bare, model.short_name.casefold()),
+            )
+            if score >= cutoff:
+                scored.append((score, model.key))
+        scored.sort(key=lambda item: (-item[0], len(item[1]), item[1]))
+        return [key for _score, key in scored[:MAX_SUGGESTIONS]]
+
+    def family(self, word: str) -> list[ModelInfo]:
+        """The models a bare family or provider word names (``claude``, ``mistral``, ``gpt``),
+        or none when ``word`` is no such word (or names one model itself)."""
+        folded = word.strip().casefold()
+        if not FAMILY_WORD.match(folded) or self.find(folded) is not None:
+            return []
+        provider = PROVIDER_WORDS.get(folded, folded)
+        if provider in self.providers and provider != "huggingface_hub":
+            found = [model for model in self if model.provider == provider]
+        elif folded in NOT_FAMILIES:
+            return []
+        else:
+            found = [model for model in self if family_of(model) == folded]
+            if len(found) < 2:
+                return []
+        # the family's own models first (mistral-large before codestral), shortest names first
+        return sorted(found, key=lambda m: (family_of(m) != folded, len(m.key), m.key))
 
     def search(self, words: str) -> list[ModelInfo]:
         """Return models whose ``provider:name`` contains every word, best matches first."""
@@ -166,6 +199,22 @@ class ModelCatalog:
 
 
 LOOSE_CUTOFF = 0.3  # when nothing is close, still name a few models rather than none
+CLOSE_CUTOFF = 0.75  # what an unknown provider's model name must reach to be suggested
+FAMILY_WORD = re.compile(r"^[a-z][a-z_]{2,}$")  # a word, no digit: claude, not gpt-4o
+# Words people use for a provider, mapped to EcoLogits' provider names.
+PROVIDER_WORDS = {"google": "google_genai", "mistral": "mistralai", "claude": "anthropic"}
+# First words of model names that are everyday words, not families people name.
+NOT_FAMILIES = frozenset({"chat", "prompt", "labs", "meta", "text"})
+
+
+def family_of(model: ModelInfo) -> str:
+    """The first word of a model's short name: ``gpt`` for gpt-4o, ``llama`` for Llama-2-7b."""
+    return re.split(r"[-_.:/ ]", model.short_name.casefold(), maxsplit=1)[0]
+
+
+def similarity(typed: str, known: str) -> float:
+    """How alike two names are, 0 to 1 (difflib's ratio)."""
+    return difflib.SequenceMatcher(None, typed, known).ratio()
 
 
 @lru_cache(maxsize=1)
