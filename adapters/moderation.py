@@ -18,7 +18,16 @@ _FACT_ACTIONS = frozenset(
     word
     for word, handler in fact.SUBCOMMANDS.items()
     if handler
-    in {fact.add, fact.edit, fact.retract, fact.review, fact.approve, fact.reject, report_command}
+    in {
+        fact.add,
+        fact.edit,
+        fact.retract,
+        fact.review,
+        fact.approve,
+        fact.reject,
+        fact.desk,
+        report_command,
+    }
 )
 _CAMPAIGN_ACTIONS = frozenset(
     [word for word, handler in campaign.SUBCOMMANDS.items() if handler is not campaign.listing]

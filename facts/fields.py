@@ -212,10 +212,15 @@ class FieldSyntaxError(UserInputError):
 class ClaimValidationError(UserInputError):
     """What was written is complete as text but invalid; one localized line per problem."""
 
-    def __init__(self, problems: list[str], thing: Thing = "claim") -> None:
+    def __init__(
+        self, problems: list[str], thing: Thing = "claim", paths: list[str] | None = None
+    ) -> None:
         super().__init__("; ".join(problems))
         self.problems = problems
         self.thing: Thing = thing
+        # where each problem is (``sources.url``, ``quantities.unit``; "" for the whole),
+        # so a form can show it by its field
+        self.paths = paths if paths is not None else [""] * len(problems)
 
     def localized(self) -> str:
         heading = {
@@ -339,11 +344,13 @@ def read_claim(
     A new claim (no ``base``) needs its source: a URL, a publisher and a date.
     """
     problems: list[str] = []
+    paths: list[str] = []
     if base is None:
         missing = [key for key in ("url", "publisher", "date") if not fields.get(key)]
         if missing:
             labels = ", ".join(field_label(f"sources.{key}") for key in missing)
             problems.append(_("the source is required: {fields}").format(fields=labels))
+            paths.append(f"sources.{missing[0]}")
     unread: set[str] = set()
     numbers: dict[str, float | None] = {}
     for key in ("value", "low", "high"):
@@ -354,6 +361,7 @@ def read_claim(
                 )
             except ClaimValidationError as error:
                 problems += error.problems
+                paths += [f"quantities.{key}"] * len(error.problems)
                 unread.add(f"quantities.{key}")
     data = build_content(fields, numbers, base)
     try:
@@ -361,15 +369,17 @@ def read_claim(
     except ValidationError as error:
         found = describe_problem_paths(error)
         no_unit = any(path == "quantities.unit" for path, _line in found)
-        problems += [
-            line
+        kept = [
+            (path, line)
             for path, line in found
             if path not in unread
             and not (path == "sources" and problems)
             and not (path == "quantities.measure" and no_unit)  # follows from the unit
         ]
+        problems += [line for _path, line in kept]
+        paths += [path for path, _line in kept]
     if problems:
-        raise ClaimValidationError(problems, thing)
+        raise ClaimValidationError(problems, thing, paths)
     return content
 
 

@@ -6,8 +6,9 @@ Anyone: ``/fact`` (a random verified claim, never twice in a row in a chat),
 the configured allow-list): ``/fact add FIELDS``, ``/fact edit ID FIELDS``,
 ``/fact retract ID [reason]``, ``/fact review`` (proposals, and readers' reports
 of a wrong /check verdict), ``/fact approve N``, ``/fact reject N reason``,
-``/fact report N right|claim|eval VERDICT`` (:mod:`bot.reports.review`). A
-refused request writes nothing.
+``/fact report N right|claim|eval VERDICT`` (:mod:`bot.reports.review`),
+``/fact desk`` (a one-time sign-in link to the moderators' desk on the web,
+answered to the asker alone). A refused request writes nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Awaitable, Callable
 
 from bot.commands.claims import claim_line, claim_links, claim_text, page_of
 from bot.commands.text import first_word
+from bot.desk.store import LINK_MINUTES
 from bot.dispatch import Command, Context
 from bot.foundation.errors import MissingArgumentError, PermissionDeniedError, UserInputError
 from bot.foundation.i18n import N_, _, ngettext
@@ -285,6 +287,9 @@ async def propose(context: Context, args: str) -> Reply:
         number = await store_of(context).propose(content, context.actor)
     except UnknownCorrectionError as error:
         raise correction_refused(error, "proposal") from None
+    if context.services.desk is not None:  # where to tell the author what moderators decide
+        chat = context.request.chat
+        await context.services.desk.note_origin(number, chat.platform, chat.id, context.language)
     return Reply(
         text=_("Thank you: proposal #{number} ({id}) awaits a moderator’s review.").format(
             number=number, id=content.id
@@ -337,6 +342,31 @@ async def decide(context: Context, args: str, approve: bool) -> Reply:
     return Reply(text=_("Approved: {id} is in the base.").format(id=claim.id), data=claim)
 
 
+async def desk(context: Context, args: str) -> Reply:
+    """A one-time link to the desk for this moderator, covering this chat; for them alone."""
+    require_moderator(context, "open the moderators' desk")
+    base = context.settings.web.base_url
+    store = context.services.desk
+    if base is None or store is None:
+        return Reply(
+            text=_(
+                "The moderators' desk is on the web, and this bot has no public address yet: "
+                "its operator sets [web] public_url (and serves the pages) first."
+            ),
+            error=True,
+            private=True,
+        )
+    chat = context.request.chat
+    link = await store.issue_link(
+        context.actor, (f"{chat.platform}:{chat.id}",), context.language, context.services.clock()
+    )
+    text = _(
+        "Your link to the moderators' desk, valid {minutes} minutes and usable once "
+        "(keep it to yourself; it signs you in as {actor}, for this chat):"
+    ).format(minutes=LINK_MINUTES, actor=context.actor)
+    return Reply(text=f"{text}\n{base}/desk/login/{link.token}", private=True)
+
+
 async def approve(context: Context, args: str) -> Reply:
     return await decide(context, args, approve=True)
 
@@ -358,6 +388,7 @@ SUBCOMMANDS: dict[str, SubHandler] = {
     "approve": approve, "approuve": approve, "approuver": approve,
     "reject": reject, "rejette": reject, "rejeter": reject,
     "report": report_command, "signalement": report_command,
+    "desk": desk, "bureau": desk,
 }  # fmt: skip
 
 
@@ -381,4 +412,5 @@ COMMAND = Command(
     field_subcommands=frozenset(
         word for word, handler in SUBCOMMANDS.items() if handler in (add, edit, propose)
     ),
+    private_subcommands=frozenset(word for word, handler in SUBCOMMANDS.items() if handler is desk),
 )
