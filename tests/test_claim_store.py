@@ -151,11 +151,12 @@ async def test_proposals_are_reviewed_before_they_count(store: ClaimStore) -> No
     assert await store.get("proposed-claim") is None
     [pending] = await store.pending_proposals()
     assert pending.id == number and pending.proposed_by == "test:member"
-    claim = await store.review(number, MODERATOR, approve=True)
-    assert claim is not None and claim.created_by == "test:member"
+    claim = await store.approve(number, MODERATOR, pending.base_version or "")
+    assert claim.created_by == "test:member"
     assert await store.pending_proposals() == []
     other = await store.propose(new_claim("other-claim"), "test:member")
-    assert await store.review(other, MODERATOR, approve=False, reason="no source") is None
+    rejected = await store.reject(other, MODERATOR, reason="no source")
+    assert (rejected.state, rejected.reason) == ("rejected", "no source")
     assert await store.get("other-claim") is None
 
 
@@ -203,4 +204,4 @@ async def test_an_invalid_import_file_lists_every_problem(tmp_path: Path) -> Non
 
 
 async def test_migrations_are_recorded(store: ClaimStore) -> None:
-    assert await store.database.schema_version("facts") == 1
+    assert await store.database.schema_version("facts") == 2

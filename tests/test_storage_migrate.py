@@ -153,7 +153,7 @@ def test_check_reports_versions_and_integrity_on_both_drivers(
     capsys.readouterr()
     assert run("storage", "check") == 0
     out = capsys.readouterr().out
-    assert "PostgreSQL" in out and "facts      schema version 1 (latest 1)" in out
+    assert "PostgreSQL" in out and "facts      schema version 2 (latest 2)" in out
     assert "integrity: ok" in out
 
 

@@ -23,6 +23,7 @@ from bot.foundation.errors import MissingArgumentError, PermissionDeniedError, U
 from bot.foundation.i18n import N_, _, ngettext
 from bot.messages import Reply
 from bot.reports.review import report_command, review_lines
+from facts.changes import approve_proposal, reject_proposal
 from facts.fields import ClaimValidationError, Thing, field_label, parse_fields, read_claim
 from facts.models import Claim, Status, Topic
 from facts.search import search_claims
@@ -331,14 +332,16 @@ async def decide(context: Context, args: str, approve: bool) -> Reply:
             usage,
             example,
         )
+    store = store_of(context)
     try:
-        claim = await store_of(context).review(int(number), context.actor, approve, reason or None)
+        if not approve:
+            await reject_proposal(store, int(number), context.actor, reason.strip())
+            return Reply(text=_("Proposal #{number} rejected.").format(number=number))
+        claim = await approve_proposal(store, int(number), context.actor)
     except ProposalNotFoundError:
         raise UnknownProposalError(number) from None
     except UnknownCorrectionError as error:
         raise correction_refused(error, "claim") from None
-    if claim is None:
-        return Reply(text=_("Proposal #{number} rejected.").format(number=number))
     return Reply(text=_("Approved: {id} is in the base.").format(id=claim.id), data=claim)
 
 

@@ -21,25 +21,33 @@ The package, by what each module owns:
 
 from facts.store.loading import ClaimStore
 from facts.store.records import (
+    NO_CLAIM,
     AuditEntry,
+    ClaimChangedError,
     ClaimExistsError,
     ClaimNotFoundError,
     ClaimStoreError,
     ImportReport,
+    NothingToChangeError,
     Proposal,
+    ProposalDecidedError,
     ProposalNotFoundError,
     SeedReport,
     UnknownCorrectionError,
 )
 
 __all__ = [
+    "NO_CLAIM",
     "AuditEntry",
+    "ClaimChangedError",
     "ClaimExistsError",
     "ClaimNotFoundError",
     "ClaimStore",
     "ClaimStoreError",
     "ImportReport",
     "Proposal",
+    "NothingToChangeError",
+    "ProposalDecidedError",
     "ProposalNotFoundError",
     "SeedReport",
     "UnknownCorrectionError",

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from bot.foundation.storage import Database, Row
 from facts.models import Claim, ClaimContent, Status, Topic
-from facts.store.records import AuditEntry, Proposal, row_to_claim
+from facts.store.records import NO_CLAIM, AuditEntry, Proposal, row_to_claim
 
 MARKER_STRETCH = 1_000  # audit numbers behind the newest whose entries the change marker counts
 
@@ -177,14 +177,30 @@ class ClaimReads:
         rows = await self.database.fetch_all(
             "SELECT * FROM claim_proposals WHERE state = 'pending' ORDER BY id"
         )
-        return [
-            Proposal(
-                id=row["id"],
-                content=ClaimContent.model_validate_json(row["content"]),
-                proposed_by=row["proposed_by"],
-                proposed_at=datetime.fromisoformat(row["proposed_at"]),
-                state=row["state"],
-                reason=row["reason"],
-            )
-            for row in rows
-        ]
+        return [_proposal(row) for row in rows]
+
+    async def proposal(self, proposal_id: int) -> Proposal | None:
+        """One proposal by number, whatever its state."""
+        row = await self.database.fetch_one(
+            "SELECT * FROM claim_proposals WHERE id = ?", (proposal_id,)
+        )
+        return _proposal(row) if row is not None else None
+
+    async def versioned(self, claim_id: str) -> tuple[Claim | None, str]:
+        """The claim (retracted ones too) and its version; ``(None, NO_CLAIM)`` when absent."""
+        row = await self.database.fetch_one("SELECT * FROM claims WHERE id = ?", (claim_id,))
+        if row is None:
+            return None, NO_CLAIM
+        return row_to_claim(row), str(row["updated_at"])
+
+
+def _proposal(row: Row) -> Proposal:
+    return Proposal(
+        id=row["id"],
+        content=ClaimContent.model_validate_json(row["content"]),
+        proposed_by=row["proposed_by"],
+        proposed_at=datetime.fromisoformat(row["proposed_at"]),
+        state=row["state"],
+        reason=row["reason"],
+        base_version=row["base_version"],
+    )

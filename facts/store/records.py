@@ -55,6 +55,35 @@ class UnknownCorrectionError(ClaimStoreError):
 class ProposalNotFoundError(ClaimStoreError):
     def __init__(self, proposal_id: int) -> None:
         super().__init__(str(proposal_id), "no pending proposal with this number")
+        self.proposal_id = proposal_id
+
+
+class ProposalDecidedError(ProposalNotFoundError):
+    """The proposal was approved or rejected already (perhaps a moment ago, by another)."""
+
+    def __init__(self, proposal_id: int, state: str, reviewed_by: str | None) -> None:
+        super().__init__(proposal_id)
+        self.state = state
+        self.reviewed_by = reviewed_by
+
+
+class ClaimChangedError(ClaimStoreError):
+    """The claim is not at the version the approval was decided on: nothing is written.
+
+    ``version`` is the claim's version now (``NO_CLAIM`` when it does not exist).
+    """
+
+    def __init__(self, claim_id: str, expected: str, version: str) -> None:
+        super().__init__(claim_id, f"changed since version {expected!r}: now {version!r}")
+        self.expected = expected
+        self.version = version
+
+
+class NothingToChangeError(ClaimStoreError):
+    """The proposal says exactly what the claim says now: approving it would write nothing."""
+
+    def __init__(self, claim_id: str) -> None:
+        super().__init__(claim_id, "the proposal matches the claim as it is")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,14 +98,30 @@ class AuditEntry:
     reason: str | None
 
 
+# A claim's version is the text of its ``updated_at``, which every change rewrites; a claim
+# that does not exist has this one, so "approve a new claim" is "approve over no claim".
+NO_CLAIM = ""
+
+
 @dataclass(frozen=True, slots=True)
 class Proposal:
+    """A member's proposal: a whole claim, and the version of the claim it was written over.
+
+    ``base_version`` is :data:`NO_CLAIM` for a new claim, else the claim's version when
+    proposed (an edit); ``None`` for proposals recorded before versions were kept.
+    """
+
     id: int
     content: ClaimContent
     proposed_by: str
     proposed_at: datetime
     state: str
     reason: str | None
+    base_version: str | None = NO_CLAIM
+
+    @property
+    def claim_id(self) -> str:
+        return self.content.id
 
 
 @dataclass(frozen=True, slots=True)

@@ -91,6 +91,8 @@ MIGRATIONS: dict[str, tuple[Migration, ...]] = {
             );
             """,
         ),
+        # the claim's version (its updated_at) a proposal was written against; '' a new claim
+        Migration(2, "ALTER TABLE claim_proposals ADD COLUMN base_version TEXT;"),
     ),
     "usage": (
         Migration(
