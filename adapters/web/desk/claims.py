@@ -15,11 +15,13 @@ from typing import Any
 
 from aiohttp import web
 
+from adapters.web.desk.changes import change_rows
 from adapters.web.desk.sessions import Desk, posted, refusal, see_other, show, signed_in
 from adapters.web.render import Page
 from adapters.web.site import SITE, Site
 from bot.foundation.i18n import N_, _, use_language
 from bot.messages import ChatRef, Reply, Request, UserRef
+from facts.changes import history_changes
 from facts.fields import ClaimValidationError, field_label, read_claim
 from facts.measures import Measure
 from facts.models import CLAIM_ID_PATTERN, ClaimContent, Per, Status, Topic
@@ -255,37 +257,7 @@ async def retract_claim(request: web.Request) -> web.Response:
     return see_other(f"/desk/claims/{claim_id}/history?lang={desk.language}&done=retracted")
 
 
-# ---- changes, field by field ---------------------------------------------------------------
-
-
-def content_of(record: dict[str, Any] | None) -> ClaimContent | None:
-    """A claim's content as the audit log or a proposal kept it (``None``: none, or unreadable)."""
-    if record is None:
-        return None
-    try:
-        return ClaimContent.model_validate(
-            {k: v for k, v in record.items() if k in ClaimContent.model_fields}
-        )
-    except ValueError:
-        return None
-
-
-def field_changes(before: ClaimContent | None, after: ClaimContent | None) -> list[dict[str, str]]:
-    """Each field that differs, ``{label, before, after}``, in the form's order."""
-    old = claim_fields(before) if before else {}
-    new = claim_fields(after) if after else {}
-    rows = [
-        {"key": key, "label": label_of(key), "before": old.get(key, ""), "after": new.get(key, "")}
-        for key in FIELD_PATHS
-        if old.get(key, "") != new.get(key, "")
-    ]
-    for part, label in (("quantities", _("other figures")), ("sources", _("other sources"))):
-        extra_old = [item.model_dump(mode="json") for item in getattr(before, part, [])[1:]]
-        extra_new = [item.model_dump(mode="json") for item in getattr(after, part, [])[1:]]
-        if extra_old != extra_new:
-            rows.append({"key": part, "label": label, "before": str(len(extra_old)),
-                         "after": str(len(extra_new))})  # fmt: skip
-    return rows
+# ---- history -------------------------------------------------------------------------------
 
 
 async def history(request: web.Request) -> web.Response:
@@ -311,7 +283,7 @@ async def history(request: web.Request) -> web.Response:
                 "action": _(label) if label else entry.action,
                 "actor": entry.actor,
                 "reason": entry.reason,
-                "fields": field_changes(content_of(entry.before), content_of(entry.after)),
+                "fields": change_rows(history_changes(entry)),
             })  # fmt: skip
         done = {"added": _("Added."), "changed": _("Changed."), "retracted": _("Retracted.")}
         data = {

@@ -1,9 +1,13 @@
 """The review queue on the desk: each proposal in full, its diff, approve or reject with a reason.
 
-Approving and rejecting ask the core exactly as ``/fact approve N`` and
-``/fact reject N reason`` do, as the signed-in moderator (``platform:id`` in
-the audit log). The decision is then queued for the chat where the proposal
-was made (:mod:`bot.desk.notices`): the running bot tells its author there.
+The queue, the diffs and the decisions are :mod:`facts.changes`, as the chat's
+``/fact review``, ``/fact approve`` and ``/fact reject`` use them: the page
+shows each proposal with the claim's version it was computed on, and the
+approve form sends that version back, so approving applies exactly what was
+shown — if the claim changed meanwhile, nothing is written and the page says
+so with the new diff. Each decision is logged as the signed-in moderator
+(``platform:id``) and queued for the chat where the proposal was made
+(:mod:`bot.desk.notices`): the running bot tells its author there.
 """
 
 from __future__ import annotations
@@ -12,57 +16,78 @@ from typing import Any
 
 from aiohttp import web
 
-from adapters.web.desk.claims import ask, claim_fields, field_changes, label_of
+from adapters.web.desk.changes import change_rows
+from adapters.web.desk.claims import claim_fields, label_of
 from adapters.web.desk.sessions import Desk, now, posted, refusal, see_other, show, signed_in
 from adapters.web.present import date_text
 from adapters.web.render import Page
 from adapters.web.site import SITE, Site
 from bot.foundation.i18n import N_, _, use_language
-from facts.store import Proposal
+from facts.changes import (
+    ApprovalRefusedError,
+    ProposalView,
+    approve_proposal,
+    reject_proposal,
+    review_queue,
+)
+from facts.fields import field_label
+from facts.store import ProposalDecidedError, ProposalNotFoundError, UnknownCorrectionError
 
 
-async def proposal_data(site: Site, proposal: Proposal, pending: list[Proposal],
-                        language: str) -> dict[str, Any]:  # fmt: skip
-    """One proposal as the queue shows it: every field, and the diff against the claim it edits."""
-    content = proposal.content
-    current = await site.store.get(content.id, include_retracted=True)
-    clashes = [p.id for p in pending if p.content.id == content.id and p.id != proposal.id]
+def view_data(view: ProposalView, language: str) -> dict[str, Any]:
+    """One proposal as the queue shows it: every field, the diff, the version it was read at."""
+    proposal = view.proposal
     return {
         "number": proposal.id,
-        "id": content.id,
+        "id": proposal.content.id,
         "by": proposal.proposed_by,
         "at": date_text(proposal.proposed_at, language) + f" {proposal.proposed_at:%H:%M} UTC",
-        "edit": current is not None,
+        "edit": view.kind == "edit",
+        "changed_since": view.changed_since_proposed and view.kind == "edit",
+        "version": view.version,
         "fields": [
             {"label": label_of(key), "value": value}
-            for key, value in claim_fields(content).items()
+            for key, value in claim_fields(proposal.content).items()
             if value
         ],
-        "changes": field_changes(current.content(), content) if current is not None else [],
-        "clashes": clashes,
+        "changes": change_rows(view.changes),
+        "clashes": list(view.clashes),
     }
 
 
+async def queue_page(
+    site: Site, desk: Desk, path: str, done: str | None = None, problem: str | None = None,
+    status: int = 200,
+) -> Page:  # fmt: skip
+    views = await review_queue(site.store)
+    return Page(
+        "desk/queue.html",
+        {
+            "proposals": [view_data(v, desk.language) for v in views],
+            "done": done,
+            "problem": problem,
+            "chats": desk.session.chats,
+        },  # fmt: skip
+        _("Moderators' desk"),
+        "/desk",
+        status=status,
+        indexed=False,
+    )
+
+
 async def queue(request: web.Request) -> web.Response:
-    """GET ``/desk``: the proposals waiting, oldest first, each whole."""
+    """GET ``/desk``: the proposals waiting, oldest first, each whole with its diff."""
     desk = await signed_in(request)
     if isinstance(desk, web.Response):
         return desk
     site = request.app[SITE]
-    pending = await site.store.pending_proposals()
     with use_language(desk.language):
-        proposals = [await proposal_data(site, p, pending, desk.language) for p in pending]
-        done = request.query.get("done", "")
         notices = {
             "approved": _("Approved. Its author is told in the chat where they proposed it."),
             "rejected": _("Rejected. Its author is told why in the chat where they proposed it."),
         }
-        page = Page(
-            "desk/queue.html",
-            {"proposals": proposals, "done": notices.get(done), "chats": desk.session.chats},
-            _("Moderators' desk"),
-            "/desk",
-            indexed=False,
+        page = await queue_page(
+            site, desk, request.path, notices.get(request.query.get("done", ""))
         )
     return show(request, page, desk.language, desk)
 
@@ -73,41 +98,55 @@ async def decide(request: web.Request, approve: bool) -> web.Response:
         return sent
     desk, fields = sent
     site = request.app[SITE]
-    number = request.match_info["number"]
+    raw = request.match_info["number"]
+    number = int(raw) if raw.isdigit() and len(raw) < 12 else 0
     reason = " ".join(fields.get("reason", "").split())
-    pending = {p.id: p for p in await site.store.pending_proposals()}
-    proposal = pending.get(int(number)) if number.isdigit() else None
     with use_language(desk.language):
         title = N_("Approve a proposal") if approve else N_("Reject a proposal")
-        if proposal is None:
-            return refusal(request, desk.language, 404, title,
-                           _("No pending proposal #{number}: another moderator may have "
-                             "decided it.").format(number=number[:12]), desk)  # fmt: skip
         if not approve and not reason:
             return refusal(request, desk.language, 422, title,
                            _("Why is it rejected? Give a reason: its author reads it."),
                            desk)  # fmt: skip
-        args = f"approve {number}" if approve else f"reject {number} {reason}"
-        reply = await ask(site, desk, "fact", args)
-        if reply.error:
-            return refusal(request, desk.language, 409, title, reply.text, desk)
+        try:
+            if approve:
+                seen = fields.get("version") or None
+                claim = await approve_proposal(site.store, number, desk.actor, seen)
+                claim_id = claim.id
+            else:
+                claim_id = (await reject_proposal(site.store, number, desk.actor, reason)).claim_id
+        except ProposalDecidedError as error:
+            return refusal(request, desk.language, 409, title,
+                           _("Proposal #{number} was already decided ({state}); nothing was "
+                             "changed.").format(number=number, state=error.state), desk)  # fmt: skip
+        except ProposalNotFoundError:
+            return refusal(request, desk.language, 404, title,
+                           _("No pending proposal #{number}.").format(number=raw[:12]),
+                           desk)  # fmt: skip
+        except ApprovalRefusedError as refused:
+            problem = (
+                _("The claim changed since you read this proposal: nothing was written. "
+                  "Review it again below.")
+                if refused.why == "changed"
+                else _("This proposal says exactly what the claim says now: nothing to approve.")
+            )  # fmt: skip
+            page = await queue_page(site, desk, "/desk", problem=problem, status=409)
+            return show(request, page, desk.language, desk)
+        except UnknownCorrectionError as error:
+            return refusal(request, desk.language, 422, title,
+                           _("{field}: no claim has the id “{id}”").format(
+                               field=field_label("corrected_by"), id=error.corrected_by),
+                           desk)  # fmt: skip
     assert site.core.services.desk is not None
-    await site.core.services.desk.queue_notice(
-        proposal.id, proposal.content.id, "approved" if approve else "rejected",
-        reason or None, now(),
-    )  # fmt: skip
-    done = "approved" if approve else "rejected"
-    return see_other(f"/desk?lang={desk.language}&done={done}")
+    decision = "approved" if approve else "rejected"
+    await site.core.services.desk.queue_notice(number, claim_id, decision, reason or None, now())
+    return see_other(f"/desk?lang={desk.language}&done={decision}")
 
 
 async def approve(request: web.Request) -> web.Response:
-    """POST ``/desk/proposals/{number}/approve``."""
+    """POST ``/desk/proposals/{number}/approve`` (``version``: the claim's, as shown)."""
     return await decide(request, approve=True)
 
 
 async def reject(request: web.Request) -> web.Response:
-    """POST ``/desk/proposals/{number}/reject`` (``reason``)."""
+    """POST ``/desk/proposals/{number}/reject`` (``reason``, which the proposer reads)."""
     return await decide(request, approve=False)
-
-
-__all__ = ["Desk", "approve", "queue", "reject"]
