@@ -129,6 +129,13 @@ class DeskStore:
             return LinkRefusal.expired
         return None
 
+    async def link_language(self, token: str) -> str | None:
+        """The language of the moderator a link was made for (``None``: no such link)."""
+        value = await self.database.fetch_value(
+            "SELECT language FROM desk_links WHERE token_hash = ?", (token_hash(token),)
+        )
+        return str(value) if value is not None else None
+
     async def redeem(self, token: str, now: datetime) -> tuple[str, DeskSession] | LinkRefusal:
         """Use the link once: a new session (its secret and who it is), or why not.
 

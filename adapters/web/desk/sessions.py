@@ -138,11 +138,12 @@ async def posted(request: web.Request) -> tuple[Desk, dict[str, str]] | web.Resp
 # ---- the one-time link ------------------------------------------------------------------
 
 
-def link_refused(request: web.Request, why: LinkRefusal) -> web.Response:
-    """The page for a link that signs no one in, in the reader's language; counted."""
+async def link_refused(request: web.Request, why: LinkRefusal) -> web.Response:
+    """The page for a link that signs no one in, in its moderator's language; counted."""
     DESK_LINKS_REFUSED.labels(why.value).inc()
     site = request.app[SITE]
-    language = site.language(request)
+    known = await store_of(site).link_language(request.match_info["token"])
+    language = requested_language(request) or known or site.language(request)
     with use_language(language):
         messages = {
             LinkRefusal.unknown: _("This sign-in link is not one the bot gave, or not in full."),
@@ -159,7 +160,7 @@ async def login_page(request: web.Request) -> web.Response:
     token = request.match_info["token"]
     why = await store_of(site).check_link(token, now())
     if why is not None:
-        return link_refused(request, why)
+        return await link_refused(request, why)
     language = site.language(request)
     with use_language(language):
         page = Page("desk/login.html", {"token": token}, _("Sign in to the moderators' desk"),
@@ -172,7 +173,7 @@ async def login(request: web.Request) -> web.StreamResponse:
     site = request.app[SITE]
     redeemed = await store_of(site).redeem(request.match_info["token"], now())
     if isinstance(redeemed, LinkRefusal):
-        return link_refused(request, redeemed)
+        return await link_refused(request, redeemed)
     secret, session = redeemed
     DESK_SIGN_INS.inc()
     response = see_other(f"/desk?lang={session.language}")
