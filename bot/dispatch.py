@@ -92,6 +92,9 @@ class Services:
     # the last fact shown in each chat, so /fact does not repeat itself (memory only)
     recent_facts: dict[str, str] = field(default_factory=dict)
     reports: ReportStore | None = None
+    # (moderator, proposal number) -> the claim version the moderator was last shown it
+    # against: /fact approve applies a proposal only over what its moderator saw (memory only)
+    seen_versions: dict[tuple[str, int], str] = field(default_factory=dict)
     # checked statements waiting for "Wrong verdict?", briefly (memory only: bot.reports.offers)
     offers: OfferMemory = field(default_factory=OfferMemory)
     # the moderators' desk: sign-in links, sessions, notices of decisions (bot.desk)

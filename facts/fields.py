@@ -344,13 +344,27 @@ def read_claim(
     A new claim (no ``base``) needs its source: a URL, a publisher and a date.
     """
     problems: list[str] = []
-    paths: list[str] = []
+    paths: list[str] = []  # where each problem is, for a form
+    said: set[str] = set()  # fields whose problem is already worded here
     if base is None:
-        missing = [key for key in ("url", "publisher", "date") if not fields.get(key)]
+        missing = [key for key in ("url", "publisher", "title", "date") if not fields.get(key)]
         if missing:
+            said.add("sources")
             labels = ", ".join(field_label(f"sources.{key}") for key in missing)
             problems.append(_("the source is required: {fields}").format(fields=labels))
             paths.append(f"sources.{missing[0]}")
+    elif fields.get("url") and not fields.get("title"):  # a new source for an existing claim
+        said.add("sources")
+        problems.append(_("{field} is required").format(field=field_label("sources.title")))
+        paths.append("sources.title")
+    if (base is None and not fields.get("status")) or ("status" in fields and not fields["status"]):
+        said.add("status")
+        problems.append(
+            _("{field} is required: one of {expected}").format(
+                field=field_label("status"), expected=_list(EXPECTED["status"]())
+            )
+        )
+        paths.append("status")
     unread: set[str] = set()
     numbers: dict[str, float | None] = {}
     for key in ("value", "low", "high"):
@@ -372,8 +386,8 @@ def read_claim(
         kept = [
             (path, line)
             for path, line in found
-            if path not in unread
-            and not (path == "sources" and problems)
+            if path not in unread | said
+            and not (path.startswith("sources") and "sources" in said)
             and not (path == "quantities.measure" and no_unit)  # follows from the unit
         ]
         problems += [line for _path, line in kept]
@@ -432,8 +446,6 @@ def build_content(
             data[key] = value or None
     if source_fields & set(fields):
         typed = {key: fields[key] or None for key in source_fields if key in fields}
-        if typed.get("url") and not typed.get("title") and (base is None or "url" in typed):
-            typed["title"] = typed["url"]  # the page itself, when no title is given
         if base is None or "url" in typed:
             sources = [typed]  # a new source replaces the list
         else:
@@ -444,5 +456,4 @@ def build_content(
     data["quantities"] = [main, *quantities[1:]]
     data["sources"] = sources
     data["explanation"] = explanation or None
-    data.setdefault("status", "verified")
     return data

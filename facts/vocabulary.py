@@ -67,7 +67,7 @@ TOPIC_WORDS: dict[str, str] = {
 }  # fmt: skip
 STATUS_WORDS: dict[str, str] = {
     "verifie": "verified", "verifiee": "verified", "verifies": "verified",
-    "secondaire": "secondary", "source-secondaire": "secondary",
+    "secondaire": "secondary", "source-secondaire": "secondary", "secondary-source": "secondary",
     "conteste": "disputed", "contestee": "disputed", "dispute": "disputed",
     "discute": "disputed",
     "obsolete": "outdated", "depasse": "outdated", "perime": "outdated", "perimee": "outdated",

@@ -24,7 +24,7 @@ def add_line(number: int) -> str:
         f"/fact add id: crash-{number:04d}; topic: water; "
         f"en: Crash test claim number {number}.; fr: Affirmation de test numéro {number}.; "
         f"value: {number}; unit: mL; url: https://example.org/{number}; "
-        "publisher: Crash Lab; date: 2025-01-01\n"
+        "publisher: Crash Lab; title: Crash page; status: verified; date: 2025-01-01\n"
     )
 
 

@@ -94,7 +94,8 @@ async def test_after_a_partition_heals_the_database_is_used_again_without_a_trac
     [added] = await telegram.send_text(
         "/fact add id: after-partition; topic: water; en: A claim written after the partition.;"
         " fr: Une affirmation écrite après la partition.; value: 2; unit: mL;"
-        " url: https://example.org/p; publisher: Example; date: 2025-02-03",
+        " url: https://example.org/p; publisher: Example; title: Page; status: verified;"
+        " date: 2025-02-03",
         user_id=7,
     )
     assert "after-partition" in added["text"], added["text"]

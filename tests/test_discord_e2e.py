@@ -26,7 +26,8 @@ MODERATOR = {"moderator": True, "user_id": "1500000000000000099", "name": "mod"}
 ADD_FIELDS = (
     "id: discord-test-claim; topic: water; en: A claim added from Discord.; "
     "fr: Une affirmation ajoutée depuis Discord.; value: 2; unit: mL; "
-    "url: https://example.org/discord; publisher: Example; date: 2025-02-03"
+    "url: https://example.org/discord; publisher: Example; title: Page; status: verified;"
+    " date: 2025-02-03"
 )
 
 

@@ -18,6 +18,8 @@ unit: mL
 per: request
 url: https://example.org/water
 publisher: Example Lab
+title: Water page
+status: verified
 date: 2025-05-01"""
 
 
@@ -86,7 +88,7 @@ async def test_a_moderator_adds_a_sourced_claim_everyone_can_trace(core: Core) -
     shown = await core.handle(request("test-water-fact", user="someone-else"))
     assert "Example Lab" in shown.text and "https://example.org/water" in shown.text
     history = await core.handle(request("history test-water-fact"))
-    assert "add — test:u1" in history.text
+    assert "added — test:u1" in history.text
 
 
 async def test_a_member_cannot_add_and_nothing_is_written(core: Core) -> None:
@@ -156,7 +158,7 @@ async def test_edit_and_retract_by_a_moderator(core: Core) -> None:
     assert "Retracted" in retracted.text
     assert (await core.handle(request("test-water-fact"))).error
     history = (await core.handle(request("history test-water-fact"))).text
-    assert "edit" in history and "retract" in history and "duplicate" in history
+    assert "edited" in history and "retracted" in history and "duplicate" in history
 
 
 async def test_members_propose_and_moderators_review(core: Core) -> None:
@@ -164,7 +166,7 @@ async def test_members_propose_and_moderators_review(core: Core) -> None:
     assert "proposal #1" in proposal.text
     assert (await core.handle(request("test-water-fact"))).error
     listing = await core.handle(request("review", moderator=True))
-    assert "#1 test-water-fact" in listing.text
+    assert "#1 · new claim test-water-fact · proposed by test:member" in listing.text
     assert "Give a reason" in (await core.handle(request("reject 1", moderator=True))).text
     approved = await core.handle(request("approve 1", moderator=True))
     assert "Approved" in approved.text

@@ -71,7 +71,7 @@ async def test_a_negative_value_is_explained_not_called_a_non_number(
     [answer] = await wattson.send(
         "/fact add id: negative-test; topic: water; en: A negative test value.; "
         "fr: Une valeur de test négative.; value: -5; unit: mL; url: https://example.org; "
-        "publisher: Example; date: 2025-01-01"
+        "publisher: Example; title: Page; status: verified; date: 2025-01-01"
     )
     assert "value cannot be negative (“-5”)" in answer and "not a number" not in answer
 
@@ -120,7 +120,7 @@ async def test_french_values_are_read_in_claims(wattson: ConsoleAdapter) -> None
     [answer] = await wattson.send(
         "/fact add id: french-values-test; sujet: eau; statut: vérifié; par: an; "
         "en: A test of French values.; fr: Un test de valeurs françaises.; valeur: 1,5; "
-        "unité: L; lien: https://example.org; éditeur: Example; date: 2025-01-01"
+        "unité: L; lien: https://example.org; éditeur: Example; titre: Page; date: 2025-01-01"
     )
     assert answer.startswith("Added french-values-test."), answer
     assert "1.5 L per year" in answer and "· water" in answer

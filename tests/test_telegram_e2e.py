@@ -20,7 +20,8 @@ ADMIN = 7
 ADD = (
     "/fact add id: telegram-test-claim; topic: grid; en: A claim added from Telegram.; "
     "fr: Une affirmation ajoutée depuis Telegram.; value: 3; unit: MW; "
-    "url: https://example.org/telegram; publisher: Example; date: 2025-03-04"
+    "url: https://example.org/telegram; publisher: Example; title: Page; status: verified;"
+    " date: 2025-03-04"
 )
 
 

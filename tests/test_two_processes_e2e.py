@@ -45,7 +45,8 @@ ADMIN = 7
 CLAIM_FIELDS = (
     "id: shared-e2e-claim; topic: water; en: A claim added through one process.; "
     "fr: Une affirmation ajoutée par un processus.; value: 2; unit: mL; "
-    "url: https://example.org/e2e; publisher: Example; date: 2025-02-03"
+    "url: https://example.org/e2e; publisher: Example; title: Page; status: verified;"
+    " date: 2025-02-03"
 )
 
 

@@ -30,7 +30,8 @@ ADMIN = 7
 Send = Callable[[str, bool], Awaitable[list[str]]]
 FIELDS = (
     "id: nul-claim; topic: water; en: A claim\x00 with a NUL.; fr: Une affirmation avec\x00 NUL.;"
-    " value: 2; unit: mL; url: https://example.org/nul; publisher: Exa\x00mple; date: 2025-02-03"
+    " value: 2; unit: mL; url: https://example.org/nul; publisher: Exa\x00mple;"
+    " title: Page; status: verified; date: 2025-02-03"
 )
 
 

@@ -4,11 +4,13 @@ Anyone: ``/fact`` (a random verified claim, never twice in a row in a chat),
 ``/fact ID``, ``/fact topic NAME``, ``/fact search WORDS``, ``/fact sources ID``,
 ``/fact history ID``, ``/fact propose FIELDS``. Moderators (platform roles or
 the configured allow-list): ``/fact add FIELDS``, ``/fact edit ID FIELDS``,
-``/fact retract ID [reason]``, ``/fact review`` (proposals, and readers' reports
-of a wrong /check verdict), ``/fact approve N``, ``/fact reject N reason``,
-``/fact report N right|claim|eval VERDICT`` (:mod:`bot.reports.review`),
-``/fact desk`` (a one-time sign-in link to the moderators' desk on the web,
-answered to the asker alone). A refused request writes nothing.
+``/fact retract ID [reason]``, ``/fact review [N]`` (proposals in full, an edit
+as a diff, then readers' reports of a wrong /check verdict), ``/fact approve N``
+(only over the claim version the moderator was shown: :mod:`facts.changes`),
+``/fact reject N reason``, ``/fact report N right|claim|eval VERDICT``
+(:mod:`bot.reports.review`), ``/fact desk`` (a one-time sign-in link to the
+moderators' desk on the web, answered to the asker alone). A refused request
+writes nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from bot.commands.claims import claim_line, claim_links, claim_text, page_of
+from bot.commands.fact_changes import day, history_lines, proposal_lines
 from bot.commands.text import first_word
 from bot.desk.store import LINK_MINUTES
 from bot.dispatch import Command, Context
@@ -23,18 +26,27 @@ from bot.foundation.errors import MissingArgumentError, PermissionDeniedError, U
 from bot.foundation.i18n import N_, _, ngettext
 from bot.messages import Reply
 from bot.reports.review import report_command, review_lines
-from facts.changes import approve_proposal, reject_proposal
+from facts.changes import (
+    ApprovalRefusedError,
+    ProposalView,
+    approve_proposal,
+    proposal_view,
+    reject_proposal,
+    review_queue,
+)
 from facts.fields import ClaimValidationError, Thing, field_label, parse_fields, read_claim
-from facts.models import Claim, Status, Topic
+from facts.models import Claim, ClaimContent, Status, Topic
 from facts.search import search_claims
 from facts.store import (
+    NO_CLAIM,
     ClaimExistsError,
     ClaimNotFoundError,
     ClaimStore,
+    ProposalDecidedError,
     ProposalNotFoundError,
     UnknownCorrectionError,
 )
-from facts.vocabulary import read_topic, status_label, topic_label
+from facts.vocabulary import read_topic, topic_label
 
 SubHandler = Callable[[Context, str], Awaitable[Reply]]
 
@@ -70,6 +82,57 @@ class UnknownProposalError(UserInputError):
         return _("No pending proposal #{number}; /fact review lists them.").format(
             number=self.number
         )
+
+
+class RetractedClaimError(UserInputError):
+    """The claim was withdrawn: said so, with when and why, rather than "no claim"."""
+
+    def __init__(self, claim_id: str, on: str, reason: str | None) -> None:
+        super().__init__(f"claim {claim_id!r} retracted")
+        self.claim_id, self.on, self.reason = claim_id, on, reason
+
+    def localized(self) -> str:
+        if self.reason:
+            return _("{id} was retracted on {date}: {reason}; see /fact history {id}.").format(
+                id=self.claim_id, date=self.on, reason=self.reason
+            )
+        return _("{id} was retracted on {date}; see /fact history {id}.").format(
+            id=self.claim_id, date=self.on
+        )
+
+
+class DecidedProposalError(UserInputError):
+    """The proposal was approved or rejected already, perhaps a moment ago by another."""
+
+    def __init__(self, number: int, state: str, reviewer: str | None) -> None:
+        super().__init__(f"proposal {number} already {state}")
+        self.number, self.state, self.reviewer = number, state, reviewer
+
+    def localized(self) -> str:
+        if self.state == "approved":
+            text = (
+                _("Proposal #{number} was already approved by {who}; nothing was changed.")
+                if self.reviewer
+                else _("Proposal #{number} was already approved; nothing was changed.")
+            )
+        else:
+            text = (
+                _("Proposal #{number} was already rejected by {who}; nothing was changed.")
+                if self.reviewer
+                else _("Proposal #{number} was already rejected; nothing was changed.")
+            )
+        return text.format(number=self.number, who=self.reviewer)
+
+
+class UnchangedProposalError(UserInputError):
+    def __init__(self, claim_id: str) -> None:
+        super().__init__(f"proposal equals claim {claim_id!r}")
+        self.claim_id = claim_id
+
+    def localized(self) -> str:
+        return _(
+            "Your proposal says exactly what {id} says now: there is nothing to review."
+        ).format(id=self.claim_id)
 
 
 ADD_EXAMPLE = N_(
@@ -139,10 +202,22 @@ def shown(context: Context, claim: Claim, with_all_sources: bool = False) -> str
     return claim_text(claim, with_all_sources, page)
 
 
-async def show(context: Context, claim_id: str) -> Reply:
-    claim = await store_of(context).get(claim_id)
+async def shown_claim(context: Context, claim_id: str) -> Claim:
+    """The claim to show; a retracted one says when and why it was withdrawn."""
+    store = store_of(context)
+    claim = await store.get(claim_id, include_retracted=True)
     if claim is None:
         raise UnknownClaimError(claim_id)
+    if claim.retracted:
+        retractions = [e for e in await store.history(claim.id) if e.action == "retract"]
+        last = retractions[-1] if retractions else None
+        on = last.at if last else claim.updated_at
+        raise RetractedClaimError(claim.id, day(on) if on else "?", last.reason if last else None)
+    return claim
+
+
+async def show(context: Context, claim_id: str) -> Reply:
+    claim = await shown_claim(context, claim_id)
     return Reply(text=shown(context, claim), data=claim, links=claim_links(claim))
 
 
@@ -150,9 +225,7 @@ async def sources(context: Context, args: str) -> Reply:
     claim_id, _rest = required_id(
         args, N_("/fact sources ID"), N_("/fact sources gemini-water-per-prompt")
     )
-    claim = await store_of(context).get(claim_id)
-    if claim is None:
-        raise UnknownClaimError(claim_id)
+    claim = await shown_claim(context, claim_id)
     return Reply(
         text=shown(context, claim, with_all_sources=True), data=claim, links=claim_links(claim)
     )
@@ -209,12 +282,7 @@ async def history(context: Context, args: str) -> Reply:
     entries = await store_of(context).history(claim_id)
     if not entries:
         raise UnknownClaimError(claim_id)
-    lines = [_("History of {id}:").format(id=claim_id)]
-    for entry in entries:
-        line = f"• {entry.at:%Y-%m-%d %H:%M} UTC — {entry.action} — {entry.actor}"
-        if entry.reason:
-            line += f" — {entry.reason}"
-        lines.append(line)
+    lines = [_("History of {id}:").format(id=claim_id), *history_lines(entries)]
     return Reply(text="\n".join(lines), data=entries)
 
 
@@ -281,51 +349,125 @@ async def retract(context: Context, args: str) -> Reply:
     )
 
 
+async def proposed_content(
+    context: Context, fields: dict[str, str]
+) -> tuple[ClaimContent, Claim | None, str]:
+    """What a proposal says, and the claim it edits with that claim's version.
+
+    A proposal whose id (typed, or made from its statement) names a claim of the
+    base, even a retracted one, is an edit: its fields apply over that claim.
+    """
+    store = store_of(context)
+    typed = fields.get("id", "").strip().casefold()
+    current, version = await store.versioned(typed) if typed else (None, NO_CLAIM)
+    if current is None:
+        content = read_claim(fields, context.language, thing="proposal")
+        current, version = await store.versioned(content.id)
+        if current is None:
+            return content, None, NO_CLAIM
+    fields = {**fields, "id": current.id}
+    content = read_claim(fields, context.language, base=current.content(), thing="proposal")
+    if content == current.content():
+        raise UnchangedProposalError(current.id)
+    return content, current, version
+
+
 async def propose(context: Context, args: str) -> Reply:
     fields = required_fields(args, "proposal", N_("/fact propose (then one “key: value” per line)"))
-    content = read_claim(fields, context.language, thing="proposal")
+    content, current, version = await proposed_content(context, fields)
+    store = store_of(context)
     try:
-        number = await store_of(context).propose(content, context.actor)
+        number = await store.propose(content, context.actor, base_version=version)
     except UnknownCorrectionError as error:
         raise correction_refused(error, "proposal") from None
+    text = (
+        _("Thank you: proposal #{number} ({id}) awaits a moderator’s review.")
+        if current is None
+        else _("Thank you: proposal #{number}, a change to {id}, awaits a moderator’s review.")
+    ).format(number=number, id=content.id)
     if context.services.desk is not None:  # where to tell the author what moderators decide
         chat = context.request.chat
         await context.services.desk.note_origin(number, chat.platform, chat.id, context.language)
-    return Reply(
-        text=_("Thank you: proposal #{number} ({id}) awaits a moderator’s review.").format(
-            number=number, id=content.id
-        )
-    )
+    others = [
+        f"#{p.id}" for p in await store.pending_proposals()
+        if p.claim_id == content.id and p.id != number
+    ]  # fmt: skip
+    if others:
+        text += "\n" + ngettext(
+            "Proposal {others} is also waiting for {id}: moderators see both.",
+            "Proposals {others} are also waiting for {id}: moderators see them all.",
+            len(others),
+        ).format(others=", ".join(others), id=content.id)
+    return Reply(text=text)
+
+
+def remember_seen(context: Context, views: list[ProposalView]) -> None:
+    """Note the claim version each proposal was shown against, for this moderator's approval."""
+    for view in views:
+        context.services.seen_versions[(context.actor, view.proposal.id)] = view.version
+
+
+def proposal_number(text: str, usage: str, example: str) -> int:
+    number = text.strip().lstrip("#")
+    if not number.isdigit():
+        raise MissingArgumentError(WHICH_PROPOSAL, usage, example)
+    return int(number)
 
 
 async def review(context: Context, args: str) -> Reply:
-    """The proposals waiting, then the readers' reports of a wrong /check verdict."""
+    """The proposals waiting, in full, then the readers' reports of a wrong /check verdict.
+
+    ``/fact review N`` shows proposal N alone.
+    """
     require_moderator(context, "review proposals")
-    proposals = await store_of(context).pending_proposals()
+    store = store_of(context)
+    if args.strip():
+        number = proposal_number(args, N_("/fact review [N]"), N_("/fact review 1"))
+        try:
+            view = await proposal_view(store, number)
+        except ProposalDecidedError as error:
+            raise DecidedProposalError(number, error.state, error.reviewed_by) from None
+        except ProposalNotFoundError:
+            raise UnknownProposalError(str(number)) from None
+        remember_seen(context, [view])
+        return Reply(text="\n".join(proposal_lines(view)), data=view)
+    views = await review_queue(store)
+    remember_seen(context, views)
     reports = await review_lines(context)
-    if not proposals:
+    if not views:
         text = _("No proposal is waiting.") if not reports else ""
-        return Reply(text="\n".join(line for line in (text, *reports) if line), data=proposals)
+        return Reply(text="\n".join(line for line in (text, *reports) if line), data=views)
     lines = [_("Proposals waiting (/fact approve N, /fact reject N reason):")]
-    for proposal in proposals:
-        content = proposal.content
-        lines.append(
-            f"#{proposal.id} {content.id} [{status_label(content.status)}] "
-            f"— {content.statement.pick(context.language)} — {proposal.proposed_by}"
+    for view in views:
+        lines += proposal_lines(view)
+    return Reply(text="\n".join([*lines, *reports]), data=views)
+
+
+def refusal_text(refused: ApprovalRefusedError) -> str:
+    """Why nothing was approved, then the proposal as it must be seen now."""
+    view = refused.view
+    number, claim_id = view.proposal.id, view.proposal.claim_id
+    if refused.why == "unchanged":
+        heading = _(
+            "Not approved: proposal #{number} now says exactly what {id} says, so there is"
+            " nothing to write. /fact reject {number} REASON closes it."
         )
-    return Reply(text="\n".join([*lines, *reports]), data=proposals)
+    else:
+        heading = _(
+            "Not approved: {id} changed since: review again. Here is proposal #{number}"
+            " against the claim as it is now; /fact approve {number} applies it."
+        )
+    return "\n".join([heading.format(number=number, id=claim_id), *proposal_lines(view)])
 
 
 async def decide(context: Context, args: str, approve: bool) -> Reply:
     require_moderator(context, "review proposals")
     number_text, reason = first_word(args)
-    number = number_text.lstrip("#")
     usage = N_("/fact approve N") if approve else N_("/fact reject N REASON")
     example = (
         N_("/fact approve 1") if approve else N_("/fact reject 1 the source gives another figure")
     )
-    if not number.isdigit():
-        raise MissingArgumentError(WHICH_PROPOSAL, usage, example)
+    number = proposal_number(number_text, usage, example)
     if not approve and not reason.strip():
         raise MissingArgumentError(
             N_("Why is it rejected? Give a reason after the number: its author reads it."),
@@ -333,16 +475,30 @@ async def decide(context: Context, args: str, approve: bool) -> Reply:
             example,
         )
     store = store_of(context)
+    seen = (context.actor, number)
     try:
         if not approve:
-            await reject_proposal(store, int(number), context.actor, reason.strip())
+            await reject_proposal(store, number, context.actor, reason.strip())
+            context.services.seen_versions.pop(seen, None)
             return Reply(text=_("Proposal #{number} rejected.").format(number=number))
-        claim = await approve_proposal(store, int(number), context.actor)
+        claim = await approve_proposal(
+            store, number, context.actor, context.services.seen_versions.get(seen)
+        )
+    except ApprovalRefusedError as refused:
+        if refused.why == "changed":
+            context.services.seen_versions[seen] = refused.view.version
+        return Reply(text=refusal_text(refused), data=refused.view, error=True)
+    except ProposalDecidedError as error:
+        raise DecidedProposalError(number, error.state, error.reviewed_by) from None
     except ProposalNotFoundError:
-        raise UnknownProposalError(number) from None
+        raise UnknownProposalError(str(number)) from None
     except UnknownCorrectionError as error:
         raise correction_refused(error, "claim") from None
-    return Reply(text=_("Approved: {id} is in the base.").format(id=claim.id), data=claim)
+    context.services.seen_versions.pop(seen, None)
+    return Reply(
+        text=_("Approved: {id} is in the base.").format(id=claim.id) + "\n" + claim_text(claim),
+        data=claim,
+    )
 
 
 async def desk(context: Context, args: str) -> Reply:
