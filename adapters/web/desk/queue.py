@@ -125,7 +125,7 @@ async def decide(request: web.Request, approve: bool) -> web.Response:
         except ApprovalRefusedError as refused:
             problem = (
                 _("The claim changed since you read this proposal: nothing was written. "
-                  "Review it again below.")
+                  "Its differences as they are now are below.")
                 if refused.why == "changed"
                 else _("This proposal says exactly what the claim says now: nothing to approve.")
             )  # fmt: skip
