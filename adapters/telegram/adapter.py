@@ -259,13 +259,14 @@ class TelegramAdapter:
                         int(request.user.id), text, parse_mode=ParseMode.HTML,
                         disable_web_page_preview=True,
                     )  # fmt: skip
-                note = _("I sent you the answer in a private message.")
+                note, failed = _("I sent you the answer in a private message."), False
             except Forbidden:
+                failed = True
                 note = _(
                     "I cannot write to you privately yet: open a conversation with me "
                     "(Start), then ask again here."
                 )
-        await self.deliver(message, Reply(text=note, error=True))
+        await self.deliver(message, Reply(text=note, error=failed))
 
     async def post(self, chat_id: str, reply: Reply, *, key: str | None = None) -> None:
         """Post in a chat unprompted (campaigns); :class:`ChatRefusedError` if the chat refuses.
