@@ -171,7 +171,9 @@ async def login_page(request: web.Request) -> web.Response:
 async def login(request: web.Request) -> web.StreamResponse:
     """POST ``/desk/login/{token}``: use the link once, open a session, go to the queue."""
     site = request.app[SITE]
-    redeemed = await store_of(site).redeem(request.match_info["token"], now())
+    store = store_of(site)
+    await store.forget_expired(now())  # ended sessions and old links leave the database
+    redeemed = await store.redeem(request.match_info["token"], now())
     if isinstance(redeemed, LinkRefusal):
         return await link_refused(request, redeemed)
     secret, session = redeemed
