@@ -96,6 +96,20 @@ async def test_a_moderator_adds_a_fact_and_a_member_is_refused(discord_bot: Any)
     assert [(e.action, e.actor) for e in history] == [("add", "discord:1500000000000000099")]
 
 
+async def test_a_moderator_reviews_one_proposal_with_its_diff_and_approves_it(
+    discord_bot: Any,
+) -> None:
+    fake, core, _adapter = discord_bot
+    [sent] = await fake.slash("fact", sub("propose", option("fields", "id: iea-dc-2024; value: 1")))
+    assert "a change to iea-dc-2024" in sent.text
+    [shown] = await fake.slash("fact", sub("review", option("number", 1)), **MODERATOR)
+    assert "#1 · edit of iea-dc-2024" in shown.text and "figure 1, value: 415 → 1" in shown.text
+    [approved] = await fake.slash("fact", sub("approve", option("number", 1)), **MODERATOR)
+    assert "Approved: iea-dc-2024" in approved.text
+    claim = await core.services.claims.get("iea-dc-2024")
+    assert claim is not None and claim.figure.value == 1
+
+
 async def test_mentions_and_markdown_in_user_text_reach_discord_inert(discord_bot: Any) -> None:
     fake, _core, _adapter = discord_bot
     hostile = "@everyone @here <@1500000000000000001> **bold** `code`"

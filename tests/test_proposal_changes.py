@@ -20,7 +20,7 @@ from facts.changes import (
     reject_proposal,
     review_queue,
 )
-from facts.store import NO_CLAIM, ClaimStore, ProposalDecidedError
+from facts.store import NO_CLAIM, ClaimChangedError, ClaimStore, ProposalDecidedError
 from tests.test_claim_store import new_claim
 
 MODERATOR = "test:moderator"
@@ -126,3 +126,15 @@ async def test_a_decided_proposal_cannot_be_approved_again(store: ClaimStore) ->
     with pytest.raises(ProposalDecidedError):
         await proposal_view(store, rejected)
     assert await store.get("refused") is None
+
+
+async def test_an_edit_over_an_old_version_writes_nothing(store: ClaimStore) -> None:
+    seed, version = await store.versioned(SEED_ID)
+    assert seed is not None
+    await store.replace(seed.content().model_copy(update={"keywords": ["first"]}), MODERATOR)
+    with pytest.raises(ClaimChangedError):
+        await store.replace(
+            seed.content().model_copy(update={"keywords": ["second"]}), OTHER_MODERATOR,
+            expected=version,
+        )  # fmt: skip
+    assert (await store.get(SEED_ID)).keywords == ["first"]  # type: ignore[union-attr]

@@ -86,6 +86,21 @@ async def test_an_administrator_adds_a_fact_and_a_member_is_refused(telegram_bot
     assert len([p for p in fake.sent("getChatMember") if int(p["user_id"]) == ADMIN]) == len(asked)
 
 
+async def test_an_administrator_reviews_a_proposal_in_french_and_reads_the_refusal(
+    telegram_bot: Any,
+) -> None:
+    fake, _core, _adapter = telegram_bot
+    [sent] = await fake.send_text("/fait propose id: iea-dc-2024; valeur: 1", language="fr")
+    assert "une modification de iea-dc-2024" in sent["text"]
+    [shown] = await fake.send_text("/fait revue 1", user_id=ADMIN, language="fr")
+    assert "modification de iea-dc-2024" in shown["text"]
+    assert "chiffre 1, valeur : 415 → 1" in shown["text"]
+    await fake.send_text("/fact edit iea-dc-2024 value: 420", user_id=ADMIN)
+    [refused] = await fake.send_text("/fait approuve 1", user_id=ADMIN, language="fr")
+    assert "Non approuvée : iea-dc-2024 a changé depuis : revoyez-la." in refused["text"]
+    assert "chiffre 1, valeur : 420 → 1" in refused["text"]
+
+
 async def test_private_chats_have_no_moderators(telegram_bot: Any) -> None:
     fake, _core, _adapter = telegram_bot
     [refused] = await fake.send_text(ADD, user_id=ADMIN, chat_id=ADMIN)

@@ -281,8 +281,12 @@ def build_tree(client: discord.Client, adapter: Answerer, services: Services) ->
     @fact.command(
         name=name(NAMES["review"]), description=text(N_("proposals waiting (moderators)"))
     )
-    async def fact_review(interaction: discord.Interaction[Any]) -> None:
-        await adapter.answer(interaction, "fact", "review")
+    @app_commands.describe(number=text(N_("one proposal alone: its number")))
+    @app_commands.rename(number=name(NAMES["number"]))
+    async def fact_review(
+        interaction: discord.Interaction[Any], number: app_commands.Range[int, 1] | None = None
+    ) -> None:
+        await adapter.answer(interaction, "fact", f"review {number or ''}".strip())
 
     @fact.command(
         name=name(NAMES["desk"]),

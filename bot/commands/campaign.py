@@ -18,7 +18,7 @@ from bot.campaigns.schedule import Campaign, CampaignSpec, describe
 from bot.campaigns.scheduler import PAUSED_CHAT_REFUSES, CampaignScheduler
 from bot.campaigns.store import CampaignStore
 from bot.commands.claims import claim_links, claim_text, page_of
-from bot.commands.fact import UnknownClaimError
+from bot.commands.fact_access import UnknownClaimError
 from bot.commands.text import first_word
 from bot.dispatch import Command, Context, Services
 from bot.foundation.errors import MissingArgumentError, PermissionDeniedError, UserInputError

@@ -20,7 +20,7 @@ from bot.commands.claims import (
     quantity_details,
     source_text,
 )
-from bot.commands.fact import store_of
+from bot.commands.fact_access import store_of
 from bot.commands.text import target_text
 from bot.dispatch import Command, Context
 from bot.foundation.amounts import LARGE, MAX_DECIMALS, amount_text, plain_number

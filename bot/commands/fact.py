@@ -18,48 +18,36 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from bot.commands.claims import claim_line, claim_links, claim_text, page_of
-from bot.commands.fact_changes import day, history_lines, proposal_lines
+from bot.commands.fact_access import (
+    PROPOSE_INSTEAD,
+    UnknownClaimError,
+    correction_refused,
+    require_moderator,
+    required_fields,
+    required_id,
+    store_of,
+)
+from bot.commands.fact_changes import day, history_lines
+from bot.commands.fact_desk import desk
+from bot.commands.fact_proposals import approve, propose, reject, review
 from bot.commands.text import first_word
-from bot.desk.store import LINK_MINUTES
 from bot.dispatch import Command, Context
-from bot.foundation.errors import MissingArgumentError, PermissionDeniedError, UserInputError
+from bot.foundation.errors import MissingArgumentError, UserInputError
 from bot.foundation.i18n import N_, _, ngettext
 from bot.messages import Reply
-from bot.reports.review import report_command, review_lines
-from facts.changes import (
-    ApprovalRefusedError,
-    ProposalView,
-    approve_proposal,
-    proposal_view,
-    reject_proposal,
-    review_queue,
-)
-from facts.fields import ClaimValidationError, Thing, field_label, parse_fields, read_claim
-from facts.models import Claim, ClaimContent, Status, Topic
+from bot.reports.review import report_command
+from facts.fields import parse_fields, read_claim
+from facts.models import Claim, Status, Topic
 from facts.search import search_claims
 from facts.store import (
-    NO_CLAIM,
+    ClaimChangedError,
     ClaimExistsError,
     ClaimNotFoundError,
-    ClaimStore,
-    ProposalDecidedError,
-    ProposalNotFoundError,
     UnknownCorrectionError,
 )
 from facts.vocabulary import read_topic, topic_label
 
 SubHandler = Callable[[Context, str], Awaitable[Reply]]
-
-
-class UnknownClaimError(UserInputError):
-    def __init__(self, claim_id: str) -> None:
-        super().__init__(f"no claim {claim_id!r}")
-        self.claim_id = claim_id
-
-    def localized(self) -> str:
-        return _("No claim “{id}”. Try /fact search WORDS or /fact topic NAME.").format(
-            id=self.claim_id
-        )
 
 
 class ClaimConflictError(UserInputError):
@@ -70,17 +58,6 @@ class ClaimConflictError(UserInputError):
     def localized(self) -> str:
         return _("A claim “{id}” already exists; use /fact edit {id} to change it.").format(
             id=self.claim_id
-        )
-
-
-class UnknownProposalError(UserInputError):
-    def __init__(self, number: str) -> None:
-        super().__init__(f"no pending proposal {number}")
-        self.number = number
-
-    def localized(self) -> str:
-        return _("No pending proposal #{number}; /fact review lists them.").format(
-            number=self.number
         )
 
 
@@ -101,88 +78,18 @@ class RetractedClaimError(UserInputError):
         )
 
 
-class DecidedProposalError(UserInputError):
-    """The proposal was approved or rejected already, perhaps a moment ago by another."""
+class EditCollisionError(UserInputError):
+    """Another change reached the claim while this edit was being written: nothing written."""
 
-    def __init__(self, number: int, state: str, reviewer: str | None) -> None:
-        super().__init__(f"proposal {number} already {state}")
-        self.number, self.state, self.reviewer = number, state, reviewer
-
-    def localized(self) -> str:
-        if self.state == "approved":
-            text = (
-                _("Proposal #{number} was already approved by {who}; nothing was changed.")
-                if self.reviewer
-                else _("Proposal #{number} was already approved; nothing was changed.")
-            )
-        else:
-            text = (
-                _("Proposal #{number} was already rejected by {who}; nothing was changed.")
-                if self.reviewer
-                else _("Proposal #{number} was already rejected; nothing was changed.")
-            )
-        return text.format(number=self.number, who=self.reviewer)
-
-
-class UnchangedProposalError(UserInputError):
     def __init__(self, claim_id: str) -> None:
-        super().__init__(f"proposal equals claim {claim_id!r}")
+        super().__init__(f"claim {claim_id!r} changed during the edit")
         self.claim_id = claim_id
 
     def localized(self) -> str:
         return _(
-            "Your proposal says exactly what {id} says now: there is nothing to review."
+            "{id} changed while your edit was being saved; nothing was written."
+            " See /fact history {id}, then send your edit again."
         ).format(id=self.claim_id)
-
-
-ADD_EXAMPLE = N_(
-    "/fact add id: my-new-claim; topic: water; en: …; fr: …; value: 0.26; unit: mL; "
-    "per: request; url: https://…; publisher: …; date: 2025-08-21"
-)
-PROPOSE_EXAMPLE = N_(
-    "/fact propose topic: water; en: …; fr: …; value: 0.26; unit: mL; per: request; "
-    "url: https://…; publisher: …; date: 2025-08-21"
-)
-WHICH_CLAIM = N_("Which claim? Give its id.")
-WHICH_PROPOSAL = N_("Which proposal? Give its number (/fact review lists them).")
-PROPOSE_INSTEAD = N_(
-    "To suggest a claim, send /fact propose with the same fields: a moderator reviews it."
-)
-ASK_A_MODERATOR = N_("Ask a moderator of this chat.")
-
-
-def required_id(args: str, usage: str, example: str) -> tuple[str, str]:
-    """The claim id that starts ``args``, and the rest; a missing id says how to write it."""
-    claim_id, rest = first_word(args)
-    if not claim_id:
-        raise MissingArgumentError(WHICH_CLAIM, usage, example)
-    return claim_id, rest
-
-
-def store_of(context: Context) -> ClaimStore:
-    store = context.services.claims
-    if store is None:
-        raise UserInputError("the claim base is not available")
-    return store
-
-
-def require_moderator(context: Context, action: str, suggestion: str = ASK_A_MODERATOR) -> None:
-    if not context.is_moderator:
-        raise PermissionDeniedError(action, suggestion)
-
-
-def required_fields(args: str, thing: Thing, usage: str) -> dict[str, str]:
-    """The ``key: value`` fields of a claim or proposal; none at all says how to write them."""
-    fields = parse_fields(args, thing=thing)
-    if not fields:
-        question = (
-            N_("What does the proposal say? Write its fields, one “key: value” per line.")
-            if thing == "proposal"
-            else N_("What does the claim say? Write its fields, one “key: value” per line.")
-        )
-        example = PROPOSE_EXAMPLE if thing == "proposal" else ADD_EXAMPLE
-        raise MissingArgumentError(question, usage, example)
-    return fields
 
 
 async def random_fact(context: Context, args: str) -> Reply:
@@ -286,14 +193,6 @@ async def history(context: Context, args: str) -> Reply:
     return Reply(text="\n".join(lines), data=entries)
 
 
-def correction_refused(error: UnknownCorrectionError, thing: Thing) -> ClaimValidationError:
-    """``corrected_by`` names no claim: refused, saying which id is unknown."""
-    problem = _("{field}: no claim has the id “{id}”").format(
-        field=field_label("corrected_by"), id=error.corrected_by
-    )
-    return ClaimValidationError([problem], thing)
-
-
 async def add(context: Context, args: str) -> Reply:
     require_moderator(context, "add claims", PROPOSE_INSTEAD)
     fields = required_fields(args, "claim", N_("/fact add (then one “key: value” per line)"))
@@ -313,8 +212,8 @@ async def edit(context: Context, args: str) -> Reply:
     example = N_("/fact edit gemini-water-per-prompt value: 0.26")
     claim_id, rest = required_id(args, usage, example)
     store = store_of(context)
-    current = await store.get(claim_id)
-    if current is None:
+    current, version = await store.versioned(claim_id.strip().casefold())
+    if current is None or current.retracted:
         raise UnknownClaimError(claim_id)
     fields = parse_fields(rest)
     if not fields:
@@ -326,9 +225,11 @@ async def edit(context: Context, args: str) -> Reply:
     fields.pop("id", None)
     content = read_claim(fields, context.language, base=current.content())
     try:
-        claim = await store.replace(content, context.actor)
+        claim = await store.replace(content, context.actor, expected=version)
     except UnknownCorrectionError as error:
         raise correction_refused(error, "claim") from None
+    except ClaimChangedError:
+        raise EditCollisionError(current.id) from None
     return Reply(text=_("Changed {id}.").format(id=claim.id) + "\n" + claim_text(claim), data=claim)
 
 
@@ -347,191 +248,6 @@ async def retract(context: Context, args: str) -> Reply:
         ).format(id=claim.id),
         data=claim,
     )
-
-
-async def proposed_content(
-    context: Context, fields: dict[str, str]
-) -> tuple[ClaimContent, Claim | None, str]:
-    """What a proposal says, and the claim it edits with that claim's version.
-
-    A proposal whose id (typed, or made from its statement) names a claim of the
-    base, even a retracted one, is an edit: its fields apply over that claim.
-    """
-    store = store_of(context)
-    typed = fields.get("id", "").strip().casefold()
-    current, version = await store.versioned(typed) if typed else (None, NO_CLAIM)
-    if current is None:
-        content = read_claim(fields, context.language, thing="proposal")
-        current, version = await store.versioned(content.id)
-        if current is None:
-            return content, None, NO_CLAIM
-    fields = {**fields, "id": current.id}
-    content = read_claim(fields, context.language, base=current.content(), thing="proposal")
-    if content == current.content():
-        raise UnchangedProposalError(current.id)
-    return content, current, version
-
-
-async def propose(context: Context, args: str) -> Reply:
-    fields = required_fields(args, "proposal", N_("/fact propose (then one “key: value” per line)"))
-    content, current, version = await proposed_content(context, fields)
-    store = store_of(context)
-    try:
-        number = await store.propose(content, context.actor, base_version=version)
-    except UnknownCorrectionError as error:
-        raise correction_refused(error, "proposal") from None
-    text = (
-        _("Thank you: proposal #{number} ({id}) awaits a moderator’s review.")
-        if current is None
-        else _("Thank you: proposal #{number}, a change to {id}, awaits a moderator’s review.")
-    ).format(number=number, id=content.id)
-    if context.services.desk is not None:  # where to tell the author what moderators decide
-        chat = context.request.chat
-        await context.services.desk.note_origin(number, chat.platform, chat.id, context.language)
-    others = [
-        f"#{p.id}" for p in await store.pending_proposals()
-        if p.claim_id == content.id and p.id != number
-    ]  # fmt: skip
-    if others:
-        text += "\n" + ngettext(
-            "Proposal {others} is also waiting for {id}: moderators see both.",
-            "Proposals {others} are also waiting for {id}: moderators see them all.",
-            len(others),
-        ).format(others=", ".join(others), id=content.id)
-    return Reply(text=text)
-
-
-def remember_seen(context: Context, views: list[ProposalView]) -> None:
-    """Note the claim version each proposal was shown against, for this moderator's approval."""
-    for view in views:
-        context.services.seen_versions[(context.actor, view.proposal.id)] = view.version
-
-
-def proposal_number(text: str, usage: str, example: str) -> int:
-    number = text.strip().lstrip("#")
-    if not number.isdigit():
-        raise MissingArgumentError(WHICH_PROPOSAL, usage, example)
-    return int(number)
-
-
-async def review(context: Context, args: str) -> Reply:
-    """The proposals waiting, in full, then the readers' reports of a wrong /check verdict.
-
-    ``/fact review N`` shows proposal N alone.
-    """
-    require_moderator(context, "review proposals")
-    store = store_of(context)
-    if args.strip():
-        number = proposal_number(args, N_("/fact review [N]"), N_("/fact review 1"))
-        try:
-            view = await proposal_view(store, number)
-        except ProposalDecidedError as error:
-            raise DecidedProposalError(number, error.state, error.reviewed_by) from None
-        except ProposalNotFoundError:
-            raise UnknownProposalError(str(number)) from None
-        remember_seen(context, [view])
-        return Reply(text="\n".join(proposal_lines(view)), data=view)
-    views = await review_queue(store)
-    remember_seen(context, views)
-    reports = await review_lines(context)
-    if not views:
-        text = _("No proposal is waiting.") if not reports else ""
-        return Reply(text="\n".join(line for line in (text, *reports) if line), data=views)
-    lines = [_("Proposals waiting (/fact approve N, /fact reject N reason):")]
-    for view in views:
-        lines += proposal_lines(view)
-    return Reply(text="\n".join([*lines, *reports]), data=views)
-
-
-def refusal_text(refused: ApprovalRefusedError) -> str:
-    """Why nothing was approved, then the proposal as it must be seen now."""
-    view = refused.view
-    number, claim_id = view.proposal.id, view.proposal.claim_id
-    if refused.why == "unchanged":
-        heading = _(
-            "Not approved: proposal #{number} now says exactly what {id} says, so there is"
-            " nothing to write. /fact reject {number} REASON closes it."
-        )
-    else:
-        heading = _(
-            "Not approved: {id} changed since: review again. Here is proposal #{number}"
-            " against the claim as it is now; /fact approve {number} applies it."
-        )
-    return "\n".join([heading.format(number=number, id=claim_id), *proposal_lines(view)])
-
-
-async def decide(context: Context, args: str, approve: bool) -> Reply:
-    require_moderator(context, "review proposals")
-    number_text, reason = first_word(args)
-    usage = N_("/fact approve N") if approve else N_("/fact reject N REASON")
-    example = (
-        N_("/fact approve 1") if approve else N_("/fact reject 1 the source gives another figure")
-    )
-    number = proposal_number(number_text, usage, example)
-    if not approve and not reason.strip():
-        raise MissingArgumentError(
-            N_("Why is it rejected? Give a reason after the number: its author reads it."),
-            usage,
-            example,
-        )
-    store = store_of(context)
-    seen = (context.actor, number)
-    try:
-        if not approve:
-            await reject_proposal(store, number, context.actor, reason.strip())
-            context.services.seen_versions.pop(seen, None)
-            return Reply(text=_("Proposal #{number} rejected.").format(number=number))
-        claim = await approve_proposal(
-            store, number, context.actor, context.services.seen_versions.get(seen)
-        )
-    except ApprovalRefusedError as refused:
-        if refused.why == "changed":
-            context.services.seen_versions[seen] = refused.view.version
-        return Reply(text=refusal_text(refused), data=refused.view, error=True)
-    except ProposalDecidedError as error:
-        raise DecidedProposalError(number, error.state, error.reviewed_by) from None
-    except ProposalNotFoundError:
-        raise UnknownProposalError(str(number)) from None
-    except UnknownCorrectionError as error:
-        raise correction_refused(error, "claim") from None
-    context.services.seen_versions.pop(seen, None)
-    return Reply(
-        text=_("Approved: {id} is in the base.").format(id=claim.id) + "\n" + claim_text(claim),
-        data=claim,
-    )
-
-
-async def desk(context: Context, args: str) -> Reply:
-    """A one-time link to the desk for this moderator, covering this chat; for them alone."""
-    require_moderator(context, "open the moderators' desk")
-    base = context.settings.web.base_url
-    store = context.services.desk
-    if base is None or store is None:
-        return Reply(
-            text=_(
-                "The moderators' desk is on the web, and this bot has no public address yet: "
-                "its operator sets [web] public_url (and serves the pages) first."
-            ),
-            error=True,
-            private=True,
-        )
-    chat = context.request.chat
-    link = await store.issue_link(
-        context.actor, (f"{chat.platform}:{chat.id}",), context.language, context.services.clock()
-    )
-    text = _(
-        "Your link to the moderators' desk, valid {minutes} minutes and usable once "
-        "(keep it to yourself; it signs you in as {actor}, for this chat):"
-    ).format(minutes=LINK_MINUTES, actor=context.actor)
-    return Reply(text=f"{text}\n{base}/desk/login/{link.token}", private=True)
-
-
-async def approve(context: Context, args: str) -> Reply:
-    return await decide(context, args, approve=True)
-
-
-async def reject(context: Context, args: str) -> Reply:
-    return await decide(context, args, approve=False)
 
 
 SUBCOMMANDS: dict[str, SubHandler] = {

@@ -49,12 +49,16 @@ class ClaimWrites(ClaimReads):
 
     async def replace(
         self, content: ClaimContent, actor: str, reason: str | None = None,
-        action: Action = "edit",
+        action: Action = "edit", expected: str | None = None,
     ) -> Claim:  # fmt: skip
-        """Replace a claim's content (an edit); the id stays."""
+        """Replace a claim's content (an edit); the id stays.
+
+        With ``expected`` (the version the edit was written over), a claim changed
+        meanwhile is :class:`ClaimChangedError` and nothing is written: no lost update.
+        """
         async with self.transaction() as connection:
             await self._check_correction(connection, content)
-            await self._update(connection, content, actor, action, reason)
+            await self._update(connection, content, actor, action, reason, expected)
         claim = await self.get(content.id)
         assert claim is not None
         return claim
