@@ -318,3 +318,25 @@ async def test_a_moderator_sees_and_changes_only_their_chats_campaigns(web: Web)
     assert paused.status == 303
     mine = await web.core.services.campaigns.get(ours)
     assert mine is not None and mine.state == "paused"
+    assert web.core.services.desk is not None
+    [latest, *_older] = await web.core.services.desk.audit()
+    assert latest[:3] == (MODERATOR, "campaign-pause", f"campaign #{ours} (telegram:-1001)")
+
+
+async def test_every_desk_write_is_logged_as_the_moderator(web: Web) -> None:
+    await ConsoleAdapter(web.core).send(PROPOSAL)
+    cookie = await sign_in(web)
+    token = csrf_of(await web.get("/desk", headers={"Cookie": cookie}))
+    await web.post("/desk/proposals/1/reject", headers={"Cookie": cookie},
+                   data={"csrf": token, "reason": "no"})  # fmt: skip
+    await web.post("/desk/claims/iea-dc-2024/retract", headers={"Cookie": cookie},
+                   data={"csrf": token, "reason": "gone"})  # fmt: skip
+    await web.post("/desk/logout", headers={"Cookie": cookie}, data={"csrf": token})
+    assert web.core.services.desk is not None
+    done = [(a, act, target) for a, act, target, _at, _d in await web.core.services.desk.audit()]
+    assert done == [
+        (MODERATOR, "sign-out", "-"),
+        (MODERATOR, "retract", "iea-dc-2024"),
+        (MODERATOR, "reject", "proposal #1 (iea-dc-2024)"),
+        (MODERATOR, "sign-in", "telegram:-1001"),
+    ]

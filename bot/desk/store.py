@@ -246,3 +246,26 @@ class DeskStore:
             (stamp(now), notice_id),
         )
         return bool(changed)
+
+    # ---- what was done from the desk -------------------------------------------------
+
+    async def log(
+        self, actor: str, action: str, target: str, now: datetime, detail: str | None = None
+    ) -> None:
+        """Record a write made from the desk: who (``platform:id``), what, on what, when.
+
+        Claims keep their own audit log (with the same actor); this one holds
+        every desk write, campaigns' too, and sign-ins and sign-outs.
+        """
+        await self.database.execute(
+            "INSERT INTO desk_audit (actor, action, target, at, detail) VALUES (?, ?, ?, ?, ?)",
+            (actor, action, target, stamp(now), detail),
+        )
+
+    async def audit(self, limit: int = 100) -> list[tuple[str, str, str, str, str | None]]:
+        """The latest desk writes, newest first: (actor, action, target, at, detail)."""
+        rows = await self.database.fetch_all(
+            "SELECT actor, action, target, at, detail FROM desk_audit ORDER BY seq DESC LIMIT ?",
+            (limit,),
+        )
+        return [(r["actor"], r["action"], r["target"], r["at"], r["detail"]) for r in rows]

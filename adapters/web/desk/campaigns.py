@@ -14,7 +14,7 @@ from typing import Any
 from aiohttp import web
 
 from adapters.web.desk.claims import ask
-from adapters.web.desk.sessions import Desk, posted, refusal, see_other, show, signed_in
+from adapters.web.desk.sessions import Desk, logged, posted, refusal, see_other, show, signed_in
 from adapters.web.render import Page
 from adapters.web.site import SITE, Site
 from bot.campaigns.schedule import Campaign
@@ -116,4 +116,6 @@ async def change(request: web.Request) -> web.Response:
         if reply.error:
             return refusal(request, desk.language, 409, N_("Campaigns of your chats"),
                            reply.text, desk)  # fmt: skip
+    where = f"campaign #{campaign.id} ({campaign.platform}:{campaign.chat_id})"
+    await logged(request, desk.actor, f"campaign-{action}", where)
     return see_other(f"/desk/campaigns?lang={desk.language}&done={campaign.id}")

@@ -16,7 +16,7 @@ from typing import Any
 from aiohttp import web
 
 from adapters.web.desk.changes import change_rows
-from adapters.web.desk.sessions import Desk, posted, refusal, see_other, show, signed_in
+from adapters.web.desk.sessions import Desk, logged, posted, refusal, see_other, show, signed_in
 from adapters.web.render import Page
 from adapters.web.site import SITE, Site
 from bot.foundation.i18n import N_, _, use_language
@@ -186,6 +186,7 @@ async def new_claim(request: web.Request) -> web.Response:
             page = claim_form(desk, form_data(typed, {"corrected_by": [problem]}, None),
                               _("Add a claim"), request.path, 422)  # fmt: skip
             return show(request, page, desk.language, desk)
+    await logged(request, desk.actor, "add", content.id)
     return see_other(f"/desk/claims/{content.id}/history?lang={desk.language}&done=added")
 
 
@@ -234,6 +235,7 @@ async def edit_claim(request: web.Request) -> web.Response:
             data = form_data(typed, {"corrected_by": [problem]}, claim.id)
             return show(request, claim_form(desk, data, title, request.path, 422),
                         desk.language, desk)  # fmt: skip
+    await logged(request, desk.actor, "edit", claim.id, ", ".join(sorted(changed)))
     return see_other(f"/desk/claims/{claim.id}/history?lang={desk.language}&done=changed")
 
 
@@ -254,6 +256,7 @@ async def retract_claim(request: web.Request) -> web.Response:
         reply = await ask(site, desk, "fact", f"retract {claim_id} {reason}")
         if reply.error:
             return refusal(request, desk.language, 422, N_("Retract a claim"), reply.text, desk)
+    await logged(request, desk.actor, "retract", claim_id, reason)
     return see_other(f"/desk/claims/{claim_id}/history?lang={desk.language}&done=retracted")
 
 

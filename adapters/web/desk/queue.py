@@ -18,7 +18,16 @@ from aiohttp import web
 
 from adapters.web.desk.changes import change_rows
 from adapters.web.desk.claims import claim_fields, label_of
-from adapters.web.desk.sessions import Desk, now, posted, refusal, see_other, show, signed_in
+from adapters.web.desk.sessions import (
+    Desk,
+    logged,
+    now,
+    posted,
+    refusal,
+    see_other,
+    show,
+    signed_in,
+)
 from adapters.web.present import date_text
 from adapters.web.render import Page
 from adapters.web.site import SITE, Site
@@ -138,6 +147,8 @@ async def decide(request: web.Request, approve: bool) -> web.Response:
                            desk)  # fmt: skip
     assert site.core.services.desk is not None
     decision = "approved" if approve else "rejected"
+    target = f"proposal #{number} ({claim_id})"
+    await logged(request, desk.actor, "approve" if approve else "reject", target, reason or None)
     await site.core.services.desk.queue_notice(number, claim_id, decision, reason or None, now())
     return see_other(f"/desk?lang={desk.language}&done={decision}")
 

@@ -70,6 +70,13 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+async def logged(
+    request: web.Request, actor: str, action: str, target: str, detail: str | None = None
+) -> None:
+    """Write down a desk write in the desk's audit log, as the moderator's ``platform:id``."""
+    await store_of(request.app[SITE]).log(actor, action, target, now(), detail)
+
+
 def show(request: web.Request, page: Page, language: str, desk: Desk | None = None) -> web.Response:
     """A desk page as HTML, never stored by a browser or a proxy."""
     site = request.app[SITE]
@@ -178,6 +185,7 @@ async def login(request: web.Request) -> web.StreamResponse:
         return await link_refused(request, redeemed)
     secret, session = redeemed
     DESK_SIGN_INS.inc()
+    await logged(request, session.actor, "sign-in", ", ".join(session.chats) or "-")
     response = see_other(f"/desk?lang={session.language}")
     response.set_cookie(
         COOKIE, secret, path=COOKIE_PATH, max_age=SESSION_HOURS * 3600, httponly=True,
@@ -203,6 +211,7 @@ async def logout(request: web.Request) -> web.StreamResponse:
         return sent
     site = request.app[SITE]
     await store_of(site).end_session(request.cookies.get(COOKIE, ""))
+    await logged(request, sent[0].actor, "sign-out", "-")
     response = see_other(f"/?lang={sent[0].language}")
     response.del_cookie(COOKIE, path=COOKIE_PATH)
     return response

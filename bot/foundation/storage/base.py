@@ -47,7 +47,7 @@ COMPONENTS: dict[str, tuple[str, ...]] = {
     # what readers chose to report of a /check verdict, and what moderators made of it
     "reports": ("check_reports", "report_audit", "eval_statements"),
     # the moderators' desk: sign-in links, sessions, proposals' chats, notices to deliver
-    "desk": ("desk_links", "desk_sessions", "proposal_origins", "desk_notices"),
+    "desk": ("desk_links", "desk_sessions", "proposal_origins", "desk_notices", "desk_audit"),
 }
 
 

@@ -166,7 +166,8 @@ MIGRATIONS: dict[str, tuple[Migration, ...]] = {
         ),
     ),
     # The moderators' desk on the web: one-time sign-in links and sessions (only their
-    # SHA-256 hashes), where each proposal was made, and the notices a running bot delivers.
+    # SHA-256 hashes), where each proposal was made, the notices a running bot delivers, and
+    # every write made from the desk, by whom (``platform:id``).
     "desk": (
         Migration(
             1,
@@ -209,6 +210,14 @@ MIGRATIONS: dict[str, tuple[Migration, ...]] = {
                 sent_at TEXT
             );
             CREATE INDEX desk_notices_by_state ON desk_notices (state, platform, id);
+            CREATE TABLE desk_audit (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                target TEXT NOT NULL,
+                at TEXT NOT NULL,
+                detail TEXT
+            );
             """,
         ),
     ),
