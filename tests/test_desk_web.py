@@ -340,3 +340,20 @@ async def test_every_desk_write_is_logged_as_the_moderator(web: Web) -> None:
         (MODERATOR, "reject", "proposal #1 (iea-dc-2024)"),
         (MODERATOR, "sign-in", "telegram:-1001"),
     ]
+
+
+async def test_an_edit_saved_from_the_form_shows_in_the_history_with_its_diff(web: Web) -> None:
+    cookie = await sign_in(web)
+    form = await web.get("/desk/claims/iea-dc-2024/edit?lang=en", headers={"Cookie": cookie})
+    fields = {**form_values(form.text), "csrf": csrf_of(form), "value": "416"}
+    saved = await web.post("/desk/claims/iea-dc-2024/edit", headers={"Cookie": cookie},
+                           data=fields)  # fmt: skip
+    assert saved.status == 303
+    history = await web.get(saved.headers["Location"], headers={"Cookie": cookie})
+    assert '<p class="done" role="status">Changed.</p>' in history.text
+    assert re.search(r'<th scope="row">value</th><td><del>415</del></td><td><ins>416</ins>',
+                     history.text)  # fmt: skip
+    assert history.text.count('<th scope="row">') == 1  # that field alone changed
+    assert f"— {MODERATOR}" in history.text
+    last = (await web.site.store.history("iea-dc-2024"))[-1]
+    assert (last.action, last.actor) == ("edit", MODERATOR)
