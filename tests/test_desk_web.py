@@ -357,3 +357,16 @@ async def test_an_edit_saved_from_the_form_shows_in_the_history_with_its_diff(we
     assert f"— {MODERATOR}" in history.text
     last = (await web.site.store.history("iea-dc-2024"))[-1]
     assert (last.action, last.actor) == ("edit", MODERATOR)
+
+
+async def test_a_chats_use_is_charted_for_its_moderator(web: Web) -> None:
+    assert web.core.services.usage is not None
+    web.core.services.usage.add("telegram", "-1001", "cost_requests", 3)
+    cookie = await sign_in(web)
+    page = await web.get("/desk/campaigns?lang=en", headers={"Cookie": cookie})
+    assert '<p class="stat">/cost: 3 texts, 0 tokens, 0 Wh estimated</p>' in page.text
+    source = re.search(r'<img class="chart" src="([^"]+)"', page.text)
+    assert source is not None
+    chart = await web.get(html.unescape(source.group(1)), headers={"Cookie": cookie})
+    assert chart.status == 200 and chart.headers["Content-Type"] == "image/png"
+    assert chart.text.startswith("\ufffdPNG")  # the PNG signature, read as text
