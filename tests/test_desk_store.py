@@ -107,3 +107,17 @@ async def test_a_decision_is_queued_for_the_chat_of_the_proposal_and_taken_once(
     assert await desk.take_notice(notice.id, NOW)
     assert not await desk.take_notice(notice.id, NOW)  # another process cannot send it again
     assert await desk.pending_notices(("telegram",)) == []
+
+
+async def test_a_link_asked_in_a_second_chat_adds_it_to_the_moderators_session(
+    desk: DeskStore,
+) -> None:
+    first = await desk.redeem((await desk.issue_link(MODERATOR, CHATS, "en", NOW)).token, NOW)
+    assert not isinstance(first, LinkRefusal)
+    second = await desk.issue_link(MODERATOR, ("telegram:-1002",), "en", NOW)
+    joined = await desk.redeem(second.token, NOW, joining=first[1])
+    assert not isinstance(joined, LinkRefusal)
+    assert joined[1].chats == ("telegram:-1001", "telegram:-1002")
+    other = await desk.issue_link("discord:1", ("discord:9",), "en", NOW)
+    alone = await desk.redeem(other.token, NOW, joining=joined[1])  # never another's chats
+    assert not isinstance(alone, LinkRefusal) and alone[1].chats == ("discord:9",)

@@ -370,3 +370,17 @@ async def test_a_chats_use_is_charted_for_its_moderator(web: Web) -> None:
     chart = await web.get(html.unescape(source.group(1)), headers={"Cookie": cookie})
     assert chart.status == 200 and chart.headers["Content-Type"] == "image/png"
     assert chart.text.startswith("\ufffdPNG")  # the PNG signature, read as text
+
+
+async def test_a_second_link_adds_its_chat_and_replaces_the_session(web: Web) -> None:
+    ours, second = await start_campaign(web, OUR_CHAT), await start_campaign(web, OTHER_CHAT)
+    cookie = await sign_in(web)
+    assert web.core.services.desk is not None
+    link = await web.core.services.desk.issue_link(
+        MODERATOR, ("telegram:-2002",), "en", datetime.now(UTC)
+    )
+    answer = await web.post(f"/desk/login/{link.token}", headers={"Cookie": cookie})
+    both = answer.headers["Set-Cookie"].split(";")[0]
+    page = await web.get("/desk/campaigns", headers={"Cookie": both})
+    assert f'id="campaign-{ours}"' in page.text and f'id="campaign-{second}"' in page.text
+    assert (await web.get("/desk", headers={"Cookie": cookie})).status == 401  # replaced

@@ -136,11 +136,16 @@ class DeskStore:
         )
         return str(value) if value is not None else None
 
-    async def redeem(self, token: str, now: datetime) -> tuple[str, DeskSession] | LinkRefusal:
+    async def redeem(
+        self, token: str, now: datetime, joining: DeskSession | None = None
+    ) -> tuple[str, DeskSession] | LinkRefusal:
         """Use the link once: a new session (its secret and who it is), or why not.
 
         The link is marked used and the session written in one transaction; the
         update's condition makes a second redemption find nothing to update.
+        ``joining``: the session the browser already holds; if it is the same
+        moderator's, the new session covers its chats too (a link asked in a
+        second chat adds that chat).
         """
         hashed = token_hash(token)
         async with self.database.transaction() as queries:
@@ -152,13 +157,15 @@ class DeskStore:
             if row is not None:
                 secret = new_token()
                 expires = now + timedelta(hours=SESSION_HOURS)
+                chats = tuple(json.loads(row["chats"]))
+                if joining is not None and joining.actor == row["actor"]:
+                    chats = tuple(dict.fromkeys([*joining.chats, *chats]))
                 await queries.execute(
                     "INSERT INTO desk_sessions (id_hash, actor, chats, language, created_at,"
                     " expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    (token_hash(secret), row["actor"], row["chats"], row["language"],
+                    (token_hash(secret), row["actor"], json.dumps(list(chats)), row["language"],
                      stamp(now), stamp(expires)),
                 )  # fmt: skip
-                chats = tuple(json.loads(row["chats"]))
                 return secret, DeskSession(row["actor"], chats, row["language"], expires)
         return await self.check_link(token, now) or LinkRefusal.used
 

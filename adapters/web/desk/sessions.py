@@ -180,10 +180,14 @@ async def login(request: web.Request) -> web.StreamResponse:
     site = request.app[SITE]
     store = store_of(site)
     await store.forget_expired(now())  # ended sessions and old links leave the database
-    redeemed = await store.redeem(request.match_info["token"], now())
+    held = request.cookies.get(COOKIE, "")
+    joining = await store.session(held, now()) if held else None
+    redeemed = await store.redeem(request.match_info["token"], now(), joining)
     if isinstance(redeemed, LinkRefusal):
         return await link_refused(request, redeemed)
     secret, session = redeemed
+    if joining is not None:
+        await store.end_session(held)  # replaced by the new one, which covers its chats
     DESK_SIGN_INS.inc()
     await logged(request, session.actor, "sign-in", ", ".join(session.chats) or "-")
     response = see_other(f"/desk?lang={session.language}")
