@@ -93,3 +93,13 @@ async def test_on_discord_the_link_is_an_ephemeral_answer(discord_bot: Any) -> N
     assert sent.ephemeral and LINK.search(sent.text)
     [refused] = await fake.slash("fact", sub("desk"))
     assert refused.ephemeral and not LINK.search(refused.text)
+
+
+async def test_on_telegram_a_moderator_the_bot_cannot_write_to_is_told_in_the_group(
+    telegram_bot: Any,
+) -> None:
+    fake, _core = telegram_bot
+    fake.blocked_chats.add(ADMIN)  # they never started a conversation with the bot
+    [notice] = await fake.send_text("/fact desk", user_id=ADMIN)
+    assert int(notice["chat_id"]) == -1001 and not LINK.search(notice["text"])
+    assert "cannot write to you privately yet" in notice["text"]
