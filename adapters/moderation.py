@@ -8,7 +8,7 @@ alias of a moderators' action is covered without a change here.
 
 from __future__ import annotations
 
-from bot.commands import campaign, fact, fact_proposals, language
+from bot.commands import campaign, fact, fact_desk, fact_proposals, language
 from bot.commands.text import first_word
 from bot.dispatch import Command
 from bot.messages import Request
@@ -26,6 +26,7 @@ _FACT_ACTIONS = frozenset(
         fact_proposals.review,
         fact_proposals.approve,
         fact_proposals.reject,
+        fact_desk.desk,
     }  # fmt: skip
 )
 _CAMPAIGN_ACTIONS = frozenset(

@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from bot.campaigns.store import CampaignStore
 from bot.commands import COMMANDS
+from bot.desk.store import DeskStore
 from bot.dispatch import Core, Services
 from bot.foundation.storage import open_database
 from bot.measuring.catalog import default_catalog
@@ -35,6 +36,8 @@ async def open_core(settings: Settings) -> AsyncIterator[Core]:
         await campaigns.setup()
         reports = ReportStore(database)
         await reports.setup()
+        desk = DeskStore(database)
+        await desk.setup()
         await database.migrate("ledger")  # answered update ids (bot.foundation.storage.ledger)
         services = Services(
             settings=settings,
@@ -46,6 +49,7 @@ async def open_core(settings: Settings) -> AsyncIterator[Core]:
             campaigns=campaigns,
             database=database,
             reports=reports,
+            desk=desk,
             offers=OfferMemory(settings.reports.offer_minutes * 60),
         )
         try:
@@ -56,18 +60,28 @@ async def open_core(settings: Settings) -> AsyncIterator[Core]:
 
 @asynccontextmanager
 async def running_campaigns(core: Core, settings: CampaignSettings) -> AsyncIterator[None]:
-    """Post due campaign facts in the background while the block runs (if this process posts)."""
+    """Post due campaign facts in the background while the block runs (if this process posts).
+
+    The moderators' decisions the desk queued for the proposers' chats go out
+    the same way, at the same pace (:mod:`bot.desk.notices`).
+    """
     import asyncio
 
     from bot.commands.campaign import make_scheduler
+    from bot.desk.notices import run_notices
 
     if not settings.post:
         yield
         return
     stop = asyncio.Event()
-    task = asyncio.create_task(make_scheduler(core.services).run(stop, settings.tick_seconds))
+    tasks = [asyncio.create_task(make_scheduler(core.services).run(stop, settings.tick_seconds))]
+    if core.services.desk is not None:
+        desk = core.services.desk
+        tasks.append(
+            asyncio.create_task(run_notices(core.services, desk, stop, settings.tick_seconds))
+        )
     try:
         yield
     finally:
         stop.set()
-        await task
+        await asyncio.gather(*tasks)

@@ -51,6 +51,7 @@ from bot.usage import UsageRecorder
 
 if TYPE_CHECKING:
     from bot.campaigns.store import CampaignStore
+    from bot.desk.store import DeskStore
     from bot.foundation.storage import Database
     from facts.reports import ReportStore
     from facts.store import ClaimStore
@@ -105,6 +106,8 @@ class Services:
     # platform -> the catalog context its commands are named from, when they have names of
     # their own (Discord's localized slash commands); others use the chat's (COMMAND_CONTEXT)
     command_names: dict[str, str] = field(default_factory=dict)
+    # the moderators' desk: sign-in links, sessions, notices of decisions (bot.desk)
+    desk: DeskStore | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +155,13 @@ class Command:
     # what answers a press of an Action this command offered ("Wrong verdict?"); a press
     # for a command without one is refused, whatever data a client makes up
     press: Handler | None = None
+    # subcommands (every alias) answered to the asker alone, wherever they asked (``/fact desk``)
+    private_subcommands: frozenset[str] = frozenset()
+
+    def answers_privately(self, args: str) -> bool:
+        """Whether the answer to ``args`` is for the asker alone (known before answering)."""
+        words = args.split(maxsplit=1)
+        return bool(words) and words[0].casefold() in self.private_subcommands
 
     def awaits_fields(self, args: str) -> bool:
         """Whether ``args`` opens a block of fields that has not been written yet.
@@ -184,6 +194,11 @@ class Core:
     def command_for(self, name: str) -> Command | None:
         """The command a name (or alias) designates, if any."""
         return self._routes.get(name.casefold())
+
+    def answers_privately(self, request: Request) -> bool:
+        """Whether the answer is for the asker alone, so an adapter can hide it before it comes."""
+        command = self._routes.get(request.command)
+        return command is not None and command.answers_privately(request.args)
 
     async def language_for(self, request: Request) -> str:
         """The session's language, else user preference, else chat preference, else platform

@@ -153,3 +153,7 @@ class Reply(BaseModel):
     actions: tuple[Action, ...] = Field(
         default=(), description="what the person may press under the reply (with its last part)"
     )
+    private: bool = Field(
+        default=False,
+        description="for the asker alone (a sign-in link): a private message, an ephemeral reply",
+    )

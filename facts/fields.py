@@ -214,10 +214,15 @@ class FieldSyntaxError(UserInputError):
 class ClaimValidationError(UserInputError):
     """What was written is complete as text but invalid; one localized line per problem."""
 
-    def __init__(self, problems: list[str], thing: Thing = "claim") -> None:
+    def __init__(
+        self, problems: list[str], thing: Thing = "claim", paths: list[str] | None = None
+    ) -> None:
         super().__init__("; ".join(problems))
         self.problems = problems
         self.thing: Thing = thing
+        # where each problem is (``sources.url``, ``quantities.unit``; "" for the whole),
+        # so a form can show it by its field
+        self.paths = paths if paths is not None else [""] * len(problems)
 
     def localized(self) -> str:
         heading = {
@@ -341,6 +346,7 @@ def read_claim(
     A new claim (no ``base``) needs its source: a URL, a publisher and a date.
     """
     problems: list[str] = []
+    paths: list[str] = []  # where each problem is, for a form
     said: set[str] = set()  # fields whose problem is already worded here
     if base is None:
         missing = [key for key in ("url", "publisher", "title", "date") if not fields.get(key)]
@@ -348,9 +354,11 @@ def read_claim(
             said.add("sources")
             labels = ", ".join(field_label(f"sources.{key}") for key in missing)
             problems.append(_("the source is required: {fields}").format(fields=labels))
+            paths.append(f"sources.{missing[0]}")
     elif fields.get("url") and not fields.get("title"):  # a new source for an existing claim
         said.add("sources")
         problems.append(_("{field} is required").format(field=field_label("sources.title")))
+        paths.append("sources.title")
     if (base is None and not fields.get("status")) or ("status" in fields and not fields["status"]):
         said.add("status")
         problems.append(
@@ -358,6 +366,7 @@ def read_claim(
                 field=field_label("status"), expected=_list(EXPECTED["status"]())
             )
         )
+        paths.append("status")
     unread: set[str] = set()
     numbers: dict[str, float | None] = {}
     for key in ("value", "low", "high"):
@@ -368,6 +377,7 @@ def read_claim(
                 )
             except ClaimValidationError as error:
                 problems += error.problems
+                paths += [f"quantities.{key}"] * len(error.problems)
                 unread.add(f"quantities.{key}")
     data = build_content(fields, numbers, base)
     try:
@@ -375,15 +385,17 @@ def read_claim(
     except ValidationError as error:
         found = describe_problem_paths(error)
         no_unit = any(path == "quantities.unit" for path, _line in found)
-        problems += [
-            line
+        kept = [
+            (path, line)
             for path, line in found
             if path not in unread | said
             and not (path.startswith("sources") and "sources" in said)
             and not (path == "quantities.measure" and no_unit)  # follows from the unit
         ]
+        problems += [line for _path, line in kept]
+        paths += [path for path, _line in kept]
     if problems:
-        raise ClaimValidationError(problems, thing)
+        raise ClaimValidationError(problems, thing, paths)
     return content
 
 

@@ -56,6 +56,18 @@ def build_parser() -> argparse.ArgumentParser:
     web.add_argument(
         "--listen", metavar="HOST:PORT", help="where to listen (default: [web] listen)"
     )
+    web_commands = web.add_subparsers(dest="web_command", metavar="SUBCOMMAND")
+    login = web_commands.add_parser(
+        "login-link",
+        parents=[common],
+        help="print a one-time sign-in link to the moderators' desk (valid 10 minutes)",
+    )
+    login.add_argument("who", metavar="PLATFORM:ID", help="the moderator, e.g. telegram:123456")
+    login.add_argument(
+        "--chat", action="append", default=[], metavar="PLATFORM:ID",
+        help="a chat they moderate, whose campaigns the desk shows (repeatable)",
+    )  # fmt: skip
+    login.add_argument("--lang", choices=["en", "fr"], help="language of the desk")
 
     cost = commands.add_parser("cost", parents=[common], help="estimate the cost of a text")
     cost.add_argument("--json", action="store_true", help="print one JSON object")
@@ -182,6 +194,10 @@ def run_command(args: argparse.Namespace) -> int:
         if args.command in ("console", "run", "discord", "web"):
             from adapters.cli import serving
 
+            if args.command == "web" and args.web_command == "login-link":
+                return asyncio.run(
+                    serving.command_login_link(load(args), args.who, args.chat, args.lang)
+                )
             if args.command == "web":
                 return asyncio.run(serving.command_web(load(args), args.listen))
             if args.command == "console":

@@ -78,6 +78,38 @@ async def command_web(settings: Settings, listen: str | None = None) -> int:
     return 1 if failures else 0
 
 
+async def command_login_link(
+    settings: Settings, who: str, chats: list[str], language: str | None
+) -> int:
+    """``wattson web login-link PLATFORM:ID``: a one-time link to the desk, printed.
+
+    The operator at this machine vouches for the moderator, as ``[moderation]
+    allow`` does; ``--chat`` names the chats whose campaigns the desk shows.
+    """
+    from datetime import UTC, datetime
+
+    from bot.app import open_core
+    from bot.desk.store import LINK_MINUTES
+
+    for value in (who, *chats):
+        platform, _colon, ident = value.partition(":")
+        if not platform or not ident:
+            say(f"{value!r} is not PLATFORM:ID (telegram:123456, discord:4242, console:local)")
+            return EXIT_USAGE
+    base = settings.web.base_url
+    if base is None:
+        say("no [web] public_url is set: the link needs the address moderators open")
+        return EXIT_USAGE
+    async with open_core(settings) as core:
+        assert core.services.desk is not None
+        link = await core.services.desk.issue_link(
+            who, tuple(chats), language or settings.language.default, datetime.now(UTC)
+        )
+    print(f"{base}/desk/login/{link.token}")
+    say(f"valid {LINK_MINUTES} minutes, once, for {who}")
+    return 0
+
+
 async def command_run(settings: Settings) -> int:
     """``wattson run``: platform adapters whose token is set, else the console."""
     from bot.settings import Secrets

@@ -174,7 +174,8 @@ class DiscordAdapter:
         pressed: str | None = None,
     ) -> Reply | None:
         request = self.to_request(interaction, command, args, reply_to_text, pressed)
-        private = pressed is not None
+        # a press's answer, or one for the asker alone (a sign-in link), is never shown to all
+        private = pressed is not None or self.core.answers_privately(request)
         try:
             handling = asyncio.ensure_future(self.core.handle(request))
             done, _pending = await asyncio.wait({handling}, timeout=DEFER_AFTER)
@@ -191,7 +192,9 @@ class DiscordAdapter:
                 negotiate_language(request.locale) or self.core.services.settings.language.default
             )
             messages = render_reply(reply, language)
-            await self.respond(interaction, messages, ephemeral=reply.error or private)
+            await self.respond(
+                interaction, messages, ephemeral=reply.error or private or reply.private
+            )
             return reply
         except TokenRefused as error:
             self.refuse_token(str(error))

@@ -73,6 +73,7 @@ NAMES = {
     "verdict": NP_("command name", "verdict"),
     "claims": NP_("command name", "claims"),
     "note": NP_("command name", "note"),
+    "desk": NP_("command name", "desk"),
 }
 
 
@@ -286,6 +287,13 @@ def build_tree(client: discord.Client, adapter: Answerer, services: Services) ->
         interaction: discord.Interaction[Any], number: app_commands.Range[int, 1] | None = None
     ) -> None:
         await adapter.answer(interaction, "fact", f"review {number or ''}".strip())
+
+    @fact.command(
+        name=name(NAMES["desk"]),
+        description=text(N_("a sign-in link to the moderators' desk on the web (moderators)")),
+    )
+    async def fact_desk(interaction: discord.Interaction[Any]) -> None:
+        await adapter.answer(interaction, "fact", "desk")
 
     @fact.command(
         name=name(NAMES["approve"]), description=text(N_("approve a proposal (moderators)"))

@@ -44,7 +44,7 @@ from adapters.telegram.webhook import WebhookReceiver
 from bot.campaigns.scheduler import ChatRefusedError
 from bot.dispatch import Core
 from bot.foundation.errors import RateLimitedError
-from bot.foundation.i18n import SUPPORTED_LANGUAGES, translations, use_language
+from bot.foundation.i18n import SUPPORTED_LANGUAGES, _, translations, use_language
 from bot.foundation.metrics import SENDS_GIVEN_UP, UPDATES_DROPPED
 from bot.foundation.storage.ledger import DeliveryLedger
 from bot.messages import ChatRef, Reply, Request, UserRef
@@ -191,7 +191,11 @@ class TelegramAdapter:
                 return
             full = await self.to_request(update)
             assert full is not None
-            await self.deliver(message, await self.core.handle(full))
+            reply = await self.core.handle(full)
+            if reply.private and not private:
+                await self.deliver_privately(message, full, reply)
+            else:
+                await self.deliver(message, reply)
         except (InvalidToken, Conflict):
             raise
         except Forbidden as error:
@@ -241,6 +245,28 @@ class TelegramAdapter:
                 caption=render_caption(attachment.description),
                 parse_mode=ParseMode.HTML,
             )
+
+    async def deliver_privately(self, message: Message, request: Request, reply: Reply) -> None:
+        """A reply for the asker alone, asked in a group: a private message, and a word in the group.
+
+        Telegram lets a bot write to someone only after they started a conversation
+        with it; if they have not, the group is told so, and the reply goes nowhere.
+        """
+        with use_language(await self.core.language_for(request)):
+            try:
+                for text in render_reply(reply):
+                    await self.bot.send_message(
+                        int(request.user.id), text, parse_mode=ParseMode.HTML,
+                        disable_web_page_preview=True,
+                    )  # fmt: skip
+                note, failed = _("I sent you the answer in a private message."), False
+            except Forbidden:
+                failed = True
+                note = _(
+                    "I cannot write to you privately yet: open a conversation with me "
+                    "(Start), then ask again here."
+                )
+        await self.deliver(message, Reply(text=note, error=failed))
 
     async def post(self, chat_id: str, reply: Reply, *, key: str | None = None) -> None:
         """Post in a chat unprompted (campaigns); :class:`ChatRefusedError` if the chat refuses.

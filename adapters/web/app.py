@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from adapters.web import api, feeds, forms, operations, pages
+from adapters.web import api, desk, feeds, forms, operations, pages
 from adapters.web.middleware import errors, headers, limits, observed
 from adapters.web.render import STATIC
 from adapters.web.site import SITE, Site
@@ -41,6 +41,7 @@ def build_app(site: Site) -> web.Application:
     app.router.add_get(f"{api.PREFIX}/openapi.json", api.openapi)
     for path in ("/claims", "/claims/{id}", "/check", "/cost", "/openapi.json"):
         app.router.add_route("OPTIONS", f"{api.PREFIX}{path}", api.preflight)
+    desk.add_routes(app)
     app.router.add_get("/healthz", operations.healthz)
     app.router.add_get("/readyz", operations.readyz)
     app.router.add_get("/metrics", operations.metrics)

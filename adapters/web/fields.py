@@ -31,7 +31,7 @@ def _has_surrogates(text: str) -> bool:
     return False
 
 
-async def form_fields(request: web.Request) -> dict[str, str]:
+async def form_fields(request: web.Request, max_fields: int = MAX_FIELDS) -> dict[str, str]:
     """The fields of a posted form (URL-encoded, or a JSON object), text cleaned; never raises
     for bad bytes: what is not UTF-8 reads as U+FFFD. A body over the limit raises 413."""
     body = await request.read()
@@ -43,7 +43,7 @@ async def form_fields(request: web.Request) -> dict[str, str]:
             return {}
         items = value.items() if isinstance(value, dict) else []
         return {str(k): clean(v) for k, v in items if isinstance(v, str)}
-    pairs = parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FIELDS)
+    pairs = parse_qsl(text, keep_blank_values=True, max_num_fields=max_fields)
     return {key: clean(value) for key, value in pairs}
 
 

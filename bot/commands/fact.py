@@ -8,7 +8,9 @@ the configured allow-list): ``/fact add FIELDS``, ``/fact edit ID FIELDS``,
 as a diff, then readers' reports of a wrong /check verdict), ``/fact approve N``
 (only over the claim version the moderator was shown: :mod:`facts.changes`),
 ``/fact reject N reason``, ``/fact report N right|claim|eval VERDICT``
-(:mod:`bot.reports.review`). A refused request writes nothing.
+(:mod:`bot.reports.review`), ``/fact desk`` (a one-time sign-in link to the
+moderators' desk on the web, answered to the asker alone). A refused request
+writes nothing.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from bot.commands.fact_access import (
     store_of,
 )
 from bot.commands.fact_changes import day, history_lines
+from bot.commands.fact_desk import desk
 from bot.commands.fact_proposals import approve, propose, reject, review
 from bot.commands.text import first_word
 from bot.dispatch import Command, Context
@@ -260,6 +263,7 @@ SUBCOMMANDS: dict[str, SubHandler] = {
     "approve": approve, "approuve": approve, "approuver": approve,
     "reject": reject, "rejette": reject, "rejeter": reject,
     "report": report_command, "signalement": report_command,
+    "desk": desk, "bureau": desk,
 }  # fmt: skip
 
 
@@ -283,4 +287,5 @@ COMMAND = Command(
     field_subcommands=frozenset(
         word for word, handler in SUBCOMMANDS.items() if handler in (add, edit, propose)
     ),
+    private_subcommands=frozenset(word for word, handler in SUBCOMMANDS.items() if handler is desk),
 )

@@ -124,6 +124,9 @@ async def propose(context: Context, args: str) -> Reply:
         if current is None
         else _("Thank you: proposal #{number}, a change to {id}, awaits a moderator’s review.")
     ).format(number=number, id=content.id)
+    if context.services.desk is not None:  # where to tell the author what moderators decide
+        chat = context.request.chat
+        await context.services.desk.note_origin(number, chat.platform, chat.id, context.language)
     others = [
         f"#{p.id}" for p in await store.pending_proposals()
         if p.claim_id == content.id and p.id != number

@@ -71,4 +71,17 @@ WEB_SECONDS = Histogram(
     ["route"],
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
 )
+DESK_SIGN_INS = Counter(
+    "wattson_desk_sign_ins",
+    "Moderators signed in to the desk with a one-time link.",
+)
+DESK_LINKS_REFUSED = Counter(
+    "wattson_desk_links_refused",
+    "Sign-in links refused, by why (unknown, used: a replay, expired).",
+    ["reason"],
+)
+DESK_FORMS_REFUSED = Counter(
+    "wattson_desk_forms_refused",
+    "Desk forms refused for a missing or wrong CSRF token.",
+)
 BUILD_INFO = Gauge("wattson_build_info", "Always 1; the running version as a label.", ["version"])

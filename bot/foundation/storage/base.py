@@ -46,6 +46,8 @@ COMPONENTS: dict[str, tuple[str, ...]] = {
     "ledger": ("answered_updates",),
     # what readers chose to report of a /check verdict, and what moderators made of it
     "reports": ("check_reports", "report_audit", "eval_statements"),
+    # the moderators' desk: sign-in links, sessions, proposals' chats, notices to deliver
+    "desk": ("desk_links", "desk_sessions", "proposal_origins", "desk_notices", "desk_audit"),
 }
 
 

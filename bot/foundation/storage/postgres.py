@@ -70,7 +70,8 @@ WORD = re.compile(r"\w+", re.UNICODE)  # as facts.search splits a query
 SCHEMA_LOCK = 0x57A7_5C4E  # advisory lock held while a process migrates
 IDENTITIES = (
     ("claim_audit", "seq"), ("claim_proposals", "id"), ("campaigns", "id"),
-    ("check_reports", "id"), ("report_audit", "seq"),
+    ("check_reports", "id"), ("report_audit", "seq"), ("desk_notices", "id"),
+    ("desk_audit", "seq"),
 )  # fmt: skip
 PER_ROW_SECONDS = 0.001  # a batch of rows may take this much longer than one statement
 CLOSE_SECONDS = 1.0  # closing never waits longer for the server

@@ -165,6 +165,62 @@ MIGRATIONS: dict[str, tuple[Migration, ...]] = {
             """,
         ),
     ),
+    # The moderators' desk on the web: one-time sign-in links and sessions (only their
+    # SHA-256 hashes), where each proposal was made, the notices a running bot delivers, and
+    # every write made from the desk, by whom (``platform:id``).
+    "desk": (
+        Migration(
+            1,
+            """
+            CREATE TABLE desk_links (
+                token_hash TEXT PRIMARY KEY,
+                actor TEXT NOT NULL,
+                chats TEXT NOT NULL,
+                language TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                expires_at TEXT NOT NULL,
+                used_at TEXT
+            );
+            CREATE TABLE desk_sessions (
+                id_hash TEXT PRIMARY KEY,
+                actor TEXT NOT NULL,
+                chats TEXT NOT NULL,
+                language TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                expires_at TEXT NOT NULL
+            );
+            CREATE INDEX desk_sessions_by_expiry ON desk_sessions (expires_at);
+            CREATE TABLE proposal_origins (
+                proposal_id INTEGER PRIMARY KEY,
+                platform TEXT NOT NULL,
+                chat_id TEXT NOT NULL,
+                language TEXT NOT NULL
+            );
+            CREATE TABLE desk_notices (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                platform TEXT NOT NULL,
+                chat_id TEXT NOT NULL,
+                language TEXT NOT NULL,
+                proposal_id INTEGER NOT NULL,
+                claim_id TEXT NOT NULL,
+                decision TEXT NOT NULL CHECK (decision IN ('approved', 'rejected')),
+                reason TEXT,
+                created_at TEXT NOT NULL,
+                state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent')),
+                sent_at TEXT
+            );
+            CREATE INDEX desk_notices_by_state ON desk_notices (state, platform, id);
+            CREATE TABLE desk_audit (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                target TEXT NOT NULL,
+                at TEXT NOT NULL,
+                detail TEXT
+            );
+            """,
+        ),
+    ),
     # Ids of answered platform updates; the table predates this entry, hence IF NOT EXISTS.
     "ledger": (
         Migration(
