@@ -47,7 +47,7 @@ async def test_check_links_every_claim_it_cites() -> None:
         reply = await core.handle(
             asked("check", "ChatGPT consomme 500 mL d'eau par question", "fr")
         )
-    cited = re.findall(r"/fact ([a-z0-9-]+) · " + PAGE.pattern, reply.text)
+    cited = re.findall(r"/fait ([a-z0-9-]+) · " + PAGE.pattern, reply.text)
     assert cited and all(fact == page and lang == "fr" for fact, page, lang in cited)
 
 
