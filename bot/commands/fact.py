@@ -107,9 +107,12 @@ def shown(context: Context, claim: Claim, with_all_sources: bool = False) -> str
 
 
 async def shown_claim(context: Context, claim_id: str) -> Claim:
-    """The claim to show; a retracted one says when and why it was withdrawn."""
+    """The claim to show (a former id leads to it); a retracted one says when and why it was withdrawn."""
     store = store_of(context)
     claim = await store.get(claim_id, include_retracted=True)
+    current = store.renamed_to(claim_id) if claim is None else None
+    if current is not None:
+        claim = await store.get(current, include_retracted=True)
     if claim is None:
         raise UnknownClaimError(claim_id)
     if claim.retracted:
@@ -120,9 +123,18 @@ async def shown_claim(context: Context, claim_id: str) -> Claim:
     return claim
 
 
+def renamed_line(asked: str, claim_id: str) -> list[str]:
+    """``Its id is now X (formerly Y).`` when the reader asked by a former id; else nothing."""
+    former = asked.strip().casefold()
+    if former == claim_id:
+        return []
+    return [_("Its id is now {id} (formerly {former}).").format(id=claim_id, former=former)]
+
+
 async def show(context: Context, claim_id: str) -> Reply:
     claim = await shown_claim(context, claim_id)
-    return Reply(text=shown(context, claim), data=claim, links=claim_links(claim))
+    text = "\n".join([*renamed_line(claim_id, claim.id), shown(context, claim)])
+    return Reply(text=text, data=claim, links=claim_links(claim))
 
 
 async def sources(context: Context, args: str) -> Reply:
@@ -130,9 +142,8 @@ async def sources(context: Context, args: str) -> Reply:
         args, N_("/fact sources ID"), N_("/fact sources gemini-water-per-prompt")
     )
     claim = await shown_claim(context, claim_id)
-    return Reply(
-        text=shown(context, claim, with_all_sources=True), data=claim, links=claim_links(claim)
-    )
+    text = "\n".join([*renamed_line(claim_id, claim.id), shown(context, claim, True)])
+    return Reply(text=text, data=claim, links=claim_links(claim))
 
 
 async def topic(context: Context, args: str) -> Reply:
@@ -183,10 +194,19 @@ async def history(context: Context, args: str) -> Reply:
     claim_id, _rest = required_id(
         args, N_("/fact history ID"), N_("/fact history gemini-water-per-prompt")
     )
-    entries = await store_of(context).history(claim_id)
+    store = store_of(context)
+    asked, claim_id = claim_id, claim_id.strip().casefold()
+    entries = await store.history(claim_id)
+    current = store.renamed_to(claim_id) if not entries else None
+    if current is not None:
+        claim_id, entries = current, await store.history(current)
     if not entries:
-        raise UnknownClaimError(claim_id)
-    lines = [_("History of {id}:").format(id=claim_id), *history_lines(entries)]
+        raise UnknownClaimError(asked)
+    lines = [
+        *renamed_line(asked, claim_id),
+        _("History of {id}:").format(id=claim_id),
+        *history_lines(entries),
+    ]
     return Reply(text="\n".join(lines), data=entries)
 
 
