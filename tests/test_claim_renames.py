@@ -195,3 +195,17 @@ async def test_a_former_id_leads_to_the_claim_in_the_chat(core: Core) -> None:
     history = await fact(core, f"history {COPPER_FORMER}")
     assert f"History of {COPPER}:" in history
     assert "No claim" in await fact(core, "seed-no-such-claim")
+
+
+def test_a_claims_page_says_its_id_changed_in_the_readers_language() -> None:
+    from adapters.web.present import history_items
+    from bot.foundation.i18n import use_language
+    from facts.store import AuditEntry
+
+    rename = AuditEntry(1, MOE, "rename", SEED_AUTHOR, NOW, {"id": MOE_FORMER}, {"id": MOE}, None)
+    with use_language("fr"):
+        (french,), _earlier = history_items([rename], "fr")
+    with use_language("en"):
+        (english,), _earlier = history_items([rename], "en")
+    assert french["action_label"] == f"identifiant changé, anciennement {MOE_FORMER}"
+    assert english["action_label"] == f"id changed, formerly {MOE_FORMER}"
