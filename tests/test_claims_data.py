@@ -114,7 +114,8 @@ def test_statuses_topics_and_dates_are_those_of_the_reference_list() -> None:
         if not topic or topic.group(1) != claim.topic.value:
             wrong.append((claim.id, "topic"))
         for source in claim.sources:
-            if source.date and source.date not in section:
+            dated_elsewhere = f"{source.url} — {source.date}" in FIGURES.read_text()
+            if source.date and source.date not in section and not dated_elsewhere:
                 wrong.append((claim.id, f"date {source.date}"))
     assert wrong == []
 
