@@ -209,3 +209,29 @@ def test_a_claims_page_says_its_id_changed_in_the_readers_language() -> None:
         (english,), _earlier = history_items([rename], "en")
     assert french["action_label"] == f"identifiant changé, anciennement {MOE_FORMER}"
     assert english["action_label"] == f"id changed, formerly {MOE_FORMER}"
+
+
+async def test_a_moderator_naming_a_former_id_is_told_the_id_now(core: Core) -> None:
+    request = Request(
+        command="fact",
+        args=f"edit {MOE_FORMER} value: 2",
+        user=UserRef(platform="test", id="mod"),
+        chat=ChatRef(platform="test", id="chat"),
+        locale="fr",
+        is_moderator=True,
+    )
+    reply = await core.handle(request)
+    assert reply.error
+    assert reply.text.startswith(
+        f"Plus d’affirmation « {MOE_FORMER} » : son identifiant est désormais {MOE}."
+    )
+    campaign = await core.handle(
+        request.model_copy(
+            update={
+                "command": "campaign",
+                "args": f"start facts: {COPPER_FORMER}; daily: 09:00",
+                "locale": "en",
+            }
+        )
+    )
+    assert f"No claim “{COPPER_FORMER}” any more: its id is now {COPPER}." in campaign.text

@@ -24,6 +24,7 @@ from bot.commands.fact_access import (
     required_fields,
     required_id,
     store_of,
+    unknown_claim,
 )
 from bot.commands.fact_changes import day, history_lines
 from bot.commands.fact_proposals import approve, propose, reject, review
@@ -231,7 +232,7 @@ async def edit(context: Context, args: str) -> Reply:
     store = store_of(context)
     current, version = await store.versioned(claim_id.strip().casefold())
     if current is None or current.retracted:
-        raise UnknownClaimError(claim_id)
+        raise unknown_claim(store, claim_id)
     fields = parse_fields(rest)
     if not fields:
         raise MissingArgumentError(
@@ -255,10 +256,11 @@ async def retract(context: Context, args: str) -> Reply:
     claim_id, reason = required_id(
         args, N_("/fact retract ID [reason]"), N_("/fact retract gemini-water-per-prompt")
     )
+    store = store_of(context)
     try:
-        claim = await store_of(context).retract(claim_id, context.actor, reason or None)
+        claim = await store.retract(claim_id, context.actor, reason or None)
     except ClaimNotFoundError:
-        raise UnknownClaimError(claim_id) from None
+        raise unknown_claim(store, claim_id) from None
     return Reply(
         text=_(
             "Retracted {id}: it is no longer shown; /fact history {id} keeps its record."
