@@ -74,6 +74,7 @@ class ClaimRenames(ClaimWrites):
                 log.warning("claim %s not renamed %s: a claim has that id already", former, current)
                 continue
             await self._rename(connection, row, current)
+            log.info("claim %s renamed %s, everywhere its id is kept", former, current)
             renamed += 1
         return renamed
 
