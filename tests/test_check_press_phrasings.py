@@ -61,7 +61,7 @@ async def test_a_count_of_phone_charges_is_the_count_the_base_holds(
 ) -> None:
     result, text = await reply(store, statement, language)
     assert result.verdict is Verdict.consistent
-    assert "seed-chatgpt-training-3-3bn-phone-charges" in cited(result)
+    assert "chatgpt-training-3-3bn-phone-charges" in cited(result)
     assert said in text
 
 
@@ -297,7 +297,7 @@ async def test_a_figure_about_a_quantity_shown_but_never_compared_is_not_judged_
     assert result.verdict is Verdict.consistent
     today, future = result.figures
     assert today.verdict is Verdict.unknown and today.why_not is Mismatch.not_checkable
-    assert future.reference is not None and future.reference.claim.id == "seed-bhp-copper-share"
+    assert future.reference is not None and future.reference.claim.id == "bhp-copper-share"
 
 
 @pytest.mark.parametrize(

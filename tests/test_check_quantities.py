@@ -144,7 +144,7 @@ async def test_an_outdated_figure_repeated_as_published_agrees_with_its_source_n
 ) -> None:
     result = await check_statement(store, "A GPT-4o e-mail takes 15 Wh, a full phone charge")
     assert result.verdict is Verdict.consistent and result.outdated
-    assert reference_of(result) == "seed-gpt4o-email-14-9wh"
+    assert reference_of(result) == "gpt4o-email-14-9wh"
     [figure] = result.figures
     assert figure.current is not None
     assert figure.current.claim.id == "ecologits-gpt4o-170tok-energy"
@@ -197,7 +197,7 @@ async def test_a_verdict_names_the_quantity_its_status_and_its_source(store: Cla
     assert (
         "https://github.com/meta-llama/llama-models/blob/main/models/llama4/MODEL_CARD.md" in reply
     )
-    assert "seed-llama4-21000gwh-10000-households" in reply
+    assert "llama4-21000gwh-10000-households" in reply
 
 
 @pytest.mark.asyncio(loop_scope="module")

@@ -38,7 +38,7 @@ MEMBER_COMMANDS = [
     "/fait sources", "/fait sources gemini-median-prompt-energy", "/fait historique",
     "/fait historique gemini-water-per-prompt", "/fait sujet", "/fait sujet eau",
     "/fait sujet météo", "/fait cherche", "/fait cherche eau", "/fait inconnu-xyz",
-    "/fait unu-water-2030", "/fait seed-chatgpt-training-3-3bn-phone-charges",
+    "/fait unu-water-2030", "/fait chatgpt-training-3-3bn-phone-charges",
     "/fait llama4-training-gpu-hours", "/fait propose", "/fait propose sujet: eau",
     "/fait propose sujet: météo; valeur: -5; unité: mL; lien: ftp://x; éditeur: X; date: 2025",
     "/fait ajoute sujet: eau", "/fait revue", "/stats", "/stats 1", "/stats semaine",
@@ -56,8 +56,8 @@ MEMBER_COMMANDS = [
     "/verifie", "/verifie L'entraînement de Llama 4 a consommé 21 000 GWh",
     "/jetons", "/cout compare", "/cout claude bonjour", "/jetons gpt bonjour", "/langue chat",
     "/stats annee", "/stats aujourd’hui", "/modeles inconnu", "/fait llama4-training-energy-derived",
-    "/fait chatgpt-prompts-per-day", "/fait seed-lesnumeriques-7832gwh",
-    "/fait seed-moe-one-expert-per-token", "/fait seed-gpt4o-email-14-9wh",
+    "/fait chatgpt-prompts-per-day", "/fait lesnumeriques-7832gwh",
+    "/fait moe-one-expert-per-token", "/fait gpt4o-email-14-9wh",
 ]  # fmt: skip
 MODERATOR_COMMANDS = [
     "/fait ajoute", "/fait modifie", "/fait modifie gemini-water-per-prompt",

@@ -144,6 +144,14 @@ async def test_an_unknown_claim_and_a_malformed_id_are_json_errors(web: Web) -> 
     assert malformed.status == 400 and malformed.json()["ok"] is False
 
 
+async def test_a_former_id_answers_301_to_the_claim_at_its_id_now(web: Web) -> None:
+    moved = await web.get("/api/v1/claims/seed-bhp-copper-share?lang=fr")
+    assert moved.status == 301
+    assert moved.headers["Location"] == "/api/v1/claims/bhp-copper-share?lang=fr"
+    claim = (await web.get(moved.headers["Location"])).json()
+    assert claim["id"] == "bhp-copper-share"
+
+
 async def test_a_broken_json_body_is_a_clear_error(web: Web) -> None:
     answer = await web.post(
         "/api/v1/check",
@@ -173,6 +181,7 @@ ANSWERED = [
     ("GET", "/api/v1/claims/iea-dc-2024", {}, None),
     ("GET", "/api/v1/claims/no-such-claim-here", {}, None),
     ("GET", "/api/v1/claims/BAD!", {}, None),
+    ("GET", "/api/v1/claims/seed-bhp-copper-share", {"lang": "fr"}, None),
     ("GET", "/api/v1/check", {"text": "ChatGPT uses 500 mL of water per question"}, None),
     ("GET", "/api/v1/check", {"text": "Bonjour"}, None),
     ("GET", "/api/v1/check", {"text": "Une requête Gemini consomme 10^400 Wh"}, None),

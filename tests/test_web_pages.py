@@ -168,6 +168,16 @@ async def test_an_id_in_capitals_leads_to_the_lower_case_address(web: Web) -> No
     assert moved.status == 301 and moved.headers["Location"] == f"/claims/{VERIFIED}?lang=fr"
 
 
+async def test_a_former_id_leads_to_the_claims_address_now_in_the_same_language(
+    web: Web,
+) -> None:
+    moved = await web.get("/claims/seed-moe-one-expert-per-token?lang=fr")
+    assert moved.status == 301
+    assert moved.headers["Location"] == "/claims/moe-one-expert-per-token?lang=fr"
+    page = await web.get(moved.headers["Location"])
+    assert page.status == 200 and "Mixtral" in page.text
+
+
 # ---- ClaimReview ------------------------------------------------------------------------
 
 

@@ -15,7 +15,7 @@ from aiohttp import web
 
 from adapters.web.fields import fields_of
 from adapters.web.openapi import OPENAPI
-from adapters.web.pages import CLAIM_ID, claim_view, not_a_claim_id
+from adapters.web.pages import CLAIM_ID, claim_view, current_id, not_a_claim_id, site_path
 from adapters.web.present import claim_summary
 from adapters.web.render import Page, json_body
 from adapters.web.site import SITE, Site
@@ -169,6 +169,9 @@ async def claim(request: web.Request) -> web.Response:
         page = not_a_claim_id(request.match_info["id"])
         with use_language(site.language(request)):
             return error_body(400, page.data["message"])
+    current = await current_id(site, claim_id)
+    if current is not None:  # a former id: the claim's address now
+        raise web.HTTPMovedPermanently(site_path(request, f"{PREFIX}/claims/{current}"))
     return await site.data(
         request, lambda links: claim_view(site, claim_id, links), ("claim", claim_id), api_shape
     )

@@ -12,9 +12,9 @@ from __future__ import annotations
 from aiohttp import web
 
 from adapters.web.cache import Rendered
-from adapters.web.present import ACTIONS, PUBLIC_ACTIONS, claim_summary
+from adapters.web.present import PUBLIC_ACTIONS, action_label, claim_summary
 from adapters.web.site import SITE
-from bot.foundation.i18n import SUPPORTED_LANGUAGES, _, use_language
+from bot.foundation.i18n import SUPPORTED_LANGUAGES, use_language
 from facts.models import Topic
 
 CLAIMS_PER_SITEMAP = 10_000
@@ -100,7 +100,7 @@ async def feed(request: web.Request) -> web.Response:
                 {
                     "id": f"{links.base}/claims/{entry.claim_id}#change-{entry.seq}",
                     "updated": entry.at.isoformat(),
-                    "action": _(ACTIONS[entry.action]),
+                    "action": action_label(entry),
                     "claim": claim_summary(claims[entry.claim_id], links),
                 }
                 for entry in entries

@@ -318,7 +318,14 @@ OPENAPI: dict[str, Any] = {
             "get": {
                 "summary": "One claim, as its page shows it",
                 "parameters": [parameter("id", "the claim's id", STRING, "path"), LANG],
-                "responses": answers("ClaimPage", 400, 404),
+                "responses": {
+                    **answers("ClaimPage", 400, 404),
+                    "301": {
+                        "description": "A former id of a claim whose id changed: Location is"
+                        " the claim at its current id, with the same query (lang)",
+                        "headers": {"Location": {"schema": STRING}},
+                    },
+                },
             }
         },
         "/api/v1/check": {

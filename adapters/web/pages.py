@@ -13,7 +13,13 @@ from typing import Any
 from aiohttp import web
 
 from adapters.web.fields import clean, form_fields
-from adapters.web.present import ACTIONS, PUBLIC_ACTIONS, claim_page, claim_summary, date_text
+from adapters.web.present import (
+    PUBLIC_ACTIONS,
+    action_label,
+    claim_page,
+    claim_summary,
+    date_text,
+)
 from adapters.web.render import Page
 from adapters.web.site import SITE, Site
 from adapters.web.urls import Links
@@ -74,7 +80,7 @@ async def home_view(site: Site, links: Links) -> Page:
         {
             "at": entry.at.isoformat(),
             "at_text": date_text(entry.at, links.language),
-            "action_label": _(ACTIONS[entry.action]),
+            "action_label": action_label(entry),
             "claim": claim_summary(claims[entry.claim_id], links),
         }
         for entry in entries
@@ -233,9 +239,20 @@ async def claim(request: web.Request) -> web.StreamResponse:
         return await site.page(request, lambda links: _constant(page), None)
     if claim_id != raw:
         raise web.HTTPMovedPermanently(site_path(request, f"/claims/{claim_id}"))
+    current = await current_id(site, claim_id)
+    if current is not None:  # a former id: the claim's address now
+        raise web.HTTPMovedPermanently(site_path(request, f"/claims/{current}"))
     return await site.page(
         request, lambda links: claim_view(site, claim_id, links), ("claim", claim_id)
     )
+
+
+async def current_id(site: Site, claim_id: str) -> str | None:
+    """The id a claim now has when ``claim_id`` is a former one no claim holds any more."""
+    current = site.store.renamed_to(claim_id)
+    if current is None or await site.store.get(claim_id, include_retracted=True) is not None:
+        return None
+    return current
 
 
 def site_path(request: web.Request, path: str) -> str:

@@ -34,6 +34,8 @@ ACTIONS = {
     "approve": N_("added or changed from a member’s proposal"),
     "retract": N_("retracted"),
     "restore": N_("restored"),
+    "rename": N_("id changed"),
+    "rename-reference": N_("the claim named as its correction changed its id"),
 }
 PUBLIC_ACTIONS = tuple(ACTIONS)
 FIELDS = {
@@ -116,6 +118,13 @@ def claim_summary(claim: Claim, links: Links) -> dict[str, Any]:
     }
 
 
+def action_label(entry: AuditEntry) -> str:
+    """What a public change did; a rename says the former id, the claim's old address."""
+    if entry.action == "rename" and entry.before and entry.before.get("id"):
+        return _("id changed, formerly {id}").format(id=entry.before["id"])
+    return _(ACTIONS[entry.action])
+
+
 def history_items(entries: list[AuditEntry], language: str) -> tuple[list[dict[str, Any]], int]:
     """The latest public changes, newest first, and how many earlier ones are not shown."""
     public = [entry for entry in entries if entry.action in ACTIONS]
@@ -134,7 +143,7 @@ def history_items(entries: list[AuditEntry], language: str) -> tuple[list[dict[s
                 "at": entry.at.isoformat(),
                 "at_text": date_text(entry.at, language),
                 "action": entry.action,
-                "action_label": _(ACTIONS[entry.action]),
+                "action_label": action_label(entry),
                 "fields": [_(FIELDS[key]) for key in changed],
             }
         )

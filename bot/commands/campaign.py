@@ -335,7 +335,7 @@ async def check_facts(context: Context, spec: CampaignSpec) -> None:
         return
     for claim_id in spec.fact_ids:
         if await claims.get(claim_id) is None:
-            raise UnknownClaimError(claim_id)
+            raise UnknownClaimError(claim_id, claims.renamed_to(claim_id))
 
 
 async def listing(context: Context, args: str) -> Reply:

@@ -26,6 +26,7 @@ from bot.commands.fact_access import (
     required_fields,
     required_id,
     store_of,
+    unknown_claim,
 )
 from bot.commands.fact_changes import day, history_lines
 from bot.commands.fact_desk import desk
@@ -110,9 +111,12 @@ def shown(context: Context, claim: Claim, with_all_sources: bool = False) -> str
 
 
 async def shown_claim(context: Context, claim_id: str) -> Claim:
-    """The claim to show; a retracted one says when and why it was withdrawn."""
+    """The claim to show (a former id leads to it); a retracted one says when and why it was withdrawn."""
     store = store_of(context)
     claim = await store.get(claim_id, include_retracted=True)
+    current = store.renamed_to(claim_id) if claim is None else None
+    if current is not None:
+        claim = await store.get(current, include_retracted=True)
     if claim is None:
         raise UnknownClaimError(claim_id)
     if claim.retracted:
@@ -123,9 +127,18 @@ async def shown_claim(context: Context, claim_id: str) -> Claim:
     return claim
 
 
+def renamed_line(asked: str, claim_id: str) -> list[str]:
+    """``Its id is now X (formerly Y).`` when the reader asked by a former id; else nothing."""
+    former = asked.strip().casefold()
+    if former == claim_id:
+        return []
+    return [_("Its id is now {id} (formerly {former}).").format(id=claim_id, former=former)]
+
+
 async def show(context: Context, claim_id: str) -> Reply:
     claim = await shown_claim(context, claim_id)
-    return Reply(text=shown(context, claim), data=claim, links=claim_links(claim))
+    text = "\n".join([*renamed_line(claim_id, claim.id), shown(context, claim)])
+    return Reply(text=text, data=claim, links=claim_links(claim))
 
 
 async def sources(context: Context, args: str) -> Reply:
@@ -133,9 +146,8 @@ async def sources(context: Context, args: str) -> Reply:
         args, N_("/fact sources ID"), N_("/fact sources gemini-water-per-prompt")
     )
     claim = await shown_claim(context, claim_id)
-    return Reply(
-        text=shown(context, claim, with_all_sources=True), data=claim, links=claim_links(claim)
-    )
+    text = "\n".join([*renamed_line(claim_id, claim.id), shown(context, claim, True)])
+    return Reply(text=text, data=claim, links=claim_links(claim))
 
 
 async def topic(context: Context, args: str) -> Reply:
@@ -186,10 +198,19 @@ async def history(context: Context, args: str) -> Reply:
     claim_id, _rest = required_id(
         args, N_("/fact history ID"), N_("/fact history gemini-water-per-prompt")
     )
-    entries = await store_of(context).history(claim_id)
+    store = store_of(context)
+    asked, claim_id = claim_id, claim_id.strip().casefold()
+    entries = await store.history(claim_id)
+    current = store.renamed_to(claim_id) if not entries else None
+    if current is not None:
+        claim_id, entries = current, await store.history(current)
     if not entries:
-        raise UnknownClaimError(claim_id)
-    lines = [_("History of {id}:").format(id=claim_id), *history_lines(entries)]
+        raise UnknownClaimError(asked)
+    lines = [
+        *renamed_line(asked, claim_id),
+        _("History of {id}:").format(id=claim_id),
+        *history_lines(entries),
+    ]
     return Reply(text="\n".join(lines), data=entries)
 
 
@@ -214,7 +235,7 @@ async def edit(context: Context, args: str) -> Reply:
     store = store_of(context)
     current, version = await store.versioned(claim_id.strip().casefold())
     if current is None or current.retracted:
-        raise UnknownClaimError(claim_id)
+        raise unknown_claim(store, claim_id)
     fields = parse_fields(rest)
     if not fields:
         raise MissingArgumentError(
@@ -238,10 +259,11 @@ async def retract(context: Context, args: str) -> Reply:
     claim_id, reason = required_id(
         args, N_("/fact retract ID [reason]"), N_("/fact retract gemini-water-per-prompt")
     )
+    store = store_of(context)
     try:
-        claim = await store_of(context).retract(claim_id, context.actor, reason or None)
+        claim = await store.retract(claim_id, context.actor, reason or None)
     except ClaimNotFoundError:
-        raise UnknownClaimError(claim_id) from None
+        raise unknown_claim(store, claim_id) from None
     return Reply(
         text=_(
             "Retracted {id}: it is no longer shown; /fact history {id} keeps its record."

@@ -15,14 +15,26 @@ from facts.store import ClaimStore, UnknownCorrectionError
 
 
 class UnknownClaimError(UserInputError):
-    def __init__(self, claim_id: str) -> None:
+    """No claim has this id; ``current`` is the id it goes by now when it is a former one."""
+
+    def __init__(self, claim_id: str, current: str | None = None) -> None:
         super().__init__(f"no claim {claim_id!r}")
         self.claim_id = claim_id
+        self.current = current
 
     def localized(self) -> str:
+        if self.current is not None:
+            return _("No claim “{id}” any more: its id is now {current}.").format(
+                id=self.claim_id, current=self.current
+            )
         return _("No claim “{id}”. Try /fact search WORDS or /fact topic NAME.").format(
             id=self.claim_id
         )
+
+
+def unknown_claim(store: ClaimStore, claim_id: str) -> UnknownClaimError:
+    """The error for an id no claim has, naming the current id when it is a former one."""
+    return UnknownClaimError(claim_id, store.renamed_to(claim_id))
 
 
 ADD_EXAMPLE = N_(

@@ -35,6 +35,8 @@ ACTION_LABELS: dict[str, str] = {
     "restore": N_("restored"),
     "import": N_("imported from a file"),
     "approve": N_("proposal approved"),
+    "rename": N_("id changed"),
+    "rename-reference": N_("the claim named as its correction changed its id"),
 }
 # Reasons Wattson itself writes in the log, said by the action's label already.
 SELF_EXPLAINED = frozenset({"seed-upgrade-skipped"})
@@ -219,15 +221,33 @@ def day(moment: datetime) -> str:
     return format_date(moment.astimezone(UTC).date(), format="long", locale=current_language())
 
 
+def former_id(entry: AuditEntry) -> str | None:
+    """The id a renamed claim had before this entry (``None``: the entry is no rename)."""
+    if entry.action != "rename" or entry.before is None:
+        return None
+    return str(entry.before.get("id") or "") or None
+
+
+def entry_label(entry: AuditEntry) -> str:
+    """What the entry did; a rename says the former id (``id changed, formerly seed-…``)."""
+    former = former_id(entry)
+    if former is not None:
+        return _("id changed, formerly {id}").format(id=former)
+    return action_label(entry.action)
+
+
 def history_lines(entries: list[AuditEntry]) -> list[str]:
     """Each change: when, what was done, by whom, why, and the fields before → after."""
     lines: list[str] = []
     for entry in entries:
         author = who(entry.actor)
-        line = f"• {when(entry.at)} — {action_label(entry.action)}"
+        line = f"• {when(entry.at)} — {entry_label(entry)}"
         line += f" — {author}" if author else ""
         if entry.reason and entry.action not in SELF_EXPLAINED:
             line += f" — {entry.reason}"
         lines.append(line)
-        lines += change_lines(history_changes(entry), "   ")
+        changes = history_changes(entry)
+        if former_id(entry) is not None:
+            changes = [change for change in changes if change.field != "id"]  # said above
+        lines += change_lines(changes, "   ")
     return lines

@@ -7,12 +7,12 @@ keeps the moderator's version, and the skipped upgrade is logged.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from bot.foundation.storage import Queries
 from bot.foundation.storage.base import IndexedText
 from facts.models import SEED_AUTHOR, ClaimContent
-from facts.seed import content_hash, seed_claims
+from facts.seed import content_hash, seed_claims, seed_renames
 from facts.store.records import (
     COMPONENT,
     ImportReport,
@@ -23,16 +23,23 @@ from facts.store.records import (
     row_to_claim,
     timestamp,
 )
-from facts.store.writes import ClaimWrites
+from facts.store.renaming import ClaimRenames
 
 
-class ClaimStore(ClaimWrites):
+class ClaimStore(ClaimRenames):
     """Read and change claims; every change is atomic and audited."""
 
-    async def setup(self, seed: Sequence[ClaimContent] | None = None) -> SeedReport:
-        """Create or migrate the tables, then load or upgrade the seed base."""
+    async def setup(
+        self, seed: Sequence[ClaimContent] | None = None, renames: Mapping[str, str] | None = None
+    ) -> SeedReport:
+        """Create or migrate the tables, then rename former ids and load or upgrade the seed base.
+
+        ``renames`` (former id → current id) is the shipped table unless given.
+        """
         await self.database.migrate(COMPONENT)
-        return await self.sync_seed(seed_claims() if seed is None else seed)
+        return await self.sync_seed(
+            seed_claims() if seed is None else seed, seed_renames() if renames is None else renames
+        )
 
     async def import_claims(
         self,
@@ -75,15 +82,21 @@ class ClaimStore(ClaimWrites):
                         await self._retract(connection, content.id, actor, "imported as retracted")
         return ImportReport(added, changed, unchanged, dry_run)
 
-    async def sync_seed(self, seed: Sequence[ClaimContent]) -> SeedReport:
-        """Load new seed claims, upgrade untouched ones, keep moderators' versions.
+    async def sync_seed(
+        self, seed: Sequence[ClaimContent], renames: Mapping[str, str] | None = None
+    ) -> SeedReport:
+        """Rename former ids, load new seed claims, upgrade untouched ones, keep moderators' versions.
 
         Processes starting together on one database take turns (the schema
         lock), and each reads the claims inside its turn: the seed loads once.
+        A claim held under a former id is renamed first (everywhere its id is
+        kept, :mod:`facts.store.renaming`), so its upgrade, or its moderator's
+        version, follows it.
         """
         added = upgraded = kept = 0
         async with self.transaction() as connection:
             await self.database.lock_schema(connection)
+            renamed = await self.rename_former_ids(connection, renames or {})
             rows = {
                 row["id"]: row
                 for row in await connection.fetch_all(
@@ -111,7 +124,7 @@ class ClaimStore(ClaimWrites):
                 await connection.execute(
                     "UPDATE claims SET seed_hash = ? WHERE id = ?", (digest, content.id)
                 )
-        return SeedReport(added, upgraded, kept)
+        return SeedReport(added, upgraded, kept, renamed)
 
     async def bulk_insert(self, claims: Iterable[ClaimContent], actor: str) -> int:
         """Insert many new claims in one transaction, batched (large imports, benchmarks)."""

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from bot.foundation.storage import Database, Row
 from facts.models import Claim, ClaimContent, Status, Topic
+from facts.seed import seed_renames
 from facts.store.records import NO_CLAIM, AuditEntry, Proposal, row_to_claim
 
 MARKER_STRETCH = 1_000  # audit numbers behind the newest whose entries the change marker counts
@@ -47,6 +48,14 @@ class ClaimReads:
 
     def __init__(self, database: Database) -> None:
         self.database = database
+
+    def renamed_to(self, claim_id: str) -> str | None:
+        """The current id of a claim whose id changed (``None``: ``claim_id`` is no former id).
+
+        Ids are public addresses: a former one (``facts/data/renamed.toml``) still
+        leads to its claim, in the chat and on the web.
+        """
+        return seed_renames().get(claim_id.strip().casefold())
 
     async def get(self, claim_id: str, include_retracted: bool = False) -> Claim | None:
         row = await self.database.fetch_one(

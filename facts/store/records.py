@@ -21,7 +21,7 @@ COMPONENT = "facts"
 
 Action = Literal[
     "seed-add", "seed-upgrade", "seed-upgrade-skipped", "add", "edit", "retract", "restore",
-    "import", "approve",
+    "import", "approve", "rename", "rename-reference",
 ]  # fmt: skip
 
 
@@ -129,6 +129,7 @@ class SeedReport:
     added: int
     upgraded: int
     kept: int
+    renamed: int = 0  # claims held under a former id, now under their current one
 
 
 @dataclass(frozen=True, slots=True)
