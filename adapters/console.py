@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+import string
 import sys
 import threading
 from datetime import UTC, datetime
@@ -23,10 +24,11 @@ from typing import TextIO
 
 from bot.dispatch import LOCAL_PLATFORM, Core
 from bot.foundation.i18n import _, use_language
-from bot.messages import ChatRef, Reply, Request, UserRef
+from bot.messages import Action, ChatRef, Reply, Request, UserRef
 
 PLATFORM = LOCAL_PLATFORM
 PROMPT = "> "
+LETTERS = string.ascii_uppercase
 CONTINUATION_PROMPT = "… "
 
 
@@ -50,6 +52,7 @@ class ConsoleAdapter:
         self.language = language
         self.output = output
         self._block: list[str] | None = None  # a command's lines while its fields are typed
+        self._choices: tuple[Action, ...] = ()  # a quiz's options, answered by the next line
         core.services.outboxes[PLATFORM] = self.post
 
     async def post(self, chat_id: str, reply: Reply, *, key: str | None = None) -> None:
@@ -86,7 +89,14 @@ class ConsoleAdapter:
                 return []
             replies = await self.finish()
             return replies + (await self.send(line) if line.strip() else [])
+        choices, self._choices = self._choices, ()
         request = self.to_request(line)
+        if request is None and choices and line.strip():
+            chosen = choice_of(line, len(choices))
+            if chosen is None:
+                self._choices = choices  # still waiting for a letter
+                return [await self._choice_hint(len(choices))]
+            return await self._answer(self.pressing(choices[chosen].data))
         if request is None:
             if not line.strip():
                 return []
@@ -113,6 +123,12 @@ class ConsoleAdapter:
         assert request is not None  # its first line was a command
         return await self._answer(request)
 
+    def pressing(self, data: str) -> Request:
+        """The request a press of an action makes (the console's is a typed letter)."""
+        return Request.pressing(
+            data, user=self.user, chat=self.chat, locale=self.locale, is_moderator=True
+        )
+
     async def _answer(self, request: Request) -> list[str]:
         reply = await self.core.handle(request)
         command = self.core.command_for(request.command)
@@ -120,7 +136,15 @@ class ConsoleAdapter:
             self.language = None  # the user chose (or reset) a language: theirs from now on
         request = request.model_copy(update={"language": self.language})
         with use_language(await self.core.language_for(request)):  # "Chart saved" too
-            return [render_reply(reply, self.save_attachments(reply))]
+            text = render_reply(reply, self.save_attachments(reply))
+            if reply.poll is not None and reply.actions:
+                self._choices = reply.actions  # the next line answers it
+                text += "\n" + choice_prompt(len(reply.actions))
+            return [text]
+
+    async def _choice_hint(self, count: int) -> str:
+        with use_language(await self._language()):
+            return choice_prompt(count)
 
     def save_attachments(self, reply: Reply) -> list[Path]:
         """Write a reply's charts to the configured folder; the console cannot show images."""
@@ -218,6 +242,23 @@ def read_lines(stdin: TextIO) -> asyncio.Queue[str | None]:
 
     threading.Thread(target=pump, name="console-stdin", daemon=True).start()
     return queue
+
+
+def choice_prompt(count: int) -> str:
+    """What to type to answer a quiz of ``count`` options."""
+    return _("Type the letter of your answer (A–{last}) or its number.").format(
+        last=LETTERS[count - 1]
+    )
+
+
+def choice_of(line: str, count: int) -> int | None:
+    """The option a typed ``B``, ``b)`` or ``2`` names, if it is one of ``count``."""
+    word = line.strip().rstrip(").").strip()
+    if len(word) == 1 and word.upper() in LETTERS[:count]:
+        return LETTERS.index(word.upper())
+    if word.isdigit() and 1 <= int(word) <= count:
+        return int(word) - 1
+    return None
 
 
 def render_reply(reply: Reply, saved: list[Path] | None = None) -> str:

@@ -13,6 +13,7 @@ from bot.foundation.storage import open_database
 from bot.measuring.catalog import default_catalog
 from bot.measuring.energy import Estimator
 from bot.preferences import PreferenceStore
+from bot.quiz.store import QuizStore
 from bot.reports.offers import OfferMemory
 from bot.settings import CampaignSettings, Settings
 from bot.usage import UsageRecorder
@@ -38,6 +39,8 @@ async def open_core(settings: Settings) -> AsyncIterator[Core]:
         await reports.setup()
         desk = DeskStore(database)
         await desk.setup()
+        quizzes = QuizStore(database)
+        await quizzes.setup()
         await database.migrate("ledger")  # answered update ids (bot.foundation.storage.ledger)
         services = Services(
             settings=settings,
@@ -51,6 +54,7 @@ async def open_core(settings: Settings) -> AsyncIterator[Core]:
             reports=reports,
             desk=desk,
             offers=OfferMemory(settings.reports.offer_minutes * 60),
+            quizzes=quizzes,
         )
         try:
             yield Core(services, COMMANDS)

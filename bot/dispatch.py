@@ -53,6 +53,7 @@ if TYPE_CHECKING:
     from bot.campaigns.store import CampaignStore
     from bot.desk.store import DeskStore
     from bot.foundation.storage import Database
+    from bot.quiz.store import QuizStore
     from facts.reports import ReportStore
     from facts.store import ClaimStore
 
@@ -108,6 +109,11 @@ class Services:
     command_names: dict[str, str] = field(default_factory=dict)
     # the moderators' desk: sign-in links, sessions, notices of decisions (bot.desk)
     desk: DeskStore | None = None
+    # quizzes posted and their answer counts, never who (bot.quiz.store)
+    quizzes: QuizStore | None = None
+    # platforms whose adapter posts a reply's Poll natively and records the post itself
+    # (with the platform's poll id); the core records a quiz shown as text elsewhere
+    poll_platforms: set[str] = field(default_factory=set)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ comes back as a :class:`Request` whose ``pressed`` is the action's ``data``.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -133,6 +134,34 @@ class Attachment(BaseModel):
     media_type: str = "image/png"
 
 
+class Poll(BaseModel):
+    """A question with options and one right answer, for a platform's native quiz poll.
+
+    Telegram posts it with ``sendPoll`` (``type=quiz``, ``correct_option_id``,
+    ``explanation``), Discord as a native poll whose answer and ``details``
+    follow when it ends. The reply's ``text`` is the same quiz as text (the
+    question and lettered options) and its ``actions`` one press per option,
+    for adapters without polls (the console, the web form). After posting a
+    native poll, an adapter records it with :meth:`bot.quiz.store.QuizStore.record_post`
+    (the platform's poll id as ``poll_ref``) and its answers, counts only,
+    with :meth:`~bot.quiz.store.QuizStore.record_counts` or
+    :meth:`~bot.quiz.store.QuizStore.add_answer`.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    question: str = Field(min_length=1, max_length=300)
+    options: tuple[str, ...] = Field(min_length=2, max_length=10)
+    right: int = Field(ge=0, description="index of the right option (correct_option_id)")
+    explanation: str = Field(default="", max_length=200, description="shown after an answer")
+    details: str = Field(default="", description="the rest: statement, source, page")
+    claim_id: str
+    topic: str
+    language: str
+    campaign_id: int | None = None  # the campaign whose slot this is, if any
+    slot: datetime | None = None
+
+
 class Reply(BaseModel):
     """What the core answers. ``text`` is plain text; adapters add platform markup.
 
@@ -156,4 +185,7 @@ class Reply(BaseModel):
     private: bool = Field(
         default=False,
         description="for the asker alone (a sign-in link): a private message, an ephemeral reply",
+    )
+    poll: Poll | None = Field(
+        default=None, description="a quiz to post as a native poll; text and actions otherwise"
     )

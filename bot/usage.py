@@ -42,6 +42,7 @@ METRICS = (
     "checks_inconsistent",
     "checks_unknown",
     "campaign_posts",
+    "quizzes",  # quizzes asked (/quiz, quiz campaigns); their answers: bot.quiz.store
 )
 FLUSH_SECONDS = 5.0
 
@@ -63,6 +64,8 @@ def events_of(request: Request, reply: Reply) -> list[tuple[str, float]]:
             ("energy_wh_low", first.impacts.energy_wh.low),
             ("energy_wh_high", first.impacts.energy_wh.high),
         ]
+    if reply.poll is not None:
+        return [("quizzes", 1)]
     if isinstance(data, Claim):
         return [("facts_shown", 1)]
     if isinstance(data, CheckResult):

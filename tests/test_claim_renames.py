@@ -18,6 +18,7 @@ from bot.campaigns.store import CampaignStore
 from bot.dispatch import Core
 from bot.foundation.storage import open_database
 from bot.messages import ChatRef, Request, UserRef
+from bot.quiz.store import QuizPost, QuizStore
 from bot.settings import load_settings
 from facts.check import Verdict
 from facts.models import SEED_AUTHOR, ClaimContent, LocalizedText
@@ -99,6 +100,11 @@ async def write_previous_release(location: str) -> None:
         await reports.resolve(
             number, Resolution.eval, MODERATOR, NOW, "wrong", Verdict.inconsistent, [MOE_FORMER]
         )
+        quizzes = QuizStore(database)
+        await quizzes.setup()
+        await quizzes.record_post(
+            QuizPost("telegram", "-100", "poll-1", COPPER_FORMER, "materials", "fr", 0, 4, NOW)
+        )
 
 
 async def fact(core: Core, args: str, language: str = "en") -> str:
@@ -146,6 +152,7 @@ async def test_a_former_id_is_renamed_everywhere_on_start_up(database_location: 
                 "campaigns": "SELECT id FROM campaigns WHERE spec LIKE ?",
                 "campaign_posts": "SELECT slot FROM campaign_posts WHERE claim_id LIKE ?",
                 "eval_statements": "SELECT id FROM eval_statements WHERE refs LIKE ?",
+                "quiz_posts": "SELECT id FROM quiz_posts WHERE claim_id LIKE ?",
             }.items()
         }
         assert {table: len(rows) for table, rows in leftovers.items() if rows} == {}
@@ -155,6 +162,8 @@ async def test_a_former_id_is_renamed_everywhere_on_start_up(database_location: 
         assert [post.claim_id for post in posts] == [MOE]
         pending = await claims.pending_proposals()
         assert [(p.claim_id, p.content.id) for p in pending] == [(COPPER, COPPER)]
+        quiz = await database.fetch_value("SELECT claim_id FROM quiz_posts")
+        assert quiz == COPPER
         evaluation = await core.services.reports.evaluation_set()  # type: ignore[union-attr]
         assert [s.refs for s in evaluation] == [[MOE]]
 

@@ -28,6 +28,7 @@ DOCUMENTED = {
     "/fact add": "Added gemini-carbon-per-prompt.",
     "/fait propose": "Thank you: proposal #1 (google-reports-0-26-ml-of-on-site) awaits",
     "/campaign start": "Campaign started: #",
+    "/campagne lance": "Campaign started: #",  # the console reader reads English
 }
 
 

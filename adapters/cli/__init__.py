@@ -114,10 +114,16 @@ def build_parser() -> argparse.ArgumentParser:
     planning = campaign_commands.add_parser(
         "plan", parents=[common], help="which sourced fact to post on which day"
     )
-    planning.add_argument("topic", help="training, inference, models, data-centres, water, …")
+    planning.add_argument(
+        "topic", help="training, inference, models, data-centres, water, … (all: with --kind quiz)"
+    )
     planning.add_argument("--days", type=int, default=7, help="length of the campaign (default 7)")
     planning.add_argument("--json", action="store_true", help="print a JSON array")
     planning.add_argument("--lang", choices=["en", "fr"], help="language of the text output")
+    planning.add_argument(
+        "--kind", choices=["fact", "quiz"], default="fact",
+        help="what each day posts: a fact (default) or a quiz on one, its question printed",
+    )  # fmt: skip
     planning.add_argument(
         "--include-disputed", action="store_true",
         help="also disputed, outdated and false claims, shown with their correction",
@@ -128,6 +134,10 @@ def build_parser() -> argparse.ArgumentParser:
     stats_export = stats_commands.add_parser("export", parents=[common], help="write every count")
     stats_export.add_argument("--format", choices=["csv", "json"], default="csv")
     stats_export.add_argument("--output", metavar="FILE", help="file to write (default: stdout)")
+    stats_export.add_argument(
+        "--quizzes", action="store_true",
+        help="the quizzes posted and how many chose each option, instead of the daily counts",
+    )  # fmt: skip
 
     discord_parser = commands.add_parser("discord", help="Discord set-up")
     discord_commands = discord_parser.add_subparsers(dest="discord_command", required=True)

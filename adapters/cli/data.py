@@ -5,8 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING, Any
 
 from adapters.cli.common import EXIT_USAGE, fail, load, open_claims, write_output
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+    from facts.models import Claim, Topic
 
 
 async def command_facts(args: argparse.Namespace) -> int:
@@ -73,9 +78,11 @@ async def command_campaign_plan(args: argparse.Namespace) -> int:
 
     settings = load(args)
     language = args.lang or settings.language.default
+    every_topic = args.kind == "quiz" and args.topic.casefold() in ("all", "tous", "tout")
     with use_language(language):
         try:
-            topic = Topic(read_topic(args.topic))  # English or French: water, eau, réseau…
+            # English or French: water, eau, réseau…
+            topic = None if every_topic else Topic(read_topic(args.topic))
         except ValueError:
             topics = ", ".join(topic_label(t) for t in Topic)
             return fail(
@@ -90,6 +97,10 @@ async def command_campaign_plan(args: argparse.Namespace) -> int:
         claims = await store.all_claims()
     finally:
         await database.close()
+    if args.kind == "quiz":
+        return print_quiz_plan(claims, topic, args.days, args.lang or settings.language.default,
+                               args.json)  # fmt: skip
+    assert topic is not None
     days = plan(claims, topic, args.days, args.include_disputed)
     if args.json:
         rows = [
@@ -118,6 +129,53 @@ async def command_campaign_plan(args: argparse.Namespace) -> int:
     return 0
 
 
+def print_quiz_plan(
+    claims: list[Claim], topic: Topic | None, days: int, language: str, as_json: bool
+) -> int:
+    """The quizzes a quiz campaign on ``topic`` (``None``: all) would ask, day by day."""
+    from bot.campaigns.rotation import Selection, next_claim
+    from bot.commands.quiz import SKIP_LABELS
+    from bot.foundation.i18n import _, use_language
+    from bot.quiz.generate import quiz_for
+    from bot.quiz.model import Quiz
+    from bot.quiz.pool import quiz_pool, skipped
+
+    candidates = quiz_pool(claims, Selection(topic=topic))
+    asked: list[str] = []
+    planned: list[Quiz] = []
+    for _day in range(days):
+        claim = next_claim(candidates, asked)
+        if claim is None:
+            break
+        made = quiz_for(claim, language, base=claims)
+        assert isinstance(made, Quiz)  # the pool holds only claims that make one
+        planned.append(made)
+        asked.append(claim.id)
+    if as_json:
+        rows = [{"day": day, **quiz.model_dump(exclude={"details"})}
+                for day, quiz in enumerate(planned, start=1)]  # fmt: skip
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    with use_language(language):
+        for day, quiz in enumerate(planned, start=1):
+            print(f"{day:>3}. {quiz.claim_id}: {quiz.question}")
+            for index, option in enumerate(quiz.options):
+                why = quiz.wrong_reasons[index]
+                mark = "✓" if why is None else f"✗ {why}"
+                print(f"       {'ABCDEFGHIJ'[index]}) {option}   [{mark}]")
+        skips = skipped([c for c in claims if topic is None or c.topic == topic])
+        if skips:
+            print(f"\n{len(skips)} claims make no quiz (/quiz skipped in a chat says the same):")
+        for skip in skips:
+            print(f"     {skip.claim_id}: {_(SKIP_LABELS[skip.reason])} [{skip.detail}]")
+    if not planned:
+        name = topic.value if topic is not None else "any topic"
+        print(f"no claim on {name} makes a quiz; wattson campaign plan TOPIC shows its facts")
+        return 1
+    return 0
+
+
 async def command_stats_export(args: argparse.Namespace) -> int:
     """``wattson stats export``: every daily count, per chat, as CSV or JSON."""
     import csv
@@ -128,6 +186,8 @@ async def command_stats_export(args: argparse.Namespace) -> int:
 
     settings = load(args)
     storage = settings.storage
+    if args.quizzes:
+        return await export_quizzes(args, settings)
     async with open_database(storage.database, storage.pool_size, storage.limits()) as database:
         usage = UsageRecorder(database)
         await usage.setup()
@@ -144,6 +204,51 @@ async def command_stats_export(args: argparse.Namespace) -> int:
         writer = csv.DictWriter(buffer, fieldnames=["day", "platform", "chat_id", *METRICS])
         writer.writeheader()
         writer.writerows(rows)
+        text = buffer.getvalue()
+    return write_output(text, args.output)
+
+
+QUIZ_COLUMNS = ["posted_at", "platform", "chat_id", "claim_id", "topic", "language",
+                "campaign_id", "options", "right_option", "answered", "right", "counts"]  # fmt: skip
+
+
+async def export_quizzes(args: argparse.Namespace, settings: Settings) -> int:
+    """``wattson stats export --quizzes``: each quiz posted and its counts per option (never who)."""
+    import csv
+    import io
+
+    from bot.foundation.storage import open_database
+    from bot.quiz.store import QuizStore
+
+    storage = settings.storage
+    async with open_database(storage.database, storage.pool_size, storage.limits()) as database:
+        store = QuizStore(database)
+        await store.setup()
+        posts = await store.all_counts()
+    rows: list[dict[str, Any]] = [
+        {
+            "posted_at": p.post.posted_at.isoformat(),
+            "platform": p.post.platform,
+            "chat_id": p.post.chat_id,
+            "claim_id": p.post.claim_id,
+            "topic": p.post.topic,
+            "language": p.post.language,
+            "campaign_id": p.post.campaign_id,
+            "options": p.post.options_count,
+            "right_option": p.post.right_option,
+            "answered": p.answered,
+            "right": p.right,
+            "counts": list(p.counts),
+        }
+        for p in posts
+    ]
+    if args.format == "json":
+        text = json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    else:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=QUIZ_COLUMNS)
+        writer.writeheader()
+        writer.writerows({**row, "counts": " ".join(str(c) for c in row["counts"])} for row in rows)
         text = buffer.getvalue()
     return write_output(text, args.output)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from adapters.web import api, desk, feeds, forms, operations, pages
+from adapters.web import api, desk, feeds, forms, operations, pages, quiz
 from adapters.web.middleware import errors, headers, limits, observed
 from adapters.web.render import STATIC
 from adapters.web.site import SITE, Site
@@ -24,6 +24,8 @@ def build_app(site: Site) -> web.Application:
     app.router.add_route("POST", "/search", pages.search)
     app.router.add_get("/topics/{topic}", pages.topic)
     app.router.add_get("/claims/{id}", pages.claim)
+    app.router.add_get("/claims/{id}/quiz", quiz.quiz)
+    app.router.add_post("/claims/{id}/quiz", quiz.quiz)
     for path, handler in (("/check", forms.check), ("/cost", forms.cost)):
         app.router.add_get(path, handler)
         app.router.add_post(path, handler)

@@ -20,6 +20,7 @@ from adapters.web.present import (
     claim_summary,
     date_text,
 )
+from adapters.web.quiz import quiz_link
 from adapters.web.render import Page
 from adapters.web.site import SITE, Site
 from adapters.web.urls import Links
@@ -152,6 +153,7 @@ async def claim_view(site: Site, claim_id: str, links: Links) -> Page:
     older = (await site.corrections(marker)).get(claim.id, [])
     corrects = list((await site.store.get_many(older)).values())
     data = claim_page(claim, await site.store.history(claim.id), chain, corrects, links)
+    data["quiz"] = await quiz_link(site, claim, links)
     return Page(
         "claim.html",
         data,

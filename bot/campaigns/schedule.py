@@ -17,6 +17,7 @@ from bot.foundation.i18n import N_
 from facts.models import Topic
 
 State = Literal["active", "paused", "stopped", "finished"]
+Kind = Literal["fact", "quiz"]  # what each slot posts: a sourced fact, or a quiz on one
 
 
 class CampaignSpec(BaseModel):
@@ -33,6 +34,7 @@ class CampaignSpec(BaseModel):
     end: date | None = None
     include_disputed: bool = False
     language: str = "en"
+    kind: Kind = "fact"
 
     @field_validator("timezone")
     @classmethod
@@ -147,4 +149,5 @@ def describe(campaign: Campaign) -> dict[str, object]:
         "start": spec.start.isoformat(),
         "end": spec.end.isoformat() if spec.end else None,
         "note": campaign.note,
+        "kind": spec.kind,
     }

@@ -68,6 +68,7 @@ class CampaignScheduler:
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
         serves: Callable[[Campaign], Awaitable[bool]] | None = None,
         repeat_window: Callable[[Campaign], timedelta] | None = None,
+        pool_of: Callable[[Sequence[Claim], Campaign], list[Claim]] | None = None,
     ) -> None:
         self.campaigns = campaigns
         self.serves = serves
@@ -75,6 +76,8 @@ class CampaignScheduler:
         self.deliver = deliver
         self.clock = clock
         self.repeat_window = repeat_window
+        # the claims a campaign draws from (a quiz campaign: those that make a quiz)
+        self.pool_of = pool_of or (lambda claims, campaign: pool(claims, campaign.spec.selection))
         # campaign id -> (not before, failures in a row, refusals in a row)
         self._backoff: dict[int, tuple[datetime, int, int]] = {}
 
@@ -150,7 +153,7 @@ class CampaignScheduler:
         slot = due[-1]
         posted_ids = [r.claim_id for r in sorted(records.values(), key=lambda r: r.slot)
                       if r.claim_id and r.status in ("posted", "late", "uncertain")]  # fmt: skip
-        claim = next_claim(pool(all_claims, campaign.spec.selection), posted_ids)
+        claim = next_claim(self.pool_of(all_claims, campaign), posted_ids)
         if claim is None:
             log.warning("campaign %s has no fact left to post", campaign.id)
             return
@@ -158,7 +161,8 @@ class CampaignScheduler:
             return  # another process sends this slot
         number = len(posted_ids) + 1
         try:
-            sent = await self.deliver(campaign, claim, {"number": number}, post_key(campaign, slot))
+            info = {"number": number, "slot": int(slot.timestamp())}
+            sent = await self.deliver(campaign, claim, info, post_key(campaign, slot))
         except ChatRefusedError:
             await self.campaigns.release(campaign.id, slot)  # refused: certainly not posted
             raise
@@ -189,7 +193,8 @@ class CampaignScheduler:
         )
         key = post_key(campaign, record.slot)
         try:
-            sent = await self.deliver(campaign, claim, {"number": number}, key)
+            info = {"number": number, "slot": int(record.slot.timestamp())}
+            sent = await self.deliver(campaign, claim, info, key)
         except ChatRefusedError:  # the first attempt may have gone out before the refusal
             await self.campaigns.mark(campaign.id, record.slot, "uncertain", claim.id, now)
             raise

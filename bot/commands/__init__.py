@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from bot.commands import campaign, check, cost, fact, how, language, models, stats, tokenize
+from bot.commands import (
+    campaign,
+    check,
+    cost,
+    fact,
+    how,
+    language,
+    models,
+    quiz,
+    stats,
+    tokenize,
+)
 from bot.commands import help as help_command
 from bot.dispatch import Command
 
@@ -10,6 +21,7 @@ COMMANDS: tuple[Command, ...] = (
     cost.COMMAND,
     fact.COMMAND,
     check.COMMAND,
+    quiz.COMMAND,
     tokenize.COMMAND,
     models.COMMAND,
     how.COMMAND,

@@ -10,21 +10,27 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
 
 from pydantic import ValidationError
 
+from bot.campaigns.rotation import pool
 from bot.campaigns.schedule import Campaign, CampaignSpec, describe, is_over, slots
 from bot.campaigns.scheduler import PAUSED_CHAT_REFUSES, CampaignScheduler
 from bot.campaigns.store import CampaignStore
 from bot.commands.claims import claim_links, claim_text, page_of
 from bot.commands.fact_access import UnknownClaimError
+from bot.commands.quiz import NoQuizError, quiz_reply, record_text_post
 from bot.commands.text import first_word
 from bot.dispatch import Command, Context, Services
 from bot.foundation.errors import MissingArgumentError, PermissionDeniedError, UserInputError
 from bot.foundation.i18n import N_, NP_, _, language_name, ngettext, pgettext, use_language
 from bot.foundation.metrics import CAMPAIGN_POSTS
 from bot.messages import Reply
+from bot.quiz.generate import quiz_for
+from bot.quiz.model import Skip
+from bot.quiz.pool import quiz_pool
 from facts.fields import ClaimValidationError, describe_problem_paths, field_label, parse_fields
 from facts.models import Claim
 from facts.vocabulary import fold, read_topic, topic_label
@@ -42,7 +48,11 @@ ALIASES = {
     "to": "to", "end": "to", "au": "to", "fin": "to",
     "include": "include", "inclure": "include",
     "channel": "channel", "salon": "channel", "chat": "channel",
+    "kind": "kind", "type": "kind", "genre": "kind", "sorte": "kind",
 }  # fmt: skip
+KINDS = {"fact": "fact", "facts": "fact", "fait": "fact", "faits": "fact",
+         "quiz": "quiz", "quizz": "quiz", "quizzes": "quiz", "question": "quiz",
+         "questions": "quiz", "questionnaire": "quiz"}  # fmt: skip
 HOURS = re.compile(r"^\s*(\d+)\s*(?:h|hours?|heures?)?\s*$", re.IGNORECASE)
 MAX_EVERY_HOURS = 24 * 30  # CampaignSpec.every_hours: a post at least once in 30 days
 DAY_WORDS = frozenset({"day", "jour", "1-day", "1-jour", "24-h", "24h"})
@@ -191,6 +201,16 @@ def spec_from(fields: dict[str, str], context: Context) -> CampaignSpec:
     data["start"] = fields.get("from") or context.services.clock().date().isoformat()
     if fields.get("to"):
         data["end"] = fields["to"]
+    if fields.get("kind"):
+        kind = KINDS.get(fold(fields["kind"]).strip())
+        if kind is None:
+            problems.append(
+                _("{field}: “{text}” is no kind of campaign; write fact or quiz").format(
+                    field=_("kind"), text=fields["kind"][:20]
+                )
+            )
+        else:
+            data["kind"] = kind
     include = fold(fields.get("include", ""))
     data["include_disputed"] = include in INCLUDE_DISPUTED
     if include and include not in INCLUDE_DISPUTED | INCLUDE_TRUSTWORTHY:
@@ -275,6 +295,8 @@ def summary(campaign: Campaign, now: datetime | None = None) -> str:
     )
     until = info["end"] or "…"
     state = state_label(campaign.state if now is None else current_state(campaign, now))
+    if campaign.spec.kind == "quiz":
+        what = _("quiz: {what}").format(what=what)
     line = f"#{campaign.id} [{state}] {what} — {when} — {info['start']} → {until}"
     if topic is not None:
         line += " — " + (
@@ -336,6 +358,8 @@ async def check_facts(context: Context, spec: CampaignSpec) -> None:
     for claim_id in spec.fact_ids:
         if await claims.get(claim_id) is None:
             raise UnknownClaimError(claim_id, claims.renamed_to(claim_id))
+    if spec.kind == "quiz" and not quiz_pool(await claims.all_claims(), spec.selection):
+        raise NoQuizError(spec.topic, bool(spec.fact_ids))  # it would never post anything
 
 
 async def listing(context: Context, args: str) -> Reply:
@@ -453,6 +477,8 @@ def make_scheduler(services: Services) -> CampaignScheduler:
         with use_language(campaign.spec.language):
             if claim is None:
                 reply = Reply(text=notice(campaign, info))
+            elif campaign.spec.kind == "quiz":
+                reply = await quiz_post(services, campaign, claim, info, key)
             else:
                 heading = _("Campaign #{id}, fact {number}:").format(
                     id=campaign.id, number=info["number"]
@@ -483,8 +509,44 @@ def make_scheduler(services: Services) -> CampaignScheduler:
         return timedelta(seconds=services.repeat_windows.get(campaign.platform, 0.0))
 
     return CampaignScheduler(
-        services.campaigns, all_claims, deliver, services.clock, serves, repeat_window
+        services.campaigns,
+        all_claims,
+        deliver,
+        services.clock,
+        serves,
+        repeat_window,
+        campaign_pool,
     )
+
+
+def campaign_pool(claims: Sequence[Claim], campaign: Campaign) -> list[Claim]:
+    """What a campaign draws from: its facts, or for a quiz campaign those that make a quiz."""
+    if campaign.spec.kind == "quiz":
+        return quiz_pool(claims, campaign.spec.selection)
+    return pool(claims, campaign.spec.selection)
+
+
+async def quiz_post(
+    services: Services, campaign: Campaign, claim: Claim, info: dict[str, int], key: str | None
+) -> Reply:
+    """A quiz campaign's post: the claim's quiz, written down first where it is shown as text."""
+    assert services.claims is not None
+    claims = await services.claims.all_claims()
+    language = campaign.spec.language
+    page = page_of(services.settings, claim.id, language)
+    made = quiz_for(claim, language, base=claims, page=page)
+    if isinstance(made, Skip):  # edited since the pool was read: post it as a fact instead
+        return Reply(text=claim_text(claim, page=page), data=claim, links=claim_links(claim))
+    slot = datetime.fromtimestamp(info["slot"], UTC) if "slot" in info else None
+    heading = _("Campaign #{id}, question {number}:").format(id=campaign.id, number=info["number"])
+    reply = quiz_reply(made, heading, campaign.id, slot)
+    ref = key or f"campaign-{campaign.id}-{info.get('slot', 0)}"
+    await record_text_post(
+        services, campaign.platform, campaign.chat_id, made, ref, services.clock()
+    )
+    if services.usage is not None:
+        services.usage.add(campaign.platform, campaign.chat_id, "quizzes")
+    return reply
 
 
 def notice(campaign: Campaign, info: dict[str, int]) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from bot.charts import usage_over_time
 from bot.commands.text import first_word
@@ -14,8 +14,10 @@ from bot.foundation.i18n import N_, _, ngettext
 from bot.measuring.energy import Range
 from bot.measuring.render import quantity
 from bot.messages import Attachment, Reply
+from bot.quiz.store import TopicResult
 from bot.usage import METRICS, DayUsage, totals
-from facts.vocabulary import fold
+from facts.models import Topic
+from facts.vocabulary import fold, topic_label
 
 # Period words folded (lower case, no accents, apostrophes as hyphens: aujourd’hui →
 # aujourd-hui), so année, annee, Aujourd'hui and aujourd’hui all read.
@@ -101,6 +103,9 @@ async def stats(context: Context) -> Reply:
             inconsistent=fmt.integer(int(total["checks_inconsistent"])),
             unknown=fmt.integer(int(total["checks_unknown"])),
         ),
+    ]
+    lines += await quiz_lines(context, since)
+    lines += [
         _("No message text is stored: only these counts, per day."),
     ]
     attachments: tuple[Attachment, ...] = ()
@@ -114,12 +119,62 @@ async def stats(context: Context) -> Reply:
                 _("/cost requests"): [values["cost_requests"] for _day, values in series],
                 _("facts shown"): [values["facts_shown"] for _day, values in series],
                 _("checks"): [values["checks"] for _day, values in series],
+                _("quizzes"): [values["quizzes"] for _day, values in series],
             },
         )
         attachments = (
             Attachment(filename="wattson-stats.png", content=chart, description=lines[0]),
         )
     return Reply(text="\n".join(lines), data=total, attachments=attachments)
+
+
+async def quiz_lines(context: Context, since: date | None) -> list[str]:
+    """Quizzes posted, answers and the share of right ones, in all and per topic."""
+    store = context.services.quizzes
+    if store is None:
+        return []
+    chat = context.request.chat
+    start = datetime.combine(since, time(0), UTC) if since is not None else None
+    results = await store.results(chat.platform, chat.id, start)
+    if not results:
+        return [_("Quizzes: none posted yet (/quiz asks one).")]
+    whole = TopicResult(
+        "",
+        sum(r.posted for r in results),
+        sum(r.answered for r in results),
+        sum(r.right for r in results),
+    )
+    lines = [_("Quizzes: {summary}").format(summary=quiz_summary(whole))]
+    if len(results) > 1:
+        lines += [f"• {topic_name(r.topic)}: {quiz_summary(r)}" for r in results]
+    else:
+        lines[0] += f" ({topic_name(results[0].topic)})"
+    return lines
+
+
+def quiz_summary(result: TopicResult) -> str:
+    """``3 posted, 12 answers, 58% right``, in the reader's language."""
+    fmt = number_format()
+    text = (
+        ngettext("{count} posted", "{count} posted", result.posted).format(
+            count=fmt.integer(result.posted)
+        )
+        + ", "
+        + ngettext("{count} answer", "{count} answers", result.answered).format(
+            count=fmt.integer(result.answered)
+        )
+    )
+    share = result.right_share
+    if share is not None:
+        text += ", " + _("{percent} right").format(percent=fmt.percent(share))
+    return text
+
+
+def topic_name(topic: str) -> str:
+    try:
+        return topic_label(Topic(topic))
+    except ValueError:
+        return topic
 
 
 COMMAND = Command(

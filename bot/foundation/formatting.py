@@ -63,6 +63,15 @@ class NumberFormat:
         """Format a count with the locale's grouping (``12 345`` in French)."""
         return self._localize(f"{value:,d}")
 
+    def percent(self, share: float) -> str:
+        """A share as a whole percentage in the locale's pattern (``67%``, ``67 %``).
+
+        Babel's ``format_percent`` (not on the hot path: /stats only).
+        """
+        from babel.numbers import format_percent
+
+        return format_percent(share, locale=self.locale)
+
     def decimal(self, value: float, digits: int = 1) -> str:
         """At most ``digits`` decimals, no trailing zeros (``46,7``, ``70``)."""
         text = f"{Decimal(value).quantize(Decimal(1).scaleb(-digits)).normalize():,f}"

@@ -3,7 +3,7 @@
 A claim id is a public address and a key other tables hold: the claim's row,
 its search entry, its audit log, proposals for it (or correcting by it), the
 claims that name it in ``corrected_by``, campaigns listing it, campaign posts
-that posted it, and evaluation statements citing it. A database that still
+that posted it, quizzes asked from it, and evaluation statements citing it. A database that still
 holds a claim under a former id (listed in ``facts/data/renamed.toml``) has
 all of these renamed in the seed's transaction on start-up, and the claim's
 history says its id changed. Who last changed the claim, and when, stay as
@@ -103,6 +103,10 @@ class ClaimRenames(ClaimWrites):
             await self._rename_in_campaigns(connection, former, current)
         if await self._component(connection, "reports"):
             await self._rename_in_evaluation(connection, former, current)
+        if await self._component(connection, "quiz"):
+            await connection.execute(
+                "UPDATE quiz_posts SET claim_id = ? WHERE claim_id = ?", (current, former)
+            )
 
     async def _rename_corrections(
         self, connection: Queries, former: str, current: str, now: str

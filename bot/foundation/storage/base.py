@@ -1,6 +1,6 @@
 """The storage interface every Wattson store speaks to, whichever database runs.
 
-The stores (claims, preferences, usage, campaigns, answered updates, reports) hold the
+The stores (claims, preferences, usage, campaigns, answered updates, reports, quizzes) hold the
 rules and write plain SQL with ``?`` placeholders, the dialect both databases
 share (``ON CONFLICT … DO UPDATE``/``DO NOTHING``, ``RETURNING``, ``random()``).
 What differs lives in a driver beside this module: connecting, transactions,
@@ -48,6 +48,8 @@ COMPONENTS: dict[str, tuple[str, ...]] = {
     "reports": ("check_reports", "report_audit", "eval_statements"),
     # the moderators' desk: sign-in links, sessions, proposals' chats, notices to deliver
     "desk": ("desk_links", "desk_sessions", "proposal_origins", "desk_notices", "desk_audit"),
+    # quizzes shown and how many chose each option, never who (bot.quiz.store)
+    "quiz": ("quiz_posts", "quiz_counts"),
 }
 
 

@@ -236,4 +236,35 @@ MIGRATIONS: dict[str, tuple[Migration, ...]] = {
             """,
         ),
     ),
+    # Quizzes shown and how many chose each option: counts only, never who (bot.quiz.store).
+    "quiz": (
+        Migration(
+            1,
+            """
+            CREATE TABLE quiz_posts (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                platform TEXT NOT NULL,
+                chat_id TEXT NOT NULL,
+                poll_ref TEXT NOT NULL,
+                claim_id TEXT NOT NULL,
+                topic TEXT NOT NULL,
+                language TEXT NOT NULL,
+                right_option INTEGER NOT NULL,
+                options_count INTEGER NOT NULL CHECK (options_count BETWEEN 2 AND 10),
+                posted_at TEXT NOT NULL,
+                campaign_id INTEGER,
+                slot TEXT,
+                UNIQUE (platform, poll_ref)
+            );
+            CREATE INDEX quiz_posts_by_chat ON quiz_posts (platform, chat_id, posted_at);
+            CREATE TABLE quiz_counts (
+                post_id INTEGER NOT NULL REFERENCES quiz_posts (id),
+                option INTEGER NOT NULL CHECK (option BETWEEN 0 AND 9),
+                counted INTEGER NOT NULL DEFAULT 0,
+                added INTEGER NOT NULL DEFAULT 0,
+                PRIMARY KEY (post_id, option)
+            );
+            """,
+        ),
+    ),
 }
