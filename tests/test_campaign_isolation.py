@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.app import open_core
-from bot.campaigns.scheduler import ChatRefusedError
+from bot.campaigns.scheduler import ChatRefusedError, PollsRefusedError
 from bot.commands.campaign import make_scheduler
 from bot.dispatch import Core
 from bot.messages import ChatRef, Reply, Request, UserRef
@@ -39,10 +39,13 @@ class Outbox:
     posts: list[tuple[str, Reply]] = field(default_factory=list)
     refusing: set[str] = field(default_factory=set)
     hanging: set[str] = field(default_factory=set)
+    no_polls: set[str] = field(default_factory=set)
 
     async def __call__(self, chat_id: str, reply: Reply) -> None:
         if chat_id in self.refusing:
             raise ChatRefusedError("Forbidden: bot was kicked from the group chat")
+        if chat_id in self.no_polls and reply.poll is not None:
+            raise PollsRefusedError("Bad Request: polls are not allowed in this chat")
         if chat_id in self.hanging:
             await asyncio.Event().wait()  # a send that never returns
         self.posts.append((chat_id, reply))
@@ -90,6 +93,35 @@ async def test_a_refusing_chat_does_not_hold_back_other_campaigns_and_is_paused_
         assert "Forbidden" not in listing, "the platform's English error stays in the log"
         listing_fr = (await core.handle(request("list", chat="gone", locale="fr"))).text
         assert "refuse les messages du bot" in listing_fr, "the note is worded for the reader"
+
+
+async def test_a_chat_refusing_polls_pauses_its_quiz_campaign_at_once_with_a_note(
+    database_location: str,
+) -> None:
+    clock, outbox = Clock(), Outbox(no_polls={"strict"})
+    async with open_core(settings_for(database_location)) as core:
+        object.__setattr__(core.services, "clock", clock)
+        core.services.outboxes["test"] = outbox
+        core.services.poll_platforms.add("test")
+        await started(core, "strict", "start topic: water; every: 1; kind: quiz")
+        await started(core, "club", "start topic: water; every: 1; kind: quiz")
+        scheduler = make_scheduler(core.services)
+        clock.now = START + timedelta(hours=1, minutes=1)
+        await scheduler.tick()
+        assert [chat for chat, reply in outbox.posts if reply.poll] == ["club"]
+        listing = (await core.handle(request("list", chat="strict"))).text
+        assert "[paused]" in listing and "refuses the bot's polls" in listing
+        assert "Bad Request" not in listing
+        listing_fr = (await core.handle(request("list", chat="strict", locale="fr"))).text
+        assert "refuse les sondages du bot" in listing_fr
+        clock.now = START + timedelta(hours=2, minutes=1)
+        await scheduler.tick()
+        polls = [chat for chat, reply in outbox.posts if reply.poll]
+        assert polls == ["club", "club"], "a paused campaign posts nothing more"
+        assert core.services.campaigns is not None
+        [strict] = await core.services.campaigns.in_chat("test", "strict")
+        kept = await core.services.campaigns.posts(strict.id)
+        assert [post.status for post in kept] == ["missed"], "the refused slot is not kept"
 
 
 async def test_a_hanging_chat_does_not_delay_other_campaigns(tmp_path: Path) -> None:

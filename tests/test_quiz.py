@@ -482,3 +482,29 @@ def test_quiz_asks_in_the_order_of_the_pool_reading_only_what_it_needs() -> None
         assert lazy is not None and lazy == next_claim(pool, asked)
         asked.append(lazy.id)
     assert asked[: len(pool)] == [c.id for c in pool] == asked[len(pool) : 2 * len(pool)]
+
+
+async def test_an_ended_poll_is_revealed_once_whichever_process_asks(
+    database_location: str,
+) -> None:
+    posted = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    async with (
+        open_database(database_location) as first,
+        open_database(database_location) as second,
+    ):
+        stores = QuizStore(first), QuizStore(second)
+        await stores[0].setup()
+        for ref, hour in (("early", 9), ("late", 20)):
+            at = posted.replace(hour=hour)
+            await stores[0].record_post(
+                QuizPost("discord", "1", ref, "iea-dc-2024", "data-centres", "en", 2, 4, at)
+            )
+        day_after = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
+        ended = await stores[1].unrevealed("discord", posted_before=posted.replace(hour=12))
+        assert [post.poll_ref for post in ended] == ["early"], "a poll still open is not due"
+        taken = await asyncio.gather(
+            *(store.close("discord", "early", day_after) for store in stores)
+        )
+        assert sorted(taken) == [False, True]
+        later = await stores[0].unrevealed("discord", posted_before=day_after)
+        assert [post.poll_ref for post in later] == ["late"], "a poll revealed is not due again"

@@ -30,9 +30,19 @@ class ChatRefusedError(Exception):
     """The platform refuses the bot's posts in this chat (removed, banned): raised by outboxes."""
 
 
+class PollsRefusedError(ChatRefusedError):
+    """The chat takes the bot's messages but not its polls (the chat forbids them, or a
+    Discord channel without the permission): raised by outboxes for a native poll.
+
+    Unlike a passing refusal this one lasts until someone changes the chat's
+    settings, so the quiz campaign is paused at once, with its note.
+    """
+
+
 # Why Wattson paused a campaign, stored as a code (``campaigns.note``) and worded in
 # the reader's language when shown; notes written before codes were English text.
 PAUSED_CHAT_REFUSES = "chat-refuses-posts"
+PAUSED_POLLS_REFUSED = "chat-refuses-polls"
 REFUSALS_BEFORE_PAUSE = 3  # refusals in a row (bot removed from the chat) pause a campaign
 RETRY_FIRST = timedelta(minutes=1)  # after a failed post, wait this long, doubling …
 RETRY_MAX = timedelta(hours=1)  # … up to this
@@ -103,6 +113,10 @@ class CampaignScheduler:
             await self._tick_one(campaign, now, all_claims, report)
         except DatabaseUnavailableError:
             return  # said once by the driver; the next tick tries again
+        except PollsRefusedError as error:
+            self._backoff.pop(campaign.id, None)
+            log.warning("campaign %s paused: the chat refuses polls (%s)", campaign.id, error)
+            await self.campaigns.set_state(campaign.id, "paused", now, note=PAUSED_POLLS_REFUSED)
         except ChatRefusedError as error:
             await self._failed(campaign, now, f"the chat refuses the bot's posts ({error})", True)
         except Exception as error:

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from bot.campaigns.rotation import pool
 from bot.campaigns.schedule import Campaign, CampaignSpec, describe, is_over, slots
-from bot.campaigns.scheduler import PAUSED_CHAT_REFUSES, CampaignScheduler
+from bot.campaigns.scheduler import PAUSED_CHAT_REFUSES, PAUSED_POLLS_REFUSED, CampaignScheduler
 from bot.campaigns.store import CampaignStore
 from bot.commands.claims import claim_links, claim_text, page_of
 from bot.commands.fact_access import UnknownClaimError
@@ -314,6 +314,10 @@ PAUSE_REASONS = {
     PAUSED_CHAT_REFUSES: N_(
         "this chat refuses the bot's posts (removed, or not allowed to write); "
         "/campaign resume N once it may post again"
+    ),
+    PAUSED_POLLS_REFUSED: N_(
+        "this chat refuses the bot's polls (polls forbidden, or no permission to send them); "
+        "/campaign resume N once they are allowed"
     ),
 }
 

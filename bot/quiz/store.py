@@ -234,6 +234,32 @@ class QuizStore:
             found.append(QuizCounts(post, counts))
         return found
 
+    async def unrevealed(self, platform: str, posted_before: datetime) -> list[QuizPost]:
+        """Native polls posted before ``posted_before`` whose answer is not told yet, oldest first.
+
+        Discord tells a poll's results only when it ends: its adapter asks, at start and
+        then regularly, for the polls whose end has passed, also while it was offline.
+        """
+        rows = await self.database.fetch_all(
+            f"SELECT {POST_COLUMNS} FROM quiz_posts WHERE platform = ? AND closed_at IS NULL"
+            " AND posted_at < ? ORDER BY posted_at, id",
+            (platform, posted_before.isoformat()),
+        )
+        return [_post(row) for row in rows]
+
+    async def close(self, platform: str, poll_ref: str, now: datetime) -> bool:
+        """Take the telling of a poll's answer: ``True`` for exactly one caller, in any process.
+
+        Marked before the answer is posted, as campaign slots are: a crash between
+        the two loses one reveal rather than posting it twice.
+        """
+        changed = await self.database.execute(
+            "UPDATE quiz_posts SET closed_at = ? WHERE platform = ? AND poll_ref = ?"
+            " AND closed_at IS NULL",
+            (now.isoformat(), platform, poll_ref),
+        )
+        return changed == 1
+
     async def _post_id(self, platform: str, poll_ref: str) -> int | None:
         value = await self.database.fetch_value(
             "SELECT id FROM quiz_posts WHERE platform = ? AND poll_ref = ?", (platform, poll_ref)

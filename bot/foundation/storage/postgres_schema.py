@@ -285,5 +285,7 @@ MIGRATIONS: dict[str, tuple[Migration, ...]] = {
             );
             """,
         ),
+        # When a poll's answer was revealed (Discord: after the poll ends), so it is told once.
+        Migration(2, "ALTER TABLE quiz_posts ADD COLUMN closed_at TEXT;"),
     ),
 }
