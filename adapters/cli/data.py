@@ -135,7 +135,7 @@ def print_quiz_plan(
     """The quizzes a quiz campaign on ``topic`` (``None``: all) would ask, day by day."""
     from bot.campaigns.rotation import Selection, next_claim
     from bot.commands.quiz import SKIP_LABELS
-    from bot.foundation.i18n import _, use_language
+    from bot.foundation.i18n import _, ngettext, use_language
     from bot.quiz.generate import quiz_for
     from bot.quiz.model import Quiz
     from bot.quiz.pool import quiz_pool, skipped
@@ -166,7 +166,12 @@ def print_quiz_plan(
                 print(f"       {'ABCDEFGHIJ'[index]}) {option}   [{mark}]")
         skips = skipped([c for c in claims if topic is None or c.topic == topic])
         if skips:
-            print(f"\n{len(skips)} claims make no quiz (/quiz skipped in a chat says the same):")
+            heading = ngettext(
+                "{count} claim makes no quiz ({command} in a chat says the same):",
+                "{count} claims make no quiz ({command} in a chat says the same):",
+                len(skips),
+            )
+            print("\n" + heading.format(count=len(skips), command=_("/quiz skipped")))
         for skip in skips:
             print(f"     {skip.claim_id}: {_(SKIP_LABELS[skip.reason])} [{skip.detail}]")
     if not planned:
