@@ -200,6 +200,35 @@ async def test_moderators_see_reports_in_review_escaped_on_one_line(core: Core) 
     assert member.error and "Only moderators" in member.text
 
 
+async def test_a_moderator_reads_and_resolves_only_the_reports_of_their_own_chat(
+    core: Core, database_location: str
+) -> None:
+    await checked(core)
+    await core.handle(asked("check", "report wrong unit"))
+    elsewhere = ChatRef(platform="test", id="another-club")
+
+    def in_other_chat(args: str) -> Request:
+        return Request(command="fact", args=args, user=OTHER, chat=elsewhere, locale="en",
+                       is_moderator=True)  # fmt: skip
+
+    listing = await core.handle(in_other_chat("review"))
+    assert "Reports of a wrong verdict" not in listing.text
+    assert STATEMENT not in listing.text, "a reader's words stay with the chat they were sent in"
+    for args in ("report 1", "report 1 right"):
+        refused = await core.handle(in_other_chat(args))
+        assert refused.error and STATEMENT not in refused.text
+    here = await core.handle(asked("fact", "report 1", user=MODERATOR, moderator=True))
+    assert STATEMENT in here.text and "State: open" in here.text
+    operator = load_settings(
+        None,
+        storage={"database": database_location},
+        moderation={"allow": ["test:other"]},
+    )
+    async with open_core(operator) as operators_core:
+        everything = await operators_core.handle(in_other_chat("review"))
+        assert STATEMENT in everything.text, "an operator (moderation.allow) reads every chat's"
+
+
 async def test_a_moderator_resolves_reports_three_ways_and_each_is_logged(core: Core) -> None:
     for _ in range(3):
         await checked(core, user=OTHER)

@@ -114,11 +114,12 @@ async def review_lines(context: Context) -> list[str]:
     store = context.services.reports
     if store is None:
         return []
-    total = await store.count()
+    scope = reports_scope(context)
+    total = await store.count(chat=scope)
     if not total:
         return []
     lines = [_("Reports of a wrong verdict (/fact report N right|claim|eval VERDICT):")]
-    for report in await store.listing(limit=SHOWN_IN_REVIEW):
+    for report in await store.listing(limit=SHOWN_IN_REVIEW, chat=scope):
         lines += report_lines(report)
     if total > SHOWN_IN_REVIEW:
         more = total - SHOWN_IN_REVIEW
@@ -128,6 +129,22 @@ async def review_lines(context: Context) -> list[str]:
             )
         )
     return lines
+
+
+def reports_scope(context: Context) -> tuple[str, str] | None:
+    """The chat whose reports a moderator reads: their own, or every chat for an operator.
+
+    A report holds what a reader chose to send in one chat; a moderator of another
+    chat has no business reading it. Operators (``[moderation] allow``, the console
+    of the machine running Wattson) read them all.
+    """
+    user, chat = context.request.user, context.request.chat
+    if (
+        f"{user.platform}:{user.id}" in context.settings.moderation.allow
+        or chat.platform == "console"
+    ):
+        return None
+    return (chat.platform, chat.id)
 
 
 def _store(context: Context) -> ReportStore:
@@ -148,6 +165,10 @@ async def report_command(context: Context, args: str) -> Reply:
             N_("Which report? Give its number (/fact review lists them)."), USAGE, EXAMPLE
         )
     store = _store(context)
+    scope = reports_scope(context)
+    found = await store.get(int(number))
+    if found is None or (scope is not None and (found.platform, found.chat_id) != scope):
+        raise UnknownReportError(number)  # another chat's report is not this moderator's to see
     word, rest = first_word(rest)
     if not word:
         return await _show(store, int(number))

@@ -135,18 +135,23 @@ class ReportStore:
         return _report(row) if row is not None else None
 
     async def listing(
-        self, state: str | None = OPEN, limit: int = 50, offset: int = 0
+        self,
+        state: str | None = OPEN,
+        limit: int = 50,
+        offset: int = 0,
+        chat: tuple[str, str] | None = None,
     ) -> list[VerdictReport]:
-        """Reports in ``state`` (``open``, a resolution, or ``None``: all), oldest first."""
-        where, params = ("WHERE state = ?", [state]) if state is not None else ("", [])
+        """Reports in ``state`` (``open``, a resolution, or ``None``: all), oldest first;
+        with ``chat`` (platform, chat id), only those filed in that chat."""
+        where, params = _where(state, chat)
         rows = await self.database.fetch_all(
             f"SELECT * FROM check_reports {where} ORDER BY id LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
         return [_report(row) for row in rows]
 
-    async def count(self, state: str | None = OPEN) -> int:
-        where, params = ("WHERE state = ?", (state,)) if state is not None else ("", ())
+    async def count(self, state: str | None = OPEN, chat: tuple[str, str] | None = None) -> int:
+        where, params = _where(state, chat)
         return int(
             await self.database.fetch_value(f"SELECT COUNT(*) FROM check_reports {where}", params)
         )
@@ -232,3 +237,15 @@ class ReportStore:
             "INSERT INTO report_audit (report_id, action, actor, at, note) VALUES (?, ?, ?, ?, ?)",
             (number, action, actor, stamp(now), note),
         )
+
+
+def _where(state: str | None, chat: tuple[str, str] | None) -> tuple[str, list[str]]:
+    """The WHERE clause of a listing: by state, and by the chat it was filed in."""
+    clauses, params = [], []
+    if state is not None:
+        clauses.append("state = ?")
+        params.append(state)
+    if chat is not None:
+        clauses.append("platform = ? AND chat_id = ?")
+        params += list(chat)
+    return ("WHERE " + " AND ".join(clauses) if clauses else ""), params
