@@ -63,6 +63,7 @@ PAGES = [
     ("retracted", f"/claims/{RETRACTED}?lang=en"),
     ("check", f"/check?lang=fr&text={STATEMENT.replace(' ', '+')}"),
     ("cost", "/cost?lang=en&text=Hello+there"),
+    ("quiz", "/claims/iea-dc-2024/quiz?lang=fr"),
 ]
 
 
@@ -276,6 +277,35 @@ def test_a_reader_reports_a_verdict_from_the_check_page(
     shown = bot_answer(database, f"/fact report {number.group(1)}", "en")
     assert shown[1] == f"“{STATEMENT}”" and shown[2] == "Reason: “par bouteille, pas par question”"
     assert shown[0].endswith(" UTC") and "from web:reader in web:pages" in shown[0]
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_a_claims_quiz_is_answered_on_its_page_with_the_bots_reveal(
+    server: tuple[str, Path], browser: Any, javascript: bool
+) -> None:
+    from bot.quiz.generate import quiz_for
+    from bot.quiz.model import Quiz
+    from facts.models import Claim
+    from facts.seed import seed_claims
+
+    address, _database = server
+    base = [Claim.model_validate(content.model_dump()) for content in seed_claims()]
+    made = quiz_for(next(c for c in base if c.id == "iea-dc-2024"), "fr", base=base)
+    assert isinstance(made, Quiz)
+    with Visit(browser, javascript) as visit:
+        visit.page.goto(f"{address}/claims/iea-dc-2024/quiz?lang=fr")
+        labels = visit.page.locator("form fieldset label").all_inner_texts()
+        assert [label.split(") ", 1)[1].strip() for label in labels] == list(made.options)
+        assert visit.page.locator("form legend").inner_text() == made.question
+        visit.page.check(f"input[name=answer][value='{made.right}']")
+        visit.page.locator("form:has(fieldset) button").click()
+        lines = answer_lines(visit.page)
+        letter = "ABCDEFGHIJ"[made.right]
+        assert lines[0] == f"Bonne réponse ! {letter}) {made.options[made.right]}."
+        assert any("AIE" in line or "IEA" in line for line in lines), "the source follows"
+        assert visit.page.locator("form fieldset").count() == 0, "the reveal replaces the form"
+        if javascript:
+            visit.page.screenshot(path=str(SCREENSHOTS / "quiz-answer.png"), full_page=True)
 
 
 def test_the_cost_form_answers_as_the_bot(server: tuple[str, Path], browser: Any) -> None:
