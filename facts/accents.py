@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator, Mapping
+from typing import TypeVar
 
 PLAIN = {
     "é": "e", "è": "e", "ê": "e", "ë": "e", "à": "a", "â": "a", "î": "i", "ï": "i",
     "ô": "o", "û": "u", "ù": "u", "ü": "u", "ç": "c", "œ": "oe",
 }  # fmt: skip
+V = TypeVar("V")
 
 
 def loose(pattern: str) -> str:
@@ -52,3 +55,33 @@ def without_accents(text: str) -> str:
     """``électricité`` → ``electricite`` (for looking words up)."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def word_key(words: str) -> str:
+    """How a table of words is looked up: any case, spacing and accents (``La  Moitie`` → ``la moitie``)."""
+    return without_accents(" ".join(words.casefold().split()))
+
+
+class LooseWords(Mapping[str, V]):
+    """A table of words kept as written, for patterns, and looked up as people type them.
+
+    The patterns built from its keys are loosened (:func:`loose`), so they match
+    ``la moitie`` for ``la moitié``; the lookup of what they matched must be as
+    loose, or a message without accents finds a figure and then no value for it.
+    """
+
+    def __init__(self, table: Mapping[str, V]) -> None:
+        self._written = dict(table)
+        self._folded = {word_key(word): value for word, value in table.items()}
+
+    def __getitem__(self, words: str) -> V:
+        return self._folded[word_key(words)]
+
+    def __contains__(self, words: object) -> bool:
+        return isinstance(words, str) and word_key(words) in self._folded
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._written)
+
+    def __len__(self) -> int:
+        return len(self._written)

@@ -117,6 +117,22 @@ class Comparison:
         return ratio if math.isfinite(ratio) else None
 
     @property
+    def repeats_exactly(self) -> bool:
+        """The stated figure is this quantity's own single value ("0.34 Wh" is Altman's).
+
+        Several sources may agree with a figure within rounding; the one that
+        published it to the digit is the one the statement repeats.
+        """
+        quantity = self.quantity
+        return (
+            quantity.low is None
+            and quantity.high is None
+            and self.low == self.high
+            and (significant_digits(self.stated.text) or 0) >= 2  # "0.3" is anyone's rounding
+            and math.isclose(self.low, quantity.value, rel_tol=1e-3)
+        )
+
+    @property
     def distance(self) -> float:
         """How far the stated figure is from the quantity's range, in orders of magnitude."""
         low, high = self.quantity.bounds
@@ -391,11 +407,12 @@ async def _judge(
         key=lambda c: (
             -c.rank[0],
             -c.rank[1],
+            not c.repeats_exactly,
             c.claim.status is not Status.verified,
             c.distance,
             -c.rank[2],
         )
-    )  # the subjects it names, a claim's main figure, a verified source, the closest
+    )  # the subjects it names, a claim's main figure, the very figure, a verified source, the closest
     current = [c for c in comparisons if c.claim.status.trustworthy]
     agreeing_current = [c for c in current if c.agrees]
     agreeing_other = next(
@@ -427,10 +444,37 @@ async def _judge(
         # gives the current figure, never a verdict against a different modern quantity.
         return FigureCheck(figure, Verdict.consistent, agreeing_other, current=reference, **common)  # type: ignore[arg-type]
     if reference is None and agreeing_other is None:
+        misquoted = _misquoted_source(figure, comparisons)
+        if misquoted is not None:
+            # "Google, 2009: a search = 3 g of CO2": the statement dates itself to the outdated
+            # source and gets its figure wrong, so it misquotes that source.
+            return FigureCheck(figure, Verdict.inconsistent, misquoted, **common)  # type: ignore[arg-type]
         # Only outdated, false or disputed figures, none agreeing: the base does not hold
         # a current figure to judge with.
         return FigureCheck(figure, Verdict.unknown, why_not="only-untrustworthy", **common)  # type: ignore[arg-type]
     return FigureCheck(figure, Verdict.inconsistent, reference, agreeing_other, **common)  # type: ignore[arg-type]
+
+
+def _misquoted_source(figure: StatedFigure, comparisons: list[Comparison]) -> Comparison | None:
+    """An outdated quantity the figure claims to report: said of that quantity's own year.
+
+    An outdated figure is no yardstick for today's ("3 g per search" may be
+    true of a search now), but a statement that names the year the source
+    published ("Google, 2009: …") reports the source, and the source said
+    otherwise. Derived amounts and bounds say too little of what was published.
+    """
+    if figure.derivation is not None or figure.shared_by or figure.bound or figure.present:
+        return None
+    return next(
+        (
+            c
+            for c in comparisons
+            if c.claim.status is Status.outdated
+            and c.quantity.year is not None
+            and c.quantity.year in figure.years
+        ),
+        None,
+    )
 
 
 def _as_published(comparison: Comparison) -> bool:

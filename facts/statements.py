@@ -59,6 +59,7 @@ from facts.wording import (
     PART_OF_THING,
     PARTS,
     PHONE_CHARGE,
+    PHONE_CHARGE_TIMES,
     RATIO_BEFORE,
     RATIO_UNITS,
     SCALES_EN,
@@ -67,6 +68,7 @@ from facts.wording import (
     SINGLE,
     STREAMING_HOURS,
     UPPER_BOUND,
+    WORD_FACTOR_AGAIN,
     WORD_FACTORS,
     WORD_FIGURE,
     WORD_SCALES,
@@ -517,6 +519,15 @@ class _Reader:
             if self.free(*match.span()):
                 value = word_factor(match["word"])
                 self.add(*match.span(), value, "times", measures=(Measure.factor,))
+                if not re.search(r"\b(?:par|by)\b", match["word"]):
+                    continue  # "doubled": no second factor follows with its verb unsaid
+                end = SENTENCE_END.search(self.text, match.end())
+                again = WORD_FACTOR_AGAIN.search(
+                    self.text, match.end(), end.start() if end else len(self.text)
+                )
+                if again and self.free(*again.span("said")):
+                    value = float(NUMBER_WORDS[again["word"]])
+                    self.add(*again.span("said"), value, "times", measures=(Measure.factor,))
 
     def _word_figures(self) -> None:
         """ "ten times a Google search", "un demi-litre", "a million households"."""
@@ -612,7 +623,8 @@ class _Reader:
         energy_written = any(
             unit_kind(_canonical_unit(m["unit"])) == energy for m in FIGURE.finditer(self.text)
         )
-        for match in PHONE_CHARGE.finditer(self.text):
+        matches = [*PHONE_CHARGE.finditer(self.text), *PHONE_CHARGE_TIMES.finditer(self.text)]
+        for match in sorted(matches, key=lambda m: (m.start(), -m.end())):
             if not self.free(*match.span()):
                 continue
             count, start = 1.0, match.start()

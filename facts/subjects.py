@@ -10,7 +10,8 @@ Names are matched with case, accents and hyphens ignored, at word boundaries,
 longest first (``Llama 4 Scout`` before ``Llama 4``, ``French households``
 before ``French``); a name written all in capitals (``US``, ``EV``, ``LED``)
 matches only in capitals, so the pronoun "us" is not the United States — unless
-it holds a digit (``GPT-4``, ``H100``), which no common word does.
+it holds a digit (``GPT-4``, ``H100``), which no common word does, or a place's
+is typed in lowercase right before a sector ("us data centers", "uk dcs").
 """
 
 from __future__ import annotations
@@ -159,18 +160,26 @@ class _Matcher:
     exact: re.Pattern[str]
     tag_of_folded: dict[str, str]
     tag_of_exact: dict[str, str]
+    place_before_sector: re.Pattern[str]  # "us data centers": a place's acronym typed in lowercase
+    tag_of_place: dict[str, str]
 
 
 @cache
 def _matcher() -> _Matcher:
     folded_names: dict[str, str] = {}
     exact_names: dict[str, str] = {}
+    places: dict[str, str] = {}
+    sectors: list[str] = []
     for subject in vocabulary().values():
         for name in subject.names:
             if _is_capitals(name):
                 exact_names[" ".join(name.replace("-", " ").split())] = subject.tag
+                if subject.kind is SubjectKind.place and name.isalpha():
+                    places[fold(name)] = subject.tag
             else:
                 folded_names[" ".join(fold(name).split())] = subject.tag
+            if subject.kind is SubjectKind.sector:
+                sectors.append(name)
     boundary_before, boundary_after = r"(?<![\w])", r"(?![\w])"
     return _Matcher(
         folded=re.compile(
@@ -181,6 +190,12 @@ def _matcher() -> _Matcher:
         ),
         tag_of_folded=folded_names,
         tag_of_exact=exact_names,
+        place_before_sector=re.compile(
+            boundary_before
+            + f"(?:{_alternation(list(places), True)})"
+            + rf"(?=\s+(?:{_alternation(sectors, True)}){boundary_after})"
+        ),
+        tag_of_place=places,
     )
 
 
@@ -192,6 +207,8 @@ def find_subjects(text: str) -> list[Mention]:
     for match in matcher.folded.finditer(folded):
         key = " ".join(match.group(0).split())
         found.append(Mention(matcher.tag_of_folded[key], match.start(), match.end()))
+    for match in matcher.place_before_sector.finditer(folded):
+        found.append(Mention(matcher.tag_of_place[match.group(0)], match.start(), match.end()))
     spaced = text.replace("-", " ")
     for match in matcher.exact.finditer(spaced):
         key = " ".join(match.group(0).split())

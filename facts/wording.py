@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from facts.accents import compile_loose
+from facts.accents import LooseWords, compile_loose, word_key
 from facts.models import Per
 from facts.numbers import NUMBER
 from facts.units import known_unit_words
@@ -89,7 +89,7 @@ EMISSION_WORDS = compile_loose(
     r"effet de serre)\b",
     re.I,
 )
-NUMBER_WORDS = {
+_NUMBER_WORDS: dict[str, float] = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30,
     "forty": 40, "fifty": 50, "hundred": 100, "a hundred": 100, "a thousand": 1000,
@@ -111,7 +111,7 @@ _TENS_FR = {"vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixant
 _UNITS_FR = {"deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8,
              "neuf": 9}  # fmt: skip
 # "thirty-three", "trente-trois", "vingt et un": the compounds, as people write them
-NUMBER_WORDS.update(
+_NUMBER_WORDS.update(
     {
         f"{tens}{joint}{unit}": tv + uv
         for tens, tv in _TENS_EN.items()
@@ -119,7 +119,7 @@ NUMBER_WORDS.update(
         for joint in ("-", " ")
     }  # fmt: skip
 )
-NUMBER_WORDS.update(
+_NUMBER_WORDS.update(
     {
         f"{tens}{joint}{unit}": tv + uv
         for tens, tv in _TENS_FR.items()
@@ -127,12 +127,13 @@ NUMBER_WORDS.update(
         for joint in ("-", " ")
     }  # fmt: skip
 )
-NUMBER_WORDS.update({f"{tens} et un": tv + 1 for tens, tv in _TENS_FR.items()})
-NUMBER_WORDS.update({f"{tens}-et-un": tv + 1 for tens, tv in _TENS_FR.items()})
-NUMBER_WORDS.update({"sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "soixante": 60,
+_NUMBER_WORDS.update({f"{tens} et un": tv + 1 for tens, tv in _TENS_FR.items()})
+_NUMBER_WORDS.update({f"{tens}-et-un": tv + 1 for tens, tv in _TENS_FR.items()})
+_NUMBER_WORDS.update({"sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "soixante": 60,
                      "thirteen": 13, "fourteen": 14, "sixteen": 16, "seventeen": 17,
                      "eighteen": 18, "nineteen": 19, "treize": 13, "quatorze": 14, "seize": 16,
                      "six": 6})  # fmt: skip
+NUMBER_WORDS = LooseWords(_NUMBER_WORDS)  # "zero" or "zéro"
 ONE_WORDS = {
     "a",
     "an",
@@ -150,6 +151,10 @@ WORD_FACTORS = compile_loose(
     rf"(?:multiplied|divided) by (?:{_NUMBER_WORDS_ALT})|(?:{_NUMBER_WORDS_ALT})[\s-]?fold)\b",
     re.I,
 )
+# "divisé par trente-trois l'énergie, et par quarante-quatre le carbone": the second, in words
+WORD_FACTOR_AGAIN = compile_loose(
+    rf"\b(?:et|and)\s+(?P<said>(?:par|by)\s+(?P<word>{_NUMBER_WORDS_ALT}))(?![\w%])", re.I
+)
 WORD_FACTOR_VALUES = {"doubl": 2, "tripl": 3, "quadrupl": 4, "quintupl": 5, "sextupl": 6,
                        "décupl": 10, "centupl": 100, "halved": 2, "divisée par deux": 2,
                        "divisé par deux": 2, "divisées par deux": 2, "divisés par deux": 2,
@@ -159,9 +164,9 @@ WORD_FACTOR_VALUES = {"doubl": 2, "tripl": 3, "quadrupl": 4, "quintupl": 5, "sex
 
 def word_factor(word: str) -> float:
     """The factor a word says: "doubled" 2, "thirty-three-fold" 33, "multiplié par dix" 10."""
-    folded = " ".join(word.casefold().split())
+    folded = word_key(word)
     number = re.sub(
-        r"^(?:multipliée?s? par|multiplie\w* par|divisée?s? par|(?:multiplied|divided) by)\s+"
+        r"^(?:multipliee?s? par|multiplie\w* par|divisee?s? par|(?:multiplied|divided) by)\s+"
         r"|[\s-]?fold$",
         "",
         folded,
@@ -169,7 +174,7 @@ def word_factor(word: str) -> float:
     if number in NUMBER_WORDS:
         return float(NUMBER_WORDS[number])
     for key, value in WORD_FACTOR_VALUES.items():
-        if folded.startswith(key) or folded.endswith(key):
+        if folded.startswith(word_key(key)) or folded.endswith(word_key(key)):
             return float(value)
     return 2.0
 
@@ -260,18 +265,18 @@ WORD_FIGURE = compile_loose(
     re.I,
 )
 # "a fifth of Ireland's electricity", "la moitié": a share written in words, in percent
-FRACTIONS = {
+FRACTIONS = LooseWords({
     "a tenth": 10.0, "one tenth": 10.0, "un dixième": 10.0, "a fifth": 20.0, "one fifth": 20.0,
     "un cinquième": 20.0, "a quarter": 25.0, "one quarter": 25.0, "un quart": 25.0,
     "a third": 100 / 3, "one third": 100 / 3, "un tiers": 100 / 3, "half": 50.0, "one half": 50.0,
     "la moitié": 50.0, "two thirds": 200 / 3, "deux tiers": 200 / 3, "three quarters": 75.0,
     "trois quarts": 75.0,
-}  # fmt: skip
+})  # fmt: skip
 # "1/40 of a phone charge", "un millième de recharge": a part of one counted thing
-PARTS = {**{word: share / 100 for word, share in FRACTIONS.items()},
+PARTS = LooseWords({**{word: share / 100 for word, share in FRACTIONS.items()},
          "a hundredth": 0.01, "one hundredth": 0.01, "un centième": 0.01,
          "a thousandth": 0.001, "one thousandth": 0.001, "un millième": 0.001,
-         "a millionth": 1e-6, "one millionth": 1e-6, "un millionième": 1e-6}  # fmt: skip
+         "a millionth": 1e-6, "one millionth": 1e-6, "un millionième": 1e-6})  # fmt: skip
 PART_OF_THING = compile_loose(
     r"(?:(?<![\w.,])(?P<num>\d+)\s*/\s*(?P<den>\d+)|"
     rf"(?<![\w])(?P<part>{'|'.join(sorted(map(re.escape, PARTS), key=len, reverse=True))}))"
@@ -362,6 +367,15 @@ PHONE_CHARGE = compile_loose(
     r"(?:(?:de|d['’]|of)\s*)?(?:full\s+|complete\s+|entières?\s+|complètes?\s+)?"
     r"(?:(?:smart)?phone (?:re)?charges?|(?:re)?charges? (?:complètes? )?(?:de|d['’]une?|du|des) "
     r"(?:smartphones?|téléphones?|portables?|tél|tel|mobiles?)\b|charging a (?:smart)?phone)",
+    re.I,
+)
+# "charging your phone 10 times", "recharger son téléphone dix fois": the count after the thing
+PHONE_CHARGE_TIMES = compile_loose(
+    r"\b(?:charg(?:e|es|ed|ing)|recharg\w*)\s+"
+    r"(?:(?:your|a|the|my|one['’]s|their|his|her|son|sa|votre|ton|mon|un|le|leur)\s+)?"
+    r"(?:smartphones?|phones?|téléphones?|portables?|mobiles?)\s+"
+    rf"(?:(?P<number>{NUMBER.replace('(?P<', '(?P<c_')})(?P<scale>\s*(?:{_SCALE_WORDS})\b\.?)?"
+    rf"|(?P<word>{_COUNT_WORDS}))\s*(?:times|fois)\b",
     re.I,
 )
 # "0.94 kWh, the same as an hour of Netflix": an amount said equal to hours of streaming,

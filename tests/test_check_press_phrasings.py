@@ -14,10 +14,13 @@ import pytest
 
 from bot.commands.check import check_json, render_check
 from bot.foundation.i18n import use_language
+from facts.accents import without_accents
 from facts.check import READ_LIMIT, CheckResult, Verdict, check_statement
 from facts.matching import Mismatch
 from facts.statements import Derivation, extract_figures
 from facts.store import ClaimStore
+from facts.subjects import find_subjects
+from facts.wording import FRACTIONS, NUMBER_WORDS, PARTS
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -415,3 +418,94 @@ async def test_a_pasted_document_is_read_on_its_opening_and_says_so(store: Claim
     assert check_json(result)["unread_characters"] == result.unread
     short = await check_statement(store, sentence)
     assert short.unread == 0
+
+
+# ---- rules from the eighth held-out set's first pass ---------------------------------------
+
+
+async def test_words_of_the_figure_tables_read_the_same_without_their_accents() -> None:
+    """ "la moitie de", "un millieme de recharge", "zero": people drop accents; the figure stays."""
+    accented = [w for table in (FRACTIONS, PARTS, NUMBER_WORDS) for w in table if not w.isascii()]
+    assert accented  # the tables do hold accented words
+    for table in (FRACTIONS, PARTS, NUMBER_WORDS):
+        for word in table:
+            assert table[without_accents(word)] == table[word], word
+            assert table[word.upper()] == table[word], word
+    plain = extract_figures("la moitie de l'electricite d'Irlande", "fr")
+    written = extract_figures("la moitié de l'électricité d'Irlande", "fr")
+    assert [(f.value, f.unit) for f in plain] == [(f.value, f.unit) for f in written] != []
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "Google a divisé par trente-trois l'énergie d'un prompt Gemini en un an, et par "
+        "quarante-quatre son empreinte carbone",
+        "Google divided by thirty-three the energy of a Gemini prompt in a year, and by "
+        "forty-four its carbon footprint",
+    ],
+)
+async def test_a_second_factor_in_words_with_its_verb_unsaid_is_read(
+    store: ClaimStore, statement: str
+) -> None:
+    result = await check_statement(store, statement)
+    assert result.verdict is Verdict.consistent
+    assert sorted(c.figure.value for c in result.figures) == [33.0, 44.0]
+
+
+async def test_a_statement_dated_to_an_outdated_source_that_misquotes_it_is_inconsistent(
+    store: ClaimStore,
+) -> None:
+    """Google's 2009 post said 0.2 g of CO2 a search: "google, 2009: … 3 g" misquotes it."""
+    result, text = await reply(store, "google, 2009 : une recherche = 0,3 wh et 3 g de co2", "fr")
+    assert result.verdict is Verdict.inconsistent
+    assert cited(result) == {"google-search-2009"}
+    assert "15 fois plus élevé que le chiffre sourcé 0,2 gCO2e" in text
+    # As published, it is consistent with its (outdated) source …
+    repeated = await check_statement(store, "Google in 2009: one search = 0.3 Wh and 0.2 g of CO2")
+    assert repeated.verdict is Verdict.consistent and all(c.outdated for c in repeated.figures)
+    # … and with no year, an outdated figure is no yardstick for today's.
+    undated = await check_statement(store, "a google search emits 3 g of co2")
+    assert undated.verdict is not Verdict.inconsistent
+
+
+@pytest.mark.parametrize(
+    ("statement", "language"),
+    [
+        ("Asking ChatGPT one question uses as much energy as charging your phone 10 times", "en"),
+        ("poser une question a chatgpt consomme autant que recharger son telephone dix fois", "fr"),
+    ],
+)
+async def test_a_phone_charged_n_times_is_n_charges(
+    store: ClaimStore, statement: str, language: str
+) -> None:
+    result = await check_statement(store, statement)
+    assert result.verdict is Verdict.inconsistent
+    (figure,) = [c.figure for c in result.figures]
+    assert figure.derivation is Derivation.phone_charges and figure.factor == 10
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["an hour of zoom video calls uses about 77 wh", "une heure de visio consomme environ 77 wh"],
+)
+async def test_a_video_call_is_not_an_ai_generated_video(store: ClaimStore, statement: str) -> None:
+    result = await check_statement(store, statement)
+    assert result.verdict is Verdict.unknown
+    assert cited(result) == set()
+
+
+async def test_a_lowercase_us_before_data_centers_is_the_united_states(store: ClaimStore) -> None:
+    result = await check_statement(store, "us data centers: 58 twh in 2014 and 176 twh in 2023")
+    assert result.verdict is Verdict.consistent
+    assert cited(result) == {"lbnl-us-dc-2023"}
+    assert "united-states" not in {m.tag for m in find_subjects("give us a break, AI uses 1 %")}
+
+
+async def test_a_figure_repeated_to_the_digit_cites_the_source_that_published_it(
+    store: ClaimStore,
+) -> None:
+    """0.3 Wh (Epoch AI) and 0.34 Wh (Altman) both agree with "0.34 Wh": the digits say whose."""
+    result = await check_statement(store, "altman says the avg chatgpt query uses 0.34 wh")
+    assert result.verdict is Verdict.consistent
+    assert cited(result) == {"altman-chatgpt-query"}
