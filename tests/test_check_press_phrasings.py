@@ -509,3 +509,13 @@ async def test_a_figure_repeated_to_the_digit_cites_the_source_that_published_it
     result = await check_statement(store, "altman says the avg chatgpt query uses 0.34 wh")
     assert result.verdict is Verdict.consistent
     assert cited(result) == {"altman-chatgpt-query"}
+
+
+async def test_a_count_far_from_the_sourced_count_is_told_in_words_not_asked_its_unit(
+    store: ClaimStore,
+) -> None:
+    """ "3 phone charges" for GPT-4's training: charges are its unit; the gap is the news."""
+    result, text = await reply(store, "Training GPT-4 used as much energy as 3 phone charges", "en")
+    assert result.verdict is Verdict.inconsistent
+    assert "about 1 billion times lower than the sourced figure 3.3 billion charges" in text
+    assert "unit right" not in text

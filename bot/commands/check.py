@@ -241,7 +241,8 @@ def _comparison_line(comparison: Comparison, agrees: bool) -> str:
             stated=stated, sourced=sourced, status=status
         )
     ratio = comparison.ratio
-    if ratio is not None and not 1 / NOWHERE_NEAR < ratio < NOWHERE_NEAR:
+    counted = Measure.counted in figure.measures  # "3 phone charges": its unit is the thing
+    if ratio is not None and not 1 / NOWHERE_NEAR < ratio < NOWHERE_NEAR and not counted:
         return _(
             "{stated} is nowhere near the sourced figure {sourced}, {status}: is its unit right?"
         ).format(stated=stated, sourced=sourced, status=status)
