@@ -63,8 +63,10 @@ def test_wattson_console_lang_fr_answers_in_french_after_a_stored_lang_en(
     command = [sys.executable, "-m", "adapters.cli", "console"]
     run = {"capture_output": True, "text": True, "env": env, "cwd": tmp_path, "timeout": 60}
     subprocess.run(command, input="/lang en\n", check=True, **run)  # type: ignore[call-overload]
-    french = subprocess.run([*command, "--lang", "fr"], input="/cout\n", **run)  # type: ignore[call-overload]
+    french = subprocess.run([*command, "--lang", "fr"], input="/cout\n/verifie\n", **run)  # type: ignore[call-overload]
     assert french.stdout.startswith("Il n’y a pas de texte à mesurer. Écrivez-le après /cout")
+    # a statement is checked, not measured
+    assert "Il n’y a pas d’affirmation à vérifier. Écrivez-la après /verifie" in french.stdout
 
 
 @pytest.mark.parametrize(

@@ -49,6 +49,11 @@ class EmptyTextError(UserInputError):
         self.command = command
 
     def localized(self) -> str:
+        if self.command == "check":  # a statement is checked, not measured
+            return _(
+                "There is no statement to check. Write it after {command}, "
+                "or use {command} in reply to a message."
+            ).format(command=command_name(self.command))
         return _(
             "There is no text to measure. Write it after {command}, "
             "or use {command} in reply to a message."
