@@ -50,7 +50,9 @@ async def poll_reveal(
         ]
         if sum(counts):
             lines += [
-                f"• {option}: {fmt.integer(count)}" + (" ✓" if i == post.right_option else "")
+                "• "
+                + _("{option}: {count}").format(option=option, count=fmt.integer(count))
+                + (" ✓" if i == post.right_option else "")
                 for i, (option, count) in enumerate(zip(options, counts, strict=False))
             ]
         if claim is not None:
