@@ -40,7 +40,15 @@ from bot.quiz.store import QuizStore
 from bot.settings import load_settings
 from facts.models import Claim
 from facts.seed import seed_claims
-from tests.fakes.discord_api import CHANNEL_ID, FakeDiscord, Sent, option, poll_problems, sub
+from tests.fakes.discord_api import (
+    CHANNEL_ID,
+    FakeDiscord,
+    Faults,
+    Sent,
+    option,
+    poll_problems,
+    sub,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -212,6 +220,22 @@ async def test_the_reveal_is_in_the_quizs_language(bot: Any) -> None:
     [reveal] = reveals(fake)
     assert reveal.text.startswith("Réponse du quiz : ")
     assert "2 réponses, 50\xa0% de bonnes réponses" in reveal.text
+
+
+async def test_a_reveal_whose_answer_is_lost_is_sent_again_and_posted_once(bot: Any) -> None:
+    """Discord reads the poll's message with a 5xx, then acts on the reveal but its answer is lost."""
+    fake, core, _adapter = bot
+    sent, post = await asked(fake, core)
+    fake.vote(sent.message["id"], post.right_option)
+    fake.faults = Faults(rate_5xx=1.0, paths=(f"/messages/{sent.message['id']}",))
+    fake.drop_after_next(f"POST /api/v10/channels/{CHANNEL_ID}/messages")
+    await fake.end_poll(sent.message["id"])
+    await until(lambda: len(fake.injected) >= 2)
+    fake.faults = Faults()  # Discord answers again
+    await until(lambda: len(reveals(fake)) >= 1)
+    await asyncio.sleep(0.5)  # a resend would be on its way
+    assert [kind for kind, _request in fake.injected][-1] == "drop_after"
+    assert len(reveals(fake)) == 1 and "1 answer, 100% right" in reveals(fake)[0].text
 
 
 async def test_a_poll_still_open_is_not_revealed_by_the_sweep(bot: Any) -> None:

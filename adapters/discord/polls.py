@@ -218,15 +218,22 @@ class PollKeeper:
             await store.close(PLATFORM, poll_ref, self.services.clock())
             return False
         native = message.poll if message is not None else None
-        if native is None or not native.is_finalized():
+        if native is None:  # no poll there any more: nothing to tell
+            await store.close(PLATFORM, poll_ref, self.services.clock())
             return False
+        if not native.is_finalized():
+            return False  # still open, or its results not counted yet: a later sweep
         options = [answer.text for answer in native.answers]
         counts = [answer.vote_count for answer in native.answers]
         await store.record_counts(PLATFORM, poll_ref, counts)
         if not await store.close(PLATFORM, poll_ref, self.services.clock()):
             return False  # told already, or being told by another process
         reveal = await poll_reveal(self.services, post, options, counts)
-        await self.post_reveal(chat_id, reveal, f"reveal/{poll_ref}", post.language)
+        try:
+            await self.post_reveal(chat_id, reveal, f"reveal/{poll_ref}", post.language)
+        except Exception as error:  # taken, so never posted twice: this one is lost
+            log.error("the answer to poll %s could not be posted: %s", poll_ref, describe(error))
+            return False
         return True
 
     async def keep(self, stop: asyncio.Event) -> None:

@@ -376,7 +376,10 @@ class FakeDiscord:
             await socket.close(code=4004, message=b"Authentication failed.")
 
     def drop_after_next(self, path_part: str, times: int = 1) -> None:
-        """The next ``times`` matching requests are acted on, then their connection dropped."""
+        """The next ``times`` matching requests are acted on, then their connection dropped.
+
+        ``path_part`` is matched in ``METHOD /path`` (``"POST /api/v10/channels/1/messages"``).
+        """
         self._drop_after[path_part] = times
 
     def slow_next(self, path_part: str, seconds: float, times: int = 1) -> None:
@@ -412,7 +415,7 @@ class FakeDiscord:
                 return self._rate_limited()
         fault = self.faults.draw(request.path)
         for part, left in list(self._drop_after.items()):
-            if left > 0 and part in request.path:
+            if left > 0 and part in f"{request.method} {request.path}":
                 self._drop_after[part] = left - 1
                 fault = "drop_after"
         if fault is not None:
