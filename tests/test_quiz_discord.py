@@ -22,11 +22,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import discord
 import pytest
 
 from adapters.discord import DiscordAdapter
 from adapters.discord.polls import native_poll
 from bot.app import open_core
+from bot.campaigns.rotation import Selection
 from bot.commands.campaign import make_scheduler
 from bot.commands.quiz import quiz_reply
 from bot.dispatch import Core
@@ -153,8 +155,9 @@ async def test_quiz_in_french_posts_the_french_question(bot: Any) -> None:
 
 @pytest.mark.parametrize("language", ["en", "fr"])
 def test_every_poll_the_core_makes_fits_discords_limits(language: str) -> None:
-    quizzes = [q for c in quiz_pool(BASE, selection()) if isinstance(q := quiz_for(c, language, base=BASE), Quiz)]  # fmt: skip
-    assert len(quizzes) >= 30
+    """Every claim of the base that makes a quiz, as discord.py sends its poll, passes the fake."""
+    quizzes = [q for c in BASE if isinstance(q := quiz_for(c, language, base=BASE), Quiz)]
+    assert len(quizzes) >= len(quiz_pool(BASE, Selection())) >= 30
     problems = {}
     for quiz in quizzes:
         for hours in (1, 24, 768):
@@ -162,12 +165,6 @@ def test_every_poll_the_core_makes_fits_discords_limits(language: str) -> None:
             if found := poll_problems(dict(payload)):
                 problems[(quiz.claim_id, hours)] = found
     assert problems == {}
-
-
-def selection() -> Any:
-    from bot.campaigns.rotation import Selection
-
-    return Selection()
 
 
 def test_the_fake_refuses_what_discord_refuses() -> None:
@@ -207,7 +204,7 @@ async def test_votes_then_the_end_reveal_the_answer_once_with_counts(bot: Any) -
     await fake.end_poll(sent.message["id"])  # an update said twice
     [stats] = await fake.slash("stats")
     assert "Quizzes: 1 posted, 4 answers, 75% right (water)" in stats.text
-    assert len(reveals(fake)) == 1, "told once"
+    assert len(reveals(fake)) == 1 and fake.repeated == [], "told once, never sent again"
 
 
 async def test_the_reveal_is_in_the_quizs_language(bot: Any) -> None:
@@ -220,6 +217,20 @@ async def test_the_reveal_is_in_the_quizs_language(bot: Any) -> None:
     [reveal] = reveals(fake)
     assert reveal.text.startswith("Réponse du quiz : ")
     assert "2 réponses, 50\xa0% de bonnes réponses" in reveal.text
+
+
+async def test_a_poll_ended_early_with_end_poll_is_revealed_like_one_whose_time_ran_out(
+    bot: Any,
+) -> None:
+    fake, core, adapter = bot
+    sent, post = await asked(fake, core)
+    fake.vote(sent.message["id"], post.right_option, times=2)
+    await adapter.client.http.end_poll(int(CHANNEL_ID), int(sent.message["id"]))  # expire
+    await until(lambda: len(reveals(fake)) == 1)
+    assert "2 answers, 100% right" in reveals(fake)[0].text
+    with pytest.raises(discord.HTTPException) as ended:
+        await adapter.client.http.end_poll(int(CHANNEL_ID), int(sent.message["id"]))
+    assert ended.value.code == 520001, "an ended poll cannot be ended again"
 
 
 async def test_a_reveal_whose_answer_is_lost_is_sent_again_and_posted_once(bot: Any) -> None:
@@ -235,6 +246,7 @@ async def test_a_reveal_whose_answer_is_lost_is_sent_again_and_posted_once(bot: 
     await until(lambda: len(reveals(fake)) >= 1)
     await asyncio.sleep(0.5)  # a resend would be on its way
     assert [kind for kind, _request in fake.injected][-1] == "drop_after"
+    assert len(fake.repeated) == 1, "sent again, under the same nonce"
     assert len(reveals(fake)) == 1 and "1 answer, 100% right" in reveals(fake)[0].text
 
 
@@ -277,7 +289,7 @@ async def test_two_processes_reveal_a_poll_once(fake: FakeDiscord, database_loca
         await asyncio.gather(first.polls.sweep(later), second.polls.sweep(later))
         await until(lambda: len(reveals(fake)) >= 1)
         await asyncio.gather(first.polls.sweep(later), second.polls.sweep(later))
-        assert len(reveals(fake)) == 1
+        assert len(reveals(fake)) == 1 and fake.repeated == []
         counts = await core.services.quizzes.counts("discord", poll.message["id"])
         assert counts.answered == 2
 
@@ -406,6 +418,7 @@ async def test_a_poll_that_ends_while_the_bot_is_down_is_revealed_once_after_a_r
     finally:
         await bot.kill()
     told = reveals(fake)
+    assert fake.repeated == [], "no reveal sent twice, even under its nonce"
     assert "3 answers" in told[0].text and "No one answered." in told[1].text
     async with open_database(bot.database) as database:
         store = QuizStore(database)

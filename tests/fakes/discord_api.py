@@ -294,6 +294,7 @@ class FakeDiscord:
     forbidden_channels: set[str] = field(default_factory=set)  # posting there answers 403
     acknowledged: set[str] = field(default_factory=set)  # interactions already responded to
     nonces: dict[str, dict[str, Any]] = field(default_factory=dict)  # nonce -> message
+    repeated: list[str] = field(default_factory=list)  # nonces sent again (answered, not posted)
     # (server id, channel id) of each server the bot is in
     guilds: list[tuple[str, str]] = field(default_factory=lambda: [(GUILD_ID, CHANNEL_ID)])
     hold_posts: set[str] = field(default_factory=set)  # channel ids whose posts never finish
@@ -576,8 +577,10 @@ class FakeDiscord:
         """End Poll: the bot ends its own poll now."""
         message_id = request.match_info["message"]
         poll = self.polls.get(message_id)
-        if poll is None or message_id in self.deleted:
+        if message_id not in self.messages or message_id in self.deleted:
             return _json({"message": "Unknown Message", "code": 10008}, status=404)
+        if poll is None:
+            return _json({"message": "Cannot expire a non-poll message", "code": 520006}, 400)
         if poll.finalized:
             return _json({"message": "Poll expired", "code": 520001}, status=400)
         return _json(await self.end_poll(message_id))
@@ -656,6 +659,7 @@ class FakeDiscord:
             return refused
         nonce = body.get("nonce")
         if nonce is not None and body.get("enforce_nonce") and nonce in self.nonces:
+            self.repeated.append(nonce)
             return _json(self.nonces[nonce])  # Discord: the message already made with it
         message = self._keep(self._message(body, channel))
         if nonce is not None:
