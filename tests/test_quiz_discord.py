@@ -140,7 +140,8 @@ async def test_quiz_posts_a_native_poll_of_the_quiz_open_quiz_hours(bot: Any) ->
     assert sent.poll["question"]["text"] == quiz.question
     assert [a["poll_media"]["text"] for a in sent.poll["answers"]] == list(quiz.options)
     assert sent.poll["duration"] == HOURS and sent.poll["allow_multiselect"] is False
-    assert (post.right_option, post.options_count, post.language) == (quiz.right, 4, "en")
+    assert (post.right_option, post.options_count) == (quiz.right, len(quiz.options))
+    assert post.language == "en"
     assert post.topic == "water" and not sent.buttons, "no buttons: the poll is the quiz"
 
 
