@@ -213,6 +213,8 @@ class DiscordSettings(PlatformSettings):
     # [0, 1] in TOML or JSON; "0-1" (a range) or "0,1" also in the environment
     # (WATTSON_DISCORD__SHARD_IDS=0-1), as a systemd template instance names it
     shard_ids: Annotated[list[int], NoDecode] = Field(default_factory=list, max_length=100_000)
+    # how long a quiz's native poll stays open; its answer is posted when it ends
+    quiz_hours: int = Field(default=24, ge=1, le=768)  # Discord's polls: 1 hour to 32 days
 
     @field_validator("shard_ids", mode="before")
     @classmethod

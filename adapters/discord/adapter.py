@@ -23,10 +23,11 @@ import yarl
 
 from adapters.discord.buttons import enable_buttons
 from adapters.discord.commands import WattsonTree, build_tree
+from adapters.discord.polls import PollKeeper, poll_message, refuses_polls
 from adapters.discord.render import NO_MENTIONS, render_content, render_reply
 from adapters.discord.sending import ONCE, SAFE, GaveUp, TokenRefused, backoff, describe, send
 from adapters.discord.translator import NAME_CONTEXT
-from bot.campaigns.scheduler import ChatRefusedError
+from bot.campaigns.scheduler import ChatRefusedError, PollsRefusedError
 from bot.dispatch import Core
 from bot.foundation.i18n import _, negotiate_language, use_language
 from bot.messages import Action, ChatRef, Reply, Request, UserRef
@@ -106,7 +107,17 @@ class DiscordAdapter:
         self._in_flight = 0  # interactions being answered
         self._idle = asyncio.Event()
         self._idle.set()
+        self.polls = PollKeeper(
+            self.client,
+            core.services,
+            settings.quiz_hours,
+            self.post_in,
+            self.serves_chat if settings.shard_count is not None else None,
+        )
+        self.client.event(self.polls.on_raw_message_edit)
+        self._keeping: asyncio.Task[None] | None = None
         core.services.outboxes[PLATFORM] = self.post
+        core.services.poll_platforms.add(PLATFORM)  # it records its polls itself
         core.services.repeat_windows[PLATFORM] = REPEAT_WINDOW
         core.services.command_names[PLATFORM] = NAME_CONTEXT  # hints name /coût, not /cout
         if settings.shard_count is not None:  # other processes may run the other shards
@@ -188,6 +199,11 @@ class DiscordAdapter:
                 )
                 interaction.extras[STATE] = DEFERRED  # even if only a repeat proved it (40060)
             reply = await handling
+            if reply.poll is not None and not reply.error:
+                deferred = interaction.extras.get(STATE) == DEFERRED
+                if await self.polls.answer(interaction, reply, deferred):
+                    interaction.extras[STATE] = ANSWERED
+                    return reply  # else the quiz as text, its options as buttons
             language = (
                 negotiate_language(request.locale) or self.core.services.settings.language.default
             )
@@ -272,25 +288,42 @@ class DiscordAdapter:
         Each message carries a nonce Discord enforces, so a post resent after an
         uncertain failure is not posted twice. Given a ``key`` (a campaign slot),
         the nonces derive from it: the same post sent again by a restarted process,
-        within :data:`REPEAT_WINDOW`, is recognised too, and posted once.
+        within :data:`REPEAT_WINDOW`, is recognised too, and posted once. A quiz
+        (``reply.poll``) is posted as a native poll, and written down to be
+        revealed when it ends; a channel where the bot may not send polls raises
+        :class:`PollsRefusedError`.
         """
+        await self.post_in(chat_id, reply, key)
+
+    async def post_in(
+        self, chat_id: str, reply: Reply, key: str | None = None, language: str | None = None
+    ) -> None:
+        """:meth:`post`, its words (the sources' label) in ``language`` (default: the bot's)."""
         try:
             channel = self.client.get_channel(int(chat_id)) or await send(
                 lambda: self.client.fetch_channel(int(chat_id)), SAFE, f"finding channel {chat_id}"
             )
             if not isinstance(channel, discord.abc.Messageable):
                 raise ChatRefusedError(f"Discord channel {chat_id} cannot receive messages")
-            messages = render_reply(reply, self.core.services.settings.language.default)
+            language = language or self.core.services.settings.language.default
+            if reply.poll is not None:
+                messages = [poll_message(reply, self.settings.quiz_hours)]
+            else:
+                messages = render_reply(reply, language)
             for part, message in enumerate(messages):
                 nonce = keyed_nonce(key, part) if key else new_nonce()
-                await send(
+                sent = await send(
                     lambda message=message, nonce=nonce: channel.send(  # type: ignore[misc]
                         **fresh(message), nonce=nonce
                     ),
                     SAFE,
                     f"posting in channel {chat_id}",
                 )
+                if reply.poll is not None and sent is not None:
+                    await self.polls.record(chat_id, sent.id, reply.poll)
         except (discord.Forbidden, discord.NotFound) as error:
+            if reply.poll is not None and refuses_polls(error):
+                raise PollsRefusedError(str(error)) from None
             raise ChatRefusedError(str(error)) from None
         except TokenRefused as error:
             self.refuse_token(str(error))
@@ -392,6 +425,8 @@ class DiscordAdapter:
         deadline = time.monotonic() + self.settings.startup_seconds
         if not await self.login(deadline):
             return
+        # ended polls are read and revealed over REST: from now on, gateway or not
+        self._keeping = asyncio.get_running_loop().create_task(self.polls.keep(self._stopping))
         if self.settings.shard_count is not None:
             # Given shard_count, discord.py connects to its built-in gateway address:
             # ask the API in use (Discord's, or api_base_url's) for it, as it does unsharded.
@@ -426,6 +461,9 @@ class DiscordAdapter:
             await asyncio.wait_for(self._idle.wait(), self.settings.answer_seconds)
         except TimeoutError:
             log.warning("%d interaction(s) still being answered at the stop", self._in_flight)
+        if self._keeping is not None:  # it ends once _stopping is set, a reveal under way finished
+            with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(self._keeping, self.settings.answer_seconds)
         await self.client.close()
 
     async def sync_commands(self, guild_id: int | None = None) -> int:

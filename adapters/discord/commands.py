@@ -74,6 +74,7 @@ NAMES = {
     "claims": NP_("command name", "claims"),
     "note": NP_("command name", "note"),
     "desk": NP_("command name", "desk"),
+    "quiz": NP_("command name", "quiz"),
 }
 
 
@@ -348,6 +349,18 @@ def build_tree(client: discord.Client, adapter: Answerer, services: Services) ->
         await adapter.answer(interaction, "fact", " ".join(w for w in words if w))
 
     tree.add_command(fact)
+
+    @tree.command(
+        name=name(NAMES["quiz"]),
+        description=text(N_("a question on a sourced figure; answer, then see the source")),
+    )
+    @app_commands.describe(topic=text(N_("a topic; any topic if left out")))
+    @app_commands.rename(topic=name(NAMES["topic"]))
+    @app_commands.choices(topic=[app_commands.Choice(name=t.value, value=t.value) for t in Topic])
+    async def quiz(
+        interaction: discord.Interaction[Any], topic: app_commands.Choice[str] | None = None
+    ) -> None:
+        await adapter.answer(interaction, "quiz", topic.value if topic else "")
 
     @tree.command(
         name=name(NAMES["stats"]),

@@ -26,6 +26,21 @@ servers whose ``(id >> 22) % n == i``, and a server's events go only to the
 connection of its shard. ``guilds`` lists the servers (each with one channel);
 ``hold_posts`` keeps channel posts waiting (recorded, never answered), as a
 send interrupted midway.
+
+Polls as Discord documents them: a message (a channel post, an interaction's
+response or follow-up) may carry a ``poll``, refused with 400 (50035 Invalid
+Form Body) past Discord's limits (question 1–300 characters, 1–10 answers of
+1–55, a duration of 1–768 whole hours) and with 403 (50013 Missing
+Permissions) in a channel of ``pollless_channels``, where the bot lacks
+SEND_POLLS (interactions there carry ``app_permissions`` without it). Tests
+vote with :meth:`FakeDiscord.vote` (counts only) and end a poll with
+:meth:`FakeDiscord.end_poll`, as its time running out does; the bot may end
+one early with ``POST /channels/{channel}/polls/{message}/expire``. An ended
+poll is finalized and its message sent again as a ``MESSAGE_UPDATE``; ``GET
+/channels/{channel}/messages/{message}`` returns the message with the poll's
+results (``is_finalized``, ``answer_counts``: answers nobody chose are left
+out, as Discord does). :meth:`FakeDiscord.delete_message` deletes a message
+(``MESSAGE_DELETE``; reading it then answers 404, 10008 Unknown Message).
 """
 
 from __future__ import annotations
@@ -37,7 +52,7 @@ import random
 import time
 import zlib
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiohttp import WSMsgType, web
@@ -49,6 +64,9 @@ BOT_ID = APP_ID
 GUILD_ID = "1200000000000000001"
 CHANNEL_ID = "1300000000000000001"
 MANAGE_MESSAGES = 1 << 13
+SEND_POLLS = 1 << 49
+APP_PERMISSIONS = 2147483647 | SEND_POLLS  # what the bot may do in a channel (app_permissions)
+POLL_QUESTION_MAX, POLL_ANSWER_MAX, POLL_ANSWERS_MAX, POLL_HOURS_MAX = 300, 55, 10, 768
 NOW = datetime(2026, 11, 26, tzinfo=UTC).isoformat()
 # A second server and its channel, on shard 0 of 2 (GUILD_ID is on shard 1 of 2).
 OTHER_GUILD_ID = "1200000000004194305"
@@ -136,6 +154,8 @@ def message_problems(data: dict[str, Any]) -> list[str]:
         total += sum(len(f.get("name") or "") + len(f.get("value") or "") for f in fields)
         if total > 6000:
             problems.append(f"embeds.{index}: Embed size exceeds maximum size of 6000")
+    if data.get("poll") is not None:
+        problems += poll_problems(data["poll"])
     for row in data.get("components") or []:
         for number, component in enumerate(row.get("components") or []):
             if len(component.get("custom_id") or "") > 100:
@@ -143,6 +163,58 @@ def message_problems(data: dict[str, Any]) -> list[str]:
             if len(component.get("label") or "") > 80:
                 problems.append(f"components.{number}.label: Must be 80 or fewer.")
     return problems
+
+
+def poll_problems(poll: dict[str, Any]) -> list[str]:
+    """What Discord refuses in a poll being created (its documented limits)."""
+    problems = []
+    question = (poll.get("question") or {}).get("text") or ""
+    if not 1 <= len(question) <= POLL_QUESTION_MAX:
+        problems.append(f"poll.question.text: Must be between 1 and {POLL_QUESTION_MAX} in length.")
+    answers = poll.get("answers") or []
+    if not 1 <= len(answers) <= POLL_ANSWERS_MAX:
+        problems.append(f"poll.answers: Must be between 1 and {POLL_ANSWERS_MAX} in length.")
+    for number, answer in enumerate(answers):
+        text = (answer.get("poll_media") or {}).get("text") or ""
+        if not 1 <= len(text) <= POLL_ANSWER_MAX:
+            problems.append(
+                f"poll.answers.{number}.poll_media.text: Must be between 1 and"
+                f" {POLL_ANSWER_MAX} in length."
+            )
+    hours = poll.get("duration", 24)
+    if (
+        not isinstance(hours, int | float)
+        or hours != int(hours)
+        or not 1 <= hours <= POLL_HOURS_MAX
+    ):
+        problems.append(f"poll.duration: Must be a whole number of hours, 1 to {POLL_HOURS_MAX}.")
+    return problems
+
+
+@dataclass
+class FakePoll:
+    """A poll as Discord keeps it: its answers, how many chose each (never who), its end."""
+
+    message_id: str
+    channel_id: str
+    question: str
+    answers: list[str]
+    hours: float
+    expiry: datetime
+    counts: list[int]
+    finalized: bool = False
+
+    def payload(self) -> dict[str, Any]:
+        """The ``poll`` of its message, with the results as Discord gives them."""
+        counts = [{"id": i + 1, "count": c, "me_voted": False}
+                  for i, c in enumerate(self.counts) if c]  # fmt: skip
+        return {
+            "question": {"text": self.question},
+            "answers": [{"answer_id": i + 1, "poll_media": {"text": text}}
+                        for i, text in enumerate(self.answers)],
+            "expiry": self.expiry.isoformat(), "allow_multiselect": False, "layout_type": 1,
+            "results": {"is_finalized": self.finalized, "answer_counts": counts},
+        }  # fmt: skip
 
 
 def _interaction_of(request: web.Request) -> str | None:
@@ -187,6 +259,11 @@ class Sent:
         return self.body.get("data", self.body)
 
     @property
+    def poll(self) -> dict[str, Any] | None:
+        """The poll the message carried, as the bot sent it."""
+        return self.data.get("poll")
+
+    @property
     def ephemeral(self) -> bool:
         return bool(self.data.get("flags", 0) & 64)
 
@@ -217,10 +294,16 @@ class FakeDiscord:
     forbidden_channels: set[str] = field(default_factory=set)  # posting there answers 403
     acknowledged: set[str] = field(default_factory=set)  # interactions already responded to
     nonces: dict[str, dict[str, Any]] = field(default_factory=dict)  # nonce -> message
+    repeated: list[str] = field(default_factory=list)  # nonces sent again (answered, not posted)
     # (server id, channel id) of each server the bot is in
     guilds: list[tuple[str, str]] = field(default_factory=lambda: [(GUILD_ID, CHANNEL_ID)])
     hold_posts: set[str] = field(default_factory=set)  # channel ids whose posts never finish
     expired: set[str] = field(default_factory=set)  # interactions whose token has expired
+    pollless_channels: set[str] = field(default_factory=set)  # the bot lacks SEND_POLLS there
+    polls: dict[str, FakePoll] = field(default_factory=dict)  # message id -> its poll
+    messages: dict[str, dict[str, Any]] = field(default_factory=dict)  # the bot's, by id
+    deleted: set[str] = field(default_factory=set)  # message ids
+    _interaction_channels: dict[str, str] = field(default_factory=dict)  # interaction -> channel
     _sockets: list[tuple[web.WebSocketResponse, Any]] = field(default_factory=list)
     _shards: dict[int, tuple[int, int]] = field(default_factory=dict)  # id(socket) -> [i, n]
     _released: asyncio.Event = field(default_factory=asyncio.Event)  # ends held posts
@@ -254,6 +337,13 @@ class FakeDiscord:
         )
         app.router.add_get(f"{api}/channels/{{channel}}", self._channel)
         app.router.add_post(f"{api}/channels/{{channel}}/messages", self._channel_message)
+        app.router.add_get(f"{api}/channels/{{channel}}/messages/{{message}}", self._get_message)
+        app.router.add_post(
+            f"{api}/channels/{{channel}}/polls/{{message}}/expire", self._expire_poll
+        )
+        app.router.add_get(
+            f"{api}/webhooks/{{app}}/{{token}}/messages/@original", self._get_original
+        )
         app.router.add_get("/gateway", self._gateway)
         self._runner, self.port = await serve_locally(app, self.host, self.port)
 
@@ -287,7 +377,10 @@ class FakeDiscord:
             await socket.close(code=4004, message=b"Authentication failed.")
 
     def drop_after_next(self, path_part: str, times: int = 1) -> None:
-        """The next ``times`` matching requests are acted on, then their connection dropped."""
+        """The next ``times`` matching requests are acted on, then their connection dropped.
+
+        ``path_part`` is matched in ``METHOD /path`` (``"POST /api/v10/channels/1/messages"``).
+        """
         self._drop_after[path_part] = times
 
     def slow_next(self, path_part: str, seconds: float, times: int = 1) -> None:
@@ -323,7 +416,7 @@ class FakeDiscord:
                 return self._rate_limited()
         fault = self.faults.draw(request.path)
         for part, left in list(self._drop_after.items()):
-            if left > 0 and part in request.path:
+            if left > 0 and part in f"{request.method} {request.path}":
                 self._drop_after[part] = left - 1
                 fault = "drop_after"
         if fault is not None:
@@ -400,15 +493,97 @@ class FakeDiscord:
         ]
         return _json(self.commands)
 
-    def _message(self, body: dict[str, Any]) -> dict[str, Any]:
-        return {
-            "id": str(next(self._ids)), "channel_id": CHANNEL_ID, "type": 0,
+    def _message(self, body: dict[str, Any], channel_id: str = CHANNEL_ID) -> dict[str, Any]:
+        message = {
+            "id": str(next(self._ids)), "channel_id": channel_id, "type": 0,
             "content": body.get("content") or "", "embeds": body.get("embeds") or [],
             "author": user(BOT_ID, "Wattson", bot=True), "attachments": [], "mentions": [],
             "mention_roles": [], "mention_everyone": False, "pinned": False, "tts": False,
             "timestamp": NOW, "edited_timestamp": None, "flags": body.get("flags", 0),
             "components": body.get("components") or [],
         }  # fmt: skip
+        if body.get("poll") is not None:
+            message["poll"] = self._new_poll(message["id"], channel_id, body["poll"])
+        return message
+
+    def _new_poll(self, message_id: str, channel_id: str, data: dict[str, Any]) -> dict[str, Any]:
+        hours = float(data.get("duration", 24))
+        answers = [a["poll_media"]["text"] for a in data["answers"]]
+        poll = FakePoll(message_id, channel_id, data["question"]["text"], answers, hours,
+                        datetime.now(UTC) + timedelta(hours=hours), [0] * len(answers))  # fmt: skip
+        self.polls[message_id] = poll
+        return poll.payload()
+
+    def _guild_of(self, channel_id: str) -> str:
+        return next((g for g, c in self.guilds if c == channel_id), GUILD_ID)
+
+    def _poll_refused(self, channel_id: str | None, data: dict[str, Any]) -> web.Response | None:
+        """Discord's 403 for a poll where the bot lacks SEND_POLLS."""
+        if data.get("poll") is None or channel_id not in self.pollless_channels:
+            return None
+        return _json({"message": "Missing Permissions", "code": 50013}, status=403)
+
+    def vote(self, message_id: str, option: int, times: int = 1) -> None:
+        """``times`` members choose answer ``option`` (from 0) of an open poll."""
+        poll = self.polls[message_id]
+        assert not poll.finalized, "Discord takes no vote on an ended poll"
+        poll.counts[option] += times
+
+    async def end_poll(self, message_id: str) -> dict[str, Any]:
+        """The poll's time runs out: it is finalized and its message updated (MESSAGE_UPDATE)."""
+        poll = self.polls[message_id]
+        poll.finalized = True
+        poll.expiry = min(poll.expiry, datetime.now(UTC))
+        message = self._current(message_id)
+        await self.dispatch("MESSAGE_UPDATE", message)
+        return message
+
+    async def delete_message(self, message_id: str) -> None:
+        """A moderator deletes one of the bot's messages (MESSAGE_DELETE)."""
+        self.deleted.add(message_id)
+        channel_id = self.messages[message_id]["channel_id"]
+        await self.dispatch("MESSAGE_DELETE", {"id": message_id, "channel_id": channel_id,
+                                               "guild_id": self._guild_of(channel_id)})  # fmt: skip
+
+    def _keep(self, message: dict[str, Any]) -> dict[str, Any]:
+        self.messages[message["id"]] = message
+        return message
+
+    def _current(self, message_id: str) -> dict[str, Any]:
+        """A message as Discord returns it now (its poll's results up to date)."""
+        message = dict(self.messages[message_id])
+        message["guild_id"] = self._guild_of(message["channel_id"])
+        if message_id in self.polls:
+            message["poll"] = self.polls[message_id].payload()
+        return message
+
+    async def _get_message(self, request: web.Request) -> web.Response:
+        message_id = request.match_info["message"]
+        known = self.messages.get(message_id)
+        if (known is None or message_id in self.deleted
+                or known["channel_id"] != request.match_info["channel"]):  # fmt: skip
+            return _json({"message": "Unknown Message", "code": 10008}, status=404)
+        return _json(self._current(message_id))
+
+    async def _get_original(self, request: web.Request) -> web.Response:
+        """The interaction's response message (``GET …/messages/@original``)."""
+        interaction_id = _interaction_of(request)
+        for sent in reversed(self.sent):
+            if sent.interaction_id == interaction_id and sent.message is not None:
+                return _json(self._current(sent.message["id"]))
+        return _json({"message": "Unknown Message", "code": 10008}, status=404)
+
+    async def _expire_poll(self, request: web.Request) -> web.Response:
+        """End Poll: the bot ends its own poll now."""
+        message_id = request.match_info["message"]
+        poll = self.polls.get(message_id)
+        if message_id not in self.messages or message_id in self.deleted:
+            return _json({"message": "Unknown Message", "code": 10008}, status=404)
+        if poll is None:
+            return _json({"message": "Cannot expire a non-poll message", "code": 520006}, 400)
+        if poll.finalized:
+            return _json({"message": "Poll expired", "code": 520001}, status=400)
+        return _json(await self.end_poll(message_id))
 
     def _invalid(self, data: dict[str, Any]) -> web.Response | None:
         """Discord's 400 for a message over its limits: the whole message is refused."""
@@ -430,8 +605,12 @@ class FakeDiscord:
         if request.match_info["id"] in self.acknowledged and body.get("type") != 8:
             return _json({"message": "Interaction has already been acknowledged.",
                           "code": 40060}, status=400)  # fmt: skip
+        channel = self._interaction_channels.get(request.match_info["id"], CHANNEL_ID)
+        refused = self._poll_refused(channel, body.get("data") or {})
+        if refused is not None:
+            return refused
         self.acknowledged.add(request.match_info["id"])
-        message = self._message(body.get("data") or {})
+        message = self._keep(self._message(body.get("data") or {}, channel))
         self.sent.append(Sent("callback", request.match_info["id"], body, message=message))
         return _json({
             "interaction": {"id": request.match_info["id"], "type": 2,
@@ -446,7 +625,11 @@ class FakeDiscord:
         invalid = self._invalid(body)
         if invalid is not None:
             return invalid
-        message = self._message(body)
+        channel = self._interaction_channels.get(_interaction_of(request) or "", CHANNEL_ID)
+        refused = self._poll_refused(channel, body)
+        if refused is not None:
+            return refused
+        message = self._keep(self._message(body, channel))
         self.sent.append(Sent("followup", _interaction_of(request), body, message=message))
         return _json(message)
 
@@ -471,13 +654,17 @@ class FakeDiscord:
         channel = request.match_info["channel"]
         if channel in self.forbidden_channels:
             return _json({"message": "Missing Permissions", "code": 50013}, status=403)
+        refused = self._poll_refused(channel, body)
+        if refused is not None:
+            return refused
         nonce = body.get("nonce")
         if nonce is not None and body.get("enforce_nonce") and nonce in self.nonces:
+            self.repeated.append(nonce)
             return _json(self.nonces[nonce])  # Discord: the message already made with it
-        message = self._message(body)
+        message = self._keep(self._message(body, channel))
         if nonce is not None:
             self.nonces[nonce] = message
-        self.sent.append(Sent(f"channel:{channel}", None, body))
+        self.sent.append(Sent(f"channel:{channel}", None, body, message=message))
         if channel in self.hold_posts:
             await self._released.wait()  # the post arrived; its answer does not leave
         return _json(message)
@@ -625,6 +812,8 @@ class FakeDiscord:
         channel_id: str = CHANNEL_ID,
     ) -> dict[str, Any]:
         interaction_id = str(next(self._ids))
+        self._interaction_channels[interaction_id] = channel_id
+        permissions = APP_PERMISSIONS & ~(SEND_POLLS if channel_id in self.pollless_channels else 0)
         return {
             "id": interaction_id, "application_id": APP_ID, "type": kind,
             "token": f"token-{interaction_id}", "version": 1, "guild_id": guild_id,
@@ -634,7 +823,7 @@ class FakeDiscord:
                        "mute": False, "flags": 0,
                        "permissions": str(MANAGE_MESSAGES if moderator else 1024)},
             "data": data, "locale": locale, "guild_locale": "en-US",
-            "app_permissions": "2147483647", "entitlements": [],
+            "app_permissions": str(permissions), "entitlements": [],
             "authorizing_integration_owners": {"0": guild_id}, "context": 0,
             "attachment_size_limit": 10485760,
         }  # fmt: skip
