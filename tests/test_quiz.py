@@ -368,6 +368,7 @@ def test_campaign_plan_kind_quiz_prints_the_questions_and_answers(
     out = capsys.readouterr().out
     assert out.count("Complétez :") == 2 and out.count("[✓]") == 2 and "[✗ ÷10]" in out
     assert "li-water-bottle-per-conversation: chiffre peu fiable (contesté" in out
+    assert "[disputed]" not in out  # the generator's English detail is for English readers
 
 
 def test_a_factor_is_never_offered_below_one_and_a_half_times() -> None:

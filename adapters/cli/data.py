@@ -173,7 +173,9 @@ def print_quiz_plan(
             )
             print("\n" + heading.format(count=len(skips), command=_("/quiz skipped")))
         for skip in skips:
-            print(f"     {skip.claim_id}: {_(SKIP_LABELS[skip.reason])} [{skip.detail}]")
+            # the detail is what the generator found, in English: for English readers only
+            detail = f" [{skip.detail}]" if skip.detail and language == "en" else ""
+            print(f"     {skip.claim_id}: {_(SKIP_LABELS[skip.reason])}{detail}")
     if not planned:
         name = topic.value if topic is not None else "any topic"
         print(f"no claim on {name} makes a quiz; wattson campaign plan TOPIC shows its facts")
