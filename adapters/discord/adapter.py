@@ -457,13 +457,15 @@ class DiscordAdapter:
     async def stop(self) -> None:
         """Take no new interactions, let those being answered finish (``stop_seconds``), close."""
         self._stopping.set()
+        deadline = time.monotonic() + self.settings.answer_seconds  # one budget for both waits
         try:
             await asyncio.wait_for(self._idle.wait(), self.settings.answer_seconds)
         except TimeoutError:
             log.warning("%d interaction(s) still being answered at the stop", self._in_flight)
         if self._keeping is not None:  # it ends once _stopping is set, a reveal under way finished
+            # (a sweep waiting on an unreachable database is cancelled: the next start sweeps)
             with contextlib.suppress(TimeoutError, asyncio.CancelledError):
-                await asyncio.wait_for(self._keeping, self.settings.answer_seconds)
+                await asyncio.wait_for(self._keeping, max(0.0, deadline - time.monotonic()))
         await self.client.close()
 
     async def sync_commands(self, guild_id: int | None = None) -> int:
