@@ -11,6 +11,12 @@ inline keyboard (``callback_data`` up to 64 bytes), :meth:`FakeTelegram.press`
 queues the ``callback_query`` update a person's press makes (its ``message`` is
 the bot's message, with the ``reply_to_message`` it answered), and the bot
 answers it with ``answerCallbackQuery`` (a text up to 200 characters).
+
+Native polls (:mod:`tests.fakes.telegram_polls`): ``sendPoll`` within the Bot
+API's limits (400 otherwise), refused with 400 in a chat of ``no_polls`` (a
+group whose permissions forbid polls); :meth:`FakeTelegram.vote` is a person
+voting: it queues the ``poll`` update with the new totals (and a
+``poll_answer`` when the poll is not anonymous, or when asked).
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from typing import Any
 from aiohttp import web
 
 from tests.fakes.server import serve_locally
+from tests.fakes.telegram_polls import POLLS_FORBIDDEN, new_poll, poll_answer, poll_problem, vote
 
 BOT_ID = 7000000001
 TOKEN = "7000000001:FAKE-token"
@@ -54,7 +61,7 @@ class Faults:
         self.random = random.Random(self.seed)
 
 
-TAG = re.compile(r"</?(?:b|i|u|s|code|pre|a(?: href=\"[^\"<>]*\")?)>")
+TAG = re.compile(r"</?(?:b|i|u|s|code|pre|tg-spoiler|a(?: href=\"[^\"<>]*\")?)>")
 ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
 
 
@@ -105,6 +112,9 @@ class FakeTelegram:
     bot_messages: list[tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=list)
     _people_messages: dict[int, dict[str, Any]] = field(default_factory=dict)  # by message id
     _callback_ids: Any = field(default_factory=lambda: itertools.count(9000))
+    no_polls: set[int] = field(default_factory=set)  # chats whose permissions forbid polls
+    polls: dict[str, dict[str, Any]] = field(default_factory=dict)  # poll objects, by poll id
+    _poll_ids: Any = field(default_factory=lambda: itertools.count(5000000000000000001))
 
     @property
     def base_url(self) -> str:
@@ -323,7 +333,13 @@ class FakeTelegram:
         )
 
     def _markup_problem(self, method: str, params: dict[str, Any]) -> str | None:
-        """Telegram's limits on inline buttons and on the answer to a press."""
+        """Telegram's limits on inline buttons, on the answer to a press and on polls."""
+        if method == "sendPoll":
+            if int(params.get("chat_id", 0)) in self.no_polls:
+                return POLLS_FORBIDDEN
+            problem = poll_problem(params)
+            if problem is not None:
+                return problem
         if method == "answerCallbackQuery" and len(str(params.get("text") or "")) > 200:
             return "MESSAGE_TOO_LONG"
         for button in self.buttons(params):
@@ -413,6 +429,34 @@ class FakeTelegram:
         message["photo"] = [{"file_id": "photo-1", "file_unique_id": "p1", "width": 960,
                              "height": 540, "file_size": len(params["photo"]["content"])}]  # fmt: skip
         return message
+
+    async def _sendPoll(self, params: dict[str, Any]) -> dict[str, Any]:
+        poll = new_poll(str(next(self._poll_ids)), params)
+        self.polls[poll["id"]] = poll
+        message = await self._sendMessage({**params, "text": ""})
+        del message["text"]
+        message["poll"] = poll
+        return message
+
+    def vote(self, poll_id: str, option: int, *, user_id: int = 42, answer: bool = False) -> int:
+        """A person votes: the ``poll`` update with the new totals, and ``poll_answer`` if any.
+
+        Telegram sends ``poll_answer`` only for polls that are not anonymous;
+        ``answer`` sends one anyway. Returns the id of the last update queued.
+        """
+        poll = self.polls[poll_id]
+        updates: list[dict[str, Any]] = [{"poll": vote(poll, option)}]
+        if answer or not poll["is_anonymous"]:
+            updates.append({"poll_answer": poll_answer(poll, option, user_id)})
+        for update in updates:
+            update_id = next(self._update_ids)
+            self._updates.append({"update_id": update_id, **update})
+        self._new_update.set()
+        return update_id
+
+    def totals(self, poll_id: str) -> list[int]:
+        """How many chose each option of a poll, as Telegram counts them."""
+        return [option["voter_count"] for option in self.polls[poll_id]["options"]]
 
     async def _getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
         user_id = int(params["user_id"])
