@@ -68,7 +68,12 @@ def settings_for(fake: FakeTelegram, database: str) -> Any:
     return load_settings(
         None,
         storage={"database": database},
-        telegram={"api_base_url": fake.base_url},
+        # Telegram's caps off: 20 messages a minute in a group would make the test wait minutes
+        telegram={
+            "api_base_url": fake.base_url,
+            "messages_per_second": 0,
+            "group_messages_per_minute": 0,
+        },
         limits={"per_user_per_minute": 1000, "per_chat_per_minute": 1000},
     )
 
