@@ -82,6 +82,8 @@ def html_problem(text: str, limit: int) -> str | None:
     return None
 
 
+# kinds of update Telegram sends only to a bot that names them in allowed_updates
+UNLESS_ASKED = {"chat_member", "message_reaction", "message_reaction_count"}
 JSON_FIELDS = {"reply_markup", "commands", "scope", "entities", "reply_parameters",
                "link_preview_options", "allowed_updates"}  # fmt: skip
 
@@ -113,6 +115,9 @@ class FakeTelegram:
     _people_messages: dict[int, dict[str, Any]] = field(default_factory=dict)  # by message id
     _callback_ids: Any = field(default_factory=lambda: itertools.count(9000))
     no_polls: set[int] = field(default_factory=set)  # chats whose permissions forbid polls
+    # the kinds of update the bot last asked for (getUpdates or setWebhook ``allowed_updates``);
+    # Telegram keeps the last list and drops other kinds; None: its default, all but these
+    allowed_updates: list[str] | None = None
     polls: dict[str, dict[str, Any]] = field(default_factory=dict)  # poll objects, by poll id
     _poll_ids: Any = field(default_factory=lambda: itertools.count(5000000000000000001))
 
@@ -263,6 +268,8 @@ class FakeTelegram:
 
     async def _setWebhook(self, params: dict[str, Any]) -> bool:
         self.webhook = params
+        if "allowed_updates" in params:
+            self.allowed_updates = params["allowed_updates"] or None
         return True
 
     async def _deleteWebhook(self, params: dict[str, Any]) -> bool:
@@ -401,12 +408,21 @@ class FakeTelegram:
                 if u["update_id"] < offset and "message" in u
                 and u["message"]["message_id"] not in answered
             ]  # fmt: skip
-        self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        if "allowed_updates" in params:
+            self.allowed_updates = params["allowed_updates"] or None
+        self._updates = [u for u in self._updates if u["update_id"] >= offset and self._wanted(u)]
         if not self._updates and timeout:
             self._new_update.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._new_update.wait(), min(timeout, 1.0))
-        return [u for u in self._updates if u["update_id"] >= offset][:limit]
+        return [u for u in self._updates if u["update_id"] >= offset and self._wanted(u)][:limit]
+
+    def _wanted(self, update: dict[str, Any]) -> bool:
+        """Whether Telegram gives the bot this kind of update, as it asked."""
+        [kind] = [key for key in update if key != "update_id"]
+        if self.allowed_updates is None:
+            return kind not in UNLESS_ASKED
+        return kind in self.allowed_updates
 
     async def _sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
