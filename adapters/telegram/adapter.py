@@ -38,12 +38,13 @@ from adapters.budget import Admission, ChatBudget
 from adapters.lanes import ChatLanes
 from adapters.moderation import needs_moderator
 from adapters.telegram.polling import POLL_TIMEOUT, UpdatePoller
+from adapters.telegram.polls import PollRefusedError, QuizPolls
 from adapters.telegram.render import render_actions, render_caption, render_notice, render_reply
 from adapters.telegram.sending import PatientLimiter, backoff
 from adapters.telegram.webhook import WebhookReceiver
-from bot.campaigns.scheduler import ChatRefusedError
+from bot.campaigns.scheduler import ChatRefusedError, PollsRefusedError
 from bot.dispatch import Core
-from bot.foundation.errors import RateLimitedError
+from bot.foundation.errors import DatabaseUnavailableError, RateLimitedError
 from bot.foundation.i18n import SUPPORTED_LANGUAGES, _, translations, use_language
 from bot.foundation.metrics import SENDS_GIVEN_UP, UPDATES_DROPPED
 from bot.foundation.storage.ledger import DeliveryLedger
@@ -95,7 +96,9 @@ class TelegramAdapter:
         self._admins: dict[tuple[int, int], tuple[float, bool]] = {}
         self._stop = asyncio.Event()
         self._stopped = asyncio.Event()
+        self.polls = QuizPolls(self.bot, core.services.quizzes, lambda: core.services.clock())
         core.services.outboxes[PLATFORM] = self.post
+        core.services.poll_platforms.add(PLATFORM)  # quizzes go out as native polls
 
     # ---- translation -------------------------------------------------------------
 
@@ -171,6 +174,9 @@ class TelegramAdapter:
         if update.callback_query is not None:
             await self.press(update)
             return
+        if update.poll is not None or update.poll_answer is not None:
+            await self.count(update)
+            return
         request = self.parse(update)
         message, chat = update.effective_message, update.effective_chat
         if request is None or message is None or chat is None:
@@ -228,8 +234,28 @@ class TelegramAdapter:
             log.error("gave up answering the button press of update %d: %s",
                       update.update_id, error)  # fmt: skip
 
+    async def count(self, update: Update) -> None:
+        """Count the answers a ``poll`` or ``poll_answer`` update tells (counts only)."""
+        try:
+            await self.polls.count(update)
+        except DatabaseUnavailableError:  # said once by the driver; a later poll update has totals
+            log.warning("update %d: answers not counted (database unavailable)", update.update_id)
+
     async def deliver(self, message: Message, reply: Reply) -> None:
-        """Send ``reply`` as answers to ``message``; its actions as buttons under the last one."""
+        """Send ``reply`` as answers to ``message``; its actions as buttons under the last one.
+
+        A quiz goes out as a native quiz poll; in a chat that refuses polls, as the
+        text quiz (its options as buttons, a press answered with the reveal).
+        """
+        if reply.poll is not None:
+            try:
+                await self.polls.send(message.chat_id, reply.poll, reply_to=message.message_id)
+                return
+            except PollRefusedError as error:
+                log.info(
+                    "chat %s refuses polls (%s): the quiz goes as text", message.chat_id, error
+                )
+                await self.polls.record_text(str(message.chat_id), reply.poll)
         texts = render_reply(reply)
         for number, text in enumerate(texts, start=1):
             await message.reply_text(
@@ -272,9 +298,13 @@ class TelegramAdapter:
         """Post in a chat unprompted (campaigns); :class:`ChatRefusedError` if the chat refuses.
 
         Telegram recognises no repeated message (``key`` is unused): a post cut
-        mid-send is reported as uncertain rather than sent again.
+        mid-send is reported as uncertain rather than sent again. A quiz goes out as
+        a native quiz poll; :class:`PollsRefusedError` if the chat refuses polls.
         """
         try:
+            if reply.poll is not None:
+                await self.polls.send(int(chat_id), reply.poll)
+                return
             for text in render_reply(reply):
                 await self.bot.send_message(
                     int(chat_id), text, parse_mode=ParseMode.HTML, disable_web_page_preview=True
@@ -283,6 +313,8 @@ class TelegramAdapter:
                 await self.bot.send_photo(
                     int(chat_id), photo=attachment.content, filename=attachment.filename
                 )
+        except PollRefusedError as error:
+            raise PollsRefusedError(str(error)) from None
         except Forbidden as error:
             raise ChatRefusedError(str(error)) from None
         except BadRequest as error:

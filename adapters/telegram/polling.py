@@ -30,8 +30,9 @@ from bot.foundation.storage.ledger import DeliveryLedger
 BATCH = 100
 POLL_TIMEOUT = 10  # seconds Telegram holds a getUpdates open when nothing is waiting
 RECHECK = 0.25  # seconds between polls while updates are being answered
-# commands, and presses of the buttons under the bot's answers ("Wrong verdict?")
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+# commands, presses of the buttons under the bot's answers ("Wrong verdict?"), and the
+# answers to the bot's quiz polls (totals in ``poll``; ``poll_answer`` for polls not anonymous)
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.POLL, Update.POLL_ANSWER]
 log = logging.getLogger(__name__)
 
 Answer = Callable[[Update], Awaitable[None]]

@@ -11,6 +11,12 @@ inline keyboard (``callback_data`` up to 64 bytes), :meth:`FakeTelegram.press`
 queues the ``callback_query`` update a person's press makes (its ``message`` is
 the bot's message, with the ``reply_to_message`` it answered), and the bot
 answers it with ``answerCallbackQuery`` (a text up to 200 characters).
+
+Native polls (:mod:`tests.fakes.telegram_polls`): ``sendPoll`` within the Bot
+API's limits (400 otherwise), refused with 400 in a chat of ``no_polls`` (a
+group whose permissions forbid polls); :meth:`FakeTelegram.vote` is a person
+voting: it queues the ``poll`` update with the new totals (and a
+``poll_answer`` when the poll is not anonymous, or when asked).
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ from typing import Any
 from aiohttp import web
 
 from tests.fakes.server import serve_locally
+from tests.fakes.telegram_polls import POLLS_FORBIDDEN, new_poll, poll_answer, poll_problem, vote
 
 BOT_ID = 7000000001
 TOKEN = "7000000001:FAKE-token"
@@ -54,7 +61,7 @@ class Faults:
         self.random = random.Random(self.seed)
 
 
-TAG = re.compile(r"</?(?:b|i|u|s|code|pre|a(?: href=\"[^\"<>]*\")?)>")
+TAG = re.compile(r"</?(?:b|i|u|s|code|pre|tg-spoiler|a(?: href=\"[^\"<>]*\")?)>")
 ENTITY = re.compile(r"&(?:lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
 
 
@@ -75,6 +82,8 @@ def html_problem(text: str, limit: int) -> str | None:
     return None
 
 
+# kinds of update Telegram sends only to a bot that names them in allowed_updates
+UNLESS_ASKED = {"chat_member", "message_reaction", "message_reaction_count"}
 JSON_FIELDS = {"reply_markup", "commands", "scope", "entities", "reply_parameters",
                "link_preview_options", "allowed_updates"}  # fmt: skip
 
@@ -105,6 +114,12 @@ class FakeTelegram:
     bot_messages: list[tuple[dict[str, Any], dict[str, Any]]] = field(default_factory=list)
     _people_messages: dict[int, dict[str, Any]] = field(default_factory=dict)  # by message id
     _callback_ids: Any = field(default_factory=lambda: itertools.count(9000))
+    no_polls: set[int] = field(default_factory=set)  # chats whose permissions forbid polls
+    # the kinds of update the bot last asked for (getUpdates or setWebhook ``allowed_updates``);
+    # Telegram keeps the last list and drops other kinds; None: its default, all but these
+    allowed_updates: list[str] | None = None
+    polls: dict[str, dict[str, Any]] = field(default_factory=dict)  # poll objects, by poll id
+    _poll_ids: Any = field(default_factory=lambda: itertools.count(5000000000000000001))
 
     @property
     def base_url(self) -> str:
@@ -253,6 +268,8 @@ class FakeTelegram:
 
     async def _setWebhook(self, params: dict[str, Any]) -> bool:
         self.webhook = params
+        if "allowed_updates" in params:
+            self.allowed_updates = params["allowed_updates"] or None
         return True
 
     async def _deleteWebhook(self, params: dict[str, Any]) -> bool:
@@ -323,7 +340,13 @@ class FakeTelegram:
         )
 
     def _markup_problem(self, method: str, params: dict[str, Any]) -> str | None:
-        """Telegram's limits on inline buttons and on the answer to a press."""
+        """Telegram's limits on inline buttons, on the answer to a press and on polls."""
+        if method == "sendPoll":
+            if int(params.get("chat_id", 0)) in self.no_polls:
+                return POLLS_FORBIDDEN
+            problem = poll_problem(params)
+            if problem is not None:
+                return problem
         if method == "answerCallbackQuery" and len(str(params.get("text") or "")) > 200:
             return "MESSAGE_TOO_LONG"
         for button in self.buttons(params):
@@ -385,12 +408,21 @@ class FakeTelegram:
                 if u["update_id"] < offset and "message" in u
                 and u["message"]["message_id"] not in answered
             ]  # fmt: skip
-        self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        if "allowed_updates" in params:
+            self.allowed_updates = params["allowed_updates"] or None
+        self._updates = [u for u in self._updates if u["update_id"] >= offset and self._wanted(u)]
         if not self._updates and timeout:
             self._new_update.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._new_update.wait(), min(timeout, 1.0))
-        return [u for u in self._updates if u["update_id"] >= offset][:limit]
+        return [u for u in self._updates if u["update_id"] >= offset and self._wanted(u)][:limit]
+
+    def _wanted(self, update: dict[str, Any]) -> bool:
+        """Whether Telegram gives the bot this kind of update, as it asked."""
+        [kind] = [key for key in update if key != "update_id"]
+        if self.allowed_updates is None:
+            return kind not in UNLESS_ASKED
+        return kind in self.allowed_updates
 
     async def _sendMessage(self, params: dict[str, Any]) -> dict[str, Any]:
         chat_id = int(params["chat_id"])
@@ -413,6 +445,34 @@ class FakeTelegram:
         message["photo"] = [{"file_id": "photo-1", "file_unique_id": "p1", "width": 960,
                              "height": 540, "file_size": len(params["photo"]["content"])}]  # fmt: skip
         return message
+
+    async def _sendPoll(self, params: dict[str, Any]) -> dict[str, Any]:
+        poll = new_poll(str(next(self._poll_ids)), params)
+        self.polls[poll["id"]] = poll
+        message = await self._sendMessage({**params, "text": ""})
+        del message["text"]
+        message["poll"] = poll
+        return message
+
+    def vote(self, poll_id: str, option: int, *, user_id: int = 42, answer: bool = False) -> int:
+        """A person votes: the ``poll`` update with the new totals, and ``poll_answer`` if any.
+
+        Telegram sends ``poll_answer`` only for polls that are not anonymous;
+        ``answer`` sends one anyway. Returns the id of the last update queued.
+        """
+        poll = self.polls[poll_id]
+        updates: list[dict[str, Any]] = [{"poll": vote(poll, option)}]
+        if answer or not poll["is_anonymous"]:
+            updates.append({"poll_answer": poll_answer(poll, option, user_id)})
+        for update in updates:
+            update_id = next(self._update_ids)
+            self._updates.append({"update_id": update_id, **update})
+        self._new_update.set()
+        return update_id
+
+    def totals(self, poll_id: str) -> list[int]:
+        """How many chose each option of a poll, as Telegram counts them."""
+        return [option["voter_count"] for option in self.polls[poll_id]["options"]]
 
     async def _getChatMember(self, params: dict[str, Any]) -> dict[str, Any]:
         user_id = int(params["user_id"])
