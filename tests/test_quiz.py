@@ -26,7 +26,7 @@ from bot.foundation.i18n import use_language
 from bot.foundation.storage import open_database
 from bot.foundation.storage.sqlite import SqliteDatabase
 from bot.messages import ChatRef, Request, UserRef
-from bot.quiz.generate import quiz_for
+from bot.quiz.generate import option_candidates, quiz_for
 from bot.quiz.model import EXPLANATION_MAX, OPTION_MAX, QUESTION_MAX, Quiz, Skip, SkipReason
 from bot.quiz.pool import quiz_pool
 from bot.quiz.store import QuizPost, QuizStore
@@ -56,6 +56,19 @@ def test_no_quiz_of_the_base_has_two_options_that_read_the_same(language: str) -
         folded = [option.casefold().replace("\u202f", " ") for option in quiz.options]
         if len(set(folded)) != len(folded):
             problems.append(f"{claim.id}: {quiz.options}")
+    assert problems == []
+
+
+def test_no_two_options_of_a_quiz_share_a_value() -> None:
+    """ "9–15 mL" beside "10–25 mL": whichever is wrong, the other holds some of its values."""
+    problems = []
+    for claim in BASE:
+        if not isinstance(quiz_for(claim, "en", base=BASE), Quiz):
+            continue
+        options = option_candidates(claim, claim.figure, BASE)
+        for index, option in enumerate(options):
+            problems += [f"{claim.id}: {option.text()} ~ {other.text()}"
+                         for other in options[index + 1 :] if option.overlaps(other)]  # fmt: skip
     assert problems == []
 
 

@@ -33,7 +33,7 @@ from bot.commands.quiz_reveal import poll_reveal
 from bot.dispatch import Services
 from bot.foundation.errors import DatabaseUnavailableError
 from bot.messages import Poll, Reply
-from bot.quiz.store import QuizPost
+from bot.quiz.store import post_of
 
 PLATFORM = "discord"
 MISSING_PERMISSIONS = 50013  # Discord's 403 code: here, no SEND_POLLS in the channel
@@ -96,20 +96,9 @@ class PollKeeper:
         store = self.services.quizzes
         if store is None:
             return
+        posted = self.services.clock()
         await store.record_post(
-            QuizPost(
-                platform=PLATFORM,
-                chat_id=chat_id,
-                poll_ref=str(message_id),
-                claim_id=poll.claim_id,
-                topic=poll.topic,
-                language=poll.language,
-                right_option=poll.right,
-                options_count=len(poll.options),
-                posted_at=self.services.clock(),
-                campaign_id=poll.campaign_id,
-                slot=poll.slot,
-            )
+            post_of(poll, PLATFORM, chat_id, str(message_id), posted, poll.campaign_id, poll.slot)
         )
 
     async def record_text(self, chat_id: str, poll: Poll) -> None:
@@ -124,19 +113,7 @@ class PollKeeper:
         now = self.services.clock()
         ref = f"{poll.claim_id}@{now.isoformat()}"
         await store.record_post(
-            QuizPost(
-                PLATFORM,
-                chat_id,
-                ref,
-                poll.claim_id,
-                poll.topic,
-                poll.language,
-                poll.right,
-                len(poll.options),
-                now,
-                poll.campaign_id,
-                poll.slot,
-            )  # fmt: skip
+            post_of(poll, PLATFORM, chat_id, ref, now, poll.campaign_id, poll.slot)
         )
         await store.close(PLATFORM, ref, now)
 

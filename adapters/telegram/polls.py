@@ -47,7 +47,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from adapters.text import truncate
 from bot.foundation.i18n import _, use_language
 from bot.messages import Poll
-from bot.quiz.store import QuizPost, QuizStore
+from bot.quiz.store import QuizPost, QuizStore, post_of
 
 PLATFORM = "telegram"
 DETAILS_LIMIT = 4096  # a message's text, once its HTML is parsed
@@ -67,20 +67,8 @@ def is_poll_refusal(error: TelegramError) -> bool:
 
 
 def quiz_post(poll: Poll, chat_id: str, poll_ref: str, posted_at: datetime) -> QuizPost:
-    """What the store keeps of a quiz shown in a chat: no text, no one who answered."""
-    return QuizPost(
-        platform=PLATFORM,
-        chat_id=chat_id,
-        poll_ref=poll_ref,
-        claim_id=poll.claim_id,
-        topic=poll.topic,
-        language=poll.language,
-        right_option=poll.right,
-        options_count=len(poll.options),
-        posted_at=posted_at,
-        campaign_id=poll.campaign_id,
-        slot=poll.slot,
-    )
+    """What the store keeps of a quiz poll posted here."""
+    return post_of(poll, PLATFORM, chat_id, poll_ref, posted_at, poll.campaign_id, poll.slot)
 
 
 def render_details(poll: Poll) -> str:

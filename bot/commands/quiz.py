@@ -22,7 +22,7 @@ from bot.messages import Action, Poll, Reply
 from bot.quiz.generate import quiz_for
 from bot.quiz.model import Quiz, Skip, SkipReason
 from bot.quiz.pool import next_quiz_claim, quiz_base, skipped
-from bot.quiz.store import QuizPost
+from bot.quiz.store import post_of
 from facts.models import Claim, Topic
 from facts.store import ClaimStore
 from facts.vocabulary import read_topic, status_label, topic_label
@@ -125,19 +125,7 @@ async def record_text_post(
     """
     if services.quizzes is None or platform in services.poll_platforms:
         return
-    await services.quizzes.record_post(
-        QuizPost(
-            platform=platform,
-            chat_id=chat_id,
-            poll_ref=ref,
-            claim_id=quiz.claim_id,
-            topic=quiz.topic,
-            language=quiz.language,
-            right_option=quiz.right,
-            options_count=len(quiz.options),
-            posted_at=now,
-        )
-    )
+    await services.quizzes.record_post(post_of(quiz, platform, chat_id, ref, now))
 
 
 def chosen_topic(word: str) -> Topic:

@@ -67,6 +67,18 @@ class Candidate:
     circulated: str | None = None  # the claim whose corrected figure this option is
 
     @property
+    def span(self) -> tuple[Decimal, Decimal]:
+        """From its lowest to its highest value (a point is its own span)."""
+        ends = [v for v in (self.low, self.value, self.high) if v is not None]
+        return min(ends), max(ends)
+
+    def overlaps(self, other: Candidate) -> bool:
+        """ "9–15 mL" and "10–25 mL" share values: no one could say which is wrong."""
+        low, high = self.span
+        other_low, other_high = other.span
+        return low <= other_high and other_low <= high
+
+    @property
     def smallest(self) -> Decimal:
         return self.value if self.low is None else min(self.low, self.value)
 
@@ -104,7 +116,7 @@ def quiz_for(
     for question in questions.values():
         if isinstance(question, Skip):
             return question
-    candidates = _options(claim, quantity, base)
+    candidates = option_candidates(claim, quantity, base)
     if len(candidates) - 1 < FEWEST_WRONG:
         return Skip(
             claim_id=claim.id,
@@ -176,8 +188,9 @@ def _refused(claim: Claim, quantity: Quantity) -> Skip | None:
     return None
 
 
-def _options(claim: Claim, quantity: Quantity, base: Sequence[Claim]) -> list[Candidate]:
-    """The right option and up to three wrong ones that read differently in every language."""
+def option_candidates(claim: Claim, quantity: Quantity, base: Sequence[Claim]) -> list[Candidate]:
+    """The right option and up to three wrong ones that read differently in every language
+    and share no value with another option."""
     right = Candidate(
         _decimal(quantity.value),
         _decimal(quantity.low) if quantity.low is not None else None,
@@ -195,6 +208,8 @@ def _options(claim: Claim, quantity: Quantity, base: Sequence[Claim]) -> list[Ca
             continue
         if any(texts[lang].casefold() == other[lang].casefold() for other in shown
                for lang in LANGUAGES):  # fmt: skip
+            continue
+        if any(candidate.overlaps(option) for option in chosen):
             continue
         chosen.append(candidate)
         shown.append(texts)

@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from bot.foundation.storage import Database, Row
 
@@ -45,6 +46,46 @@ class QuizPost:
     posted_at: datetime
     campaign_id: int | None = None
     slot: datetime | None = None
+
+
+class Shown(Protocol):
+    """A quiz as shown: the core's :class:`~bot.quiz.model.Quiz` or a platform's poll."""
+
+    @property
+    def claim_id(self) -> str: ...
+    @property
+    def topic(self) -> str: ...
+    @property
+    def language(self) -> str: ...
+    @property
+    def right(self) -> int: ...
+    @property
+    def options(self) -> tuple[str, ...]: ...
+
+
+def post_of(
+    shown: Shown,
+    platform: str,
+    chat_id: str,
+    poll_ref: str,
+    posted_at: datetime,
+    campaign_id: int | None = None,
+    slot: datetime | None = None,
+) -> QuizPost:
+    """What the store keeps of a quiz shown in a chat: no text, no one who answered."""
+    return QuizPost(
+        platform=platform,
+        chat_id=chat_id,
+        poll_ref=poll_ref,
+        claim_id=shown.claim_id,
+        topic=shown.topic,
+        language=shown.language,
+        right_option=shown.right,
+        options_count=len(shown.options),
+        posted_at=posted_at,
+        campaign_id=campaign_id,
+        slot=slot,
+    )
 
 
 @dataclass(frozen=True, slots=True)
