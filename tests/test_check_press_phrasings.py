@@ -519,3 +519,18 @@ async def test_a_count_far_from_the_sourced_count_is_told_in_words_not_asked_its
     assert result.verdict is Verdict.inconsistent
     assert "about 1 billion times lower than the sourced figure 3.3 billion charges" in text
     assert "unit right" not in text
+
+
+@pytest.mark.parametrize(
+    ("statement", "verdict"),
+    [
+        ("LBNL sees US data centers at 6.7 to 12% of the country's power by 2028", "consistent"),
+        ("Irish data centres went from 5% of the grid in 2015 to 38% in 2022", "inconsistent"),
+    ],
+)
+async def test_a_share_of_the_grid_or_of_the_countrys_power_is_a_share_of_electricity(
+    store: ClaimStore, statement: str, verdict: str
+) -> None:
+    result = await check_statement(store, statement)
+    assert result.verdict is Verdict(verdict)
+    assert all(c.reference is not None for c in result.figures)
