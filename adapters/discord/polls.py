@@ -111,10 +111,7 @@ class PollKeeper:
         if store is None:
             return
         now = self.services.clock()
-        ref = f"{poll.claim_id}@{now.isoformat()}"
-        await store.record_post(
-            post_of(poll, PLATFORM, chat_id, ref, now, poll.campaign_id, poll.slot)
-        )
+        ref = await store.record_text(poll, PLATFORM, chat_id, now, poll.campaign_id, poll.slot)
         await store.close(PLATFORM, ref, now)
 
     async def answer(

@@ -47,7 +47,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from adapters.text import truncate
 from bot.foundation.i18n import _, use_language
 from bot.messages import Poll
-from bot.quiz.store import QuizPost, QuizStore, post_of
+from bot.quiz.store import QuizStore, post_of
 
 PLATFORM = "telegram"
 DETAILS_LIMIT = 4096  # a message's text, once its HTML is parsed
@@ -64,11 +64,6 @@ def is_poll_refusal(error: TelegramError) -> bool:
     """Whether Telegram refused a poll because of the chat (not because of the poll itself)."""
     text = str(error).casefold()
     return isinstance(error, BadRequest | Forbidden) and any(p in text for p in POLL_REFUSALS)
-
-
-def quiz_post(poll: Poll, chat_id: str, poll_ref: str, posted_at: datetime) -> QuizPost:
-    """What the store keeps of a quiz poll posted here."""
-    return post_of(poll, PLATFORM, chat_id, poll_ref, posted_at, poll.campaign_id, poll.slot)
 
 
 def render_details(poll: Poll) -> str:
@@ -110,7 +105,8 @@ class QuizPolls:
                 raise PollRefusedError(str(error)) from None
             raise
         if message.poll is not None and self.store is not None:
-            post = quiz_post(poll, str(chat_id), message.poll.id, self.clock())
+            post = post_of(poll, PLATFORM, str(chat_id), message.poll.id, self.clock(),
+                           poll.campaign_id, poll.slot)  # fmt: skip
             await self.store.record_post(post)
         if poll.details:
             try:
@@ -128,11 +124,10 @@ class QuizPolls:
 
     async def record_text(self, chat_id: str, poll: Poll) -> None:
         """Write down a quiz shown as text in a chat refusing polls: a press counts in it."""
-        if self.store is None:
-            return
-        now = self.clock()
-        ref = f"{poll.claim_id}@{now.isoformat()}"
-        await self.store.record_post(quiz_post(poll, chat_id, ref, now))
+        if self.store is not None:
+            await self.store.record_text(
+                poll, PLATFORM, chat_id, self.clock(), poll.campaign_id, poll.slot
+            )
 
     async def count(self, update: Update) -> bool:
         """Count a ``poll`` or ``poll_answer`` update; ``False`` if it was none, or not ours."""

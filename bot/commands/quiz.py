@@ -22,7 +22,7 @@ from bot.messages import Action, Poll, Reply
 from bot.quiz.generate import quiz_for
 from bot.quiz.model import Quiz, Skip, SkipReason
 from bot.quiz.pool import next_quiz_claim, quiz_base, skipped
-from bot.quiz.store import post_of
+from bot.quiz.store import post_of, text_ref
 from facts.models import Claim, Topic
 from facts.store import ClaimStore
 from facts.vocabulary import read_topic, status_label, topic_label
@@ -158,8 +158,9 @@ async def ask(context: Context, topic: Topic | None) -> Reply:
         raise NoQuizError(topic)
     quiz = make_quiz(context, claim, claims)
     now = context.services.clock()
-    ref = f"{claim.id}@{now.isoformat()}"
-    await record_text_post(context.services, chat.platform, chat.id, quiz, ref, now)
+    await record_text_post(
+        context.services, chat.platform, chat.id, quiz, text_ref(claim.id, now), now
+    )
     return quiz_reply(quiz)
 
 

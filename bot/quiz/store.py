@@ -88,6 +88,11 @@ def post_of(
     )
 
 
+def text_ref(claim_id: str, posted_at: datetime) -> str:
+    """The ``poll_ref`` of a quiz shown as text, which has no platform poll id."""
+    return f"{claim_id}@{posted_at.isoformat()}"
+
+
 @dataclass(frozen=True, slots=True)
 class QuizCounts:
     """How many chose each option of one post."""
@@ -127,6 +132,23 @@ class QuizStore:
 
     async def setup(self) -> None:
         await self.database.migrate(COMPONENT)
+
+    async def record_text(
+        self,
+        shown: Shown,
+        platform: str,
+        chat_id: str,
+        posted_at: datetime,
+        campaign_id: int | None = None,
+        slot: datetime | None = None,
+    ) -> str:
+        """Write down a quiz shown as text (a chat refusing polls): a press counts in it.
+
+        Returns its ``poll_ref`` (:func:`text_ref`).
+        """
+        ref = text_ref(shown.claim_id, posted_at)
+        await self.record_post(post_of(shown, platform, chat_id, ref, posted_at, campaign_id, slot))
+        return ref
 
     async def record_post(self, post: QuizPost) -> bool:
         """Write down a quiz just posted; ``False`` if this poll was already recorded."""
