@@ -384,7 +384,7 @@ class _Reader:
             if match["s_mantissa"] is not None:
                 count = self.number(match, "s_")
             elif match["word"] is not None:
-                count = NUMBER_WORDS[" ".join(match["word"].casefold().split())]
+                count = NUMBER_WORDS[match["word"]]
             if count <= 0:
                 continue
             self.add(
@@ -563,13 +563,13 @@ class _Reader:
     def _fractions(self) -> None:
         """ "un tiers de wattheure": a third of the unit; "a fifth of Ireland's electricity": 20 %."""
         for match in FRACTION_OF_UNIT.finditer(self.text):
-            fraction = FRACTIONS[" ".join(match["fraction"].casefold().split())] / 100
+            fraction = FRACTIONS[match["fraction"]] / 100
             known = unit_expression(match["unit"]) is not None
             if known and self.free(*match.span(), number_only=match.span("fraction")):
                 self.add_amount(*match.span(), fraction, match["unit"])
         for match in FRACTION.finditer(self.text):
             if self.free(*match.span()):
-                value = FRACTIONS[" ".join(match["fraction"].casefold().split())]
+                value = FRACTIONS[match["fraction"]]
                 self.add_amount(match.start(), match.end(), value, "%")
 
     def _ratios_before(self) -> None:
@@ -631,7 +631,7 @@ class _Reader:
             if match["c_mantissa"] is not None:
                 count = self.scaled(self.number(match, "c_"), match["scale"])
             elif match["word"] is not None:
-                count = NUMBER_WORDS[" ".join(match["word"].casefold().split())]
+                count = NUMBER_WORDS[match["word"]]
             if match["c_mantissa"] is None and count == 1:
                 part = PART_OF_THING.search(self.text, max(0, start - 30), start)
                 if part is not None:  # "1/40 of a phone charge": a part of one
@@ -653,7 +653,7 @@ class _Reader:
 def _part(match: re.Match[str]) -> float:
     """The part "1/40" or "un millième" says, as a number (0.025, 0.001)."""
     if match["part"] is not None:
-        return PARTS[" ".join(match["part"].casefold().split())]
+        return PARTS[match["part"]]
     denominator = int(match["den"])
     return int(match["num"]) / denominator if denominator else 0.0
 

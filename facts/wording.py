@@ -162,6 +162,9 @@ WORD_FACTOR_VALUES = {"doubl": 2, "tripl": 3, "quadrupl": 4, "quintupl": 5, "sex
                        "deux": 2, "trois": 3, "quatre": 4, "dix": 10}  # fmt: skip
 
 
+_FACTOR_STEMS = {word_key(word): value for word, value in WORD_FACTOR_VALUES.items()}
+
+
 def word_factor(word: str) -> float:
     """The factor a word says: "doubled" 2, "thirty-three-fold" 33, "multiplié par dix" 10."""
     folded = word_key(word)
@@ -173,8 +176,8 @@ def word_factor(word: str) -> float:
     )
     if number in NUMBER_WORDS:
         return float(NUMBER_WORDS[number])
-    for key, value in WORD_FACTOR_VALUES.items():
-        if folded.startswith(word_key(key)) or folded.endswith(word_key(key)):
+    for key, value in _FACTOR_STEMS.items():
+        if folded.startswith(key) or folded.endswith(key):
             return float(value)
     return 2.0
 
