@@ -498,16 +498,18 @@ class _Reader:
                 )
                 self.add(*match.span(), value, "USD", measures=(Measure.cost,))
 
+    def _later_in_sentence(self, pattern: re.Pattern[str], start: int) -> re.Match[str] | None:
+        """``pattern`` after ``start``, before its sentence ends ("…, and by 44 …")."""
+        end = SENTENCE_END.search(self.text, start)
+        return pattern.search(self.text, start, end.start() if end else len(self.text))
+
     def _factor_phrases(self) -> None:
         for match in FACTOR_PHRASES.finditer(self.text):
             if self.free(*match.span()):
                 self.add(
                     *match.span(), self.number(match, "f_"), "times", measures=(Measure.factor,)
                 )
-            end = SENTENCE_END.search(self.text, match.end())
-            again = FACTOR_AGAIN.search(
-                self.text, match.end(), end.start() if end else len(self.text)
-            )
+            again = self._later_in_sentence(FACTOR_AGAIN, match.end())
             if again and self.free(*again.span("number")):
                 self.add(
                     *again.span("number"), self.number(again, "f_"), "times",
@@ -521,10 +523,7 @@ class _Reader:
                 self.add(*match.span(), value, "times", measures=(Measure.factor,))
                 if not re.search(r"\b(?:par|by)\b", match["word"]):
                     continue  # "doubled": no second factor follows with its verb unsaid
-                end = SENTENCE_END.search(self.text, match.end())
-                again = WORD_FACTOR_AGAIN.search(
-                    self.text, match.end(), end.start() if end else len(self.text)
-                )
+                again = self._later_in_sentence(WORD_FACTOR_AGAIN, match.end())
                 if again and self.free(*again.span("said")):
                     value = float(NUMBER_WORDS[again["word"]])
                     self.add(*again.span("said"), value, "times", measures=(Measure.factor,))
