@@ -28,6 +28,19 @@ STOP_SECONDS = 5.0  # the processes' [telegram] and [discord] stop_seconds
 APOLOGY = "database is not answering"  # the reply while the database is away
 
 
+async def start_telegram_run(
+    config: Path, stderr: int = asyncio.subprocess.PIPE
+) -> asyncio.subprocess.Process:
+    """``wattson run --config CONFIG`` serving Telegram alone, no WATTSON_ variable leaking in."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WATTSON_")}
+    env.update(TELEGRAM_TOKEN=TOKEN)
+    env.pop("DISCORD_TOKEN", None)
+    return await asyncio.create_subprocess_exec(
+        WATTSON, "run", "--config", str(config),
+        env=env, stdout=asyncio.subprocess.DEVNULL, stderr=stderr,
+    )  # fmt: skip
+
+
 @dataclass
 class Stopped:
     code: int | None

@@ -22,7 +22,8 @@ import pytest
 from adapters.cli.common import open_claims
 from bot.settings import load_settings
 from tests.fakes.telegram_api import FakeTelegram
-from tests.test_telegram_crash import start, until
+from tests.running import start_telegram_run
+from tests.test_telegram_crash import until
 
 pytestmark = pytest.mark.slow
 ADMIN = 900
@@ -70,7 +71,7 @@ async def test_sigkill_during_fact_writes_keeps_every_acknowledged_write_whole(
     count = 150
     for n in range(count):
         fake.push(fact_add(n), user_id=ADMIN, chat_id=-2000 - n % 10)
-    process = await start(config)
+    process = await start_telegram_run(config)
     try:
         await until(lambda: len(fake.answers()) >= 20, timeout=30)
         process.kill()
@@ -81,7 +82,7 @@ async def test_sigkill_during_fact_writes_keeps_every_acknowledged_write_whole(
             if (m := re.search(r"Added kill-claim-(\d+)", params["text"]))
         }
         assert 0 < len(acknowledged) < count, "the kill came in the middle of the writes"
-        process = await start(config)
+        process = await start_telegram_run(config)
         await until(lambda: len(fake.answers()) == count, timeout=40)
         await asyncio.sleep(0.5)
     finally:
@@ -118,7 +119,7 @@ async def test_sigkill_during_campaign_posts_posts_nothing_twice_and_reports_int
     config = configure(tmp_path, fake)
     chats = [-3000 - n for n in range(20)]
     fake.faults.delay, fake.faults.delay_matching = 2.0, "Campaign #"
-    process = await start(config)
+    process = await start_telegram_run(config)
     try:
         await fake.wait_polling(timeout=30)
         for chat in chats:
@@ -137,7 +138,7 @@ async def test_sigkill_during_campaign_posts_posts_nothing_twice_and_reports_int
         killed = time.monotonic()
         fake.faults.delay = 0.0
         await asyncio.sleep(2.5)  # the fake finishes what it was given
-        process = await start(config)
+        process = await start_telegram_run(config)
         await until(lambda: all(c in posted_or_reported(fake) for c in chats), timeout=30)
         await asyncio.sleep(2.5)  # two more ticks: anything posted twice would show
     finally:

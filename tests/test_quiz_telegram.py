@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-import os
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
@@ -44,6 +43,7 @@ from bot.quiz.pool import quiz_pool
 from bot.quiz.store import QuizStore
 from bot.settings import load_settings
 from tests.fakes.telegram_api import TOKEN, FakeTelegram
+from tests.running import start_telegram_run
 
 pytestmark = pytest.mark.slow
 ADMIN = 7
@@ -367,13 +367,7 @@ def run_config(tmp_path: Path, fake: FakeTelegram) -> Path:
 
 
 async def start_wattson(config: Path) -> asyncio.subprocess.Process:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WATTSON_")}
-    env.update(TELEGRAM_TOKEN=TOKEN)
-    env.pop("DISCORD_TOKEN", None)
-    return await asyncio.create_subprocess_exec(
-        WATTSON, "run", "--config", str(config),
-        env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
-    )  # fmt: skip
+    return await start_telegram_run(config, stderr=asyncio.subprocess.DEVNULL)
 
 
 async def stored_counts(database: Path, poll_id: str) -> list[int]:

@@ -13,7 +13,6 @@ repeats nothing.
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import sys
 import time
@@ -22,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.fakes.telegram_api import TOKEN, FakeTelegram
+from tests.fakes.telegram_api import FakeTelegram
+from tests.running import start_telegram_run
 
 pytestmark = pytest.mark.slow
 WATTSON = str(Path(sys.executable).parent / "wattson")
@@ -47,16 +47,6 @@ def configure(tmp_path: Path, fake: FakeTelegram, caps: bool) -> Path:
     return config
 
 
-async def start(config: Path) -> asyncio.subprocess.Process:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("WATTSON_")}
-    env.update(TELEGRAM_TOKEN=TOKEN)
-    env.pop("DISCORD_TOKEN", None)
-    return await asyncio.create_subprocess_exec(
-        WATTSON, "run", "--config", str(config),
-        env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-
-
 async def until(condition: Callable[[], bool], timeout: float) -> None:
     async def poll() -> None:
         while not condition():
@@ -76,7 +66,7 @@ async def test_sigkill_during_a_backlog_loses_and_duplicates_nothing(
 ) -> None:
     config = configure(tmp_path, fake, caps=False)
     expected = backlog(fake, 1500, chats=200)
-    process = await start(config)
+    process = await start_telegram_run(config)
     try:
         await until(lambda: len(fake.answers()) >= 300, timeout=30)
         process.kill()
@@ -84,7 +74,7 @@ async def test_sigkill_during_a_backlog_loses_and_duplicates_nothing(
         killed = time.monotonic()
         killed_at = len(fake.answers())
         assert killed_at < len(expected), "the kill came during the backlog"
-        process = await start(config)
+        process = await start_telegram_run(config)
         await until(lambda: len(fake.answers()) == len(expected), timeout=40)
         await asyncio.sleep(0.5)  # anything answered twice would show now
     finally:
@@ -105,7 +95,7 @@ async def test_sigterm_finishes_in_flight_answers_and_leaves_the_rest(
 ) -> None:
     config = configure(tmp_path, fake, caps=True)
     expected = backlog(fake, 300, chats=100)
-    process = await start(config)
+    process = await start_telegram_run(config)
     try:
         await until(lambda: len(fake.answers()) >= 30, timeout=30)
         began = time.monotonic()
@@ -125,7 +115,7 @@ async def test_sigterm_finishes_in_flight_answers_and_leaves_the_rest(
             process.kill()
             await process.wait()
     config.write_text(config.read_text() + "messages_per_second = 0\n")
-    process = await start(config)
+    process = await start_telegram_run(config)
     try:
         await until(lambda: len(fake.answers()) == len(expected), timeout=30)
     finally:
@@ -138,7 +128,7 @@ async def test_a_revoked_token_ends_the_run_with_a_clear_message(
     fake: FakeTelegram, tmp_path: Path
 ) -> None:
     fake.revoked = True
-    process = await start(configure(tmp_path, fake, caps=True))
+    process = await start_telegram_run(configure(tmp_path, fake, caps=True))
     code = await asyncio.wait_for(process.wait(), timeout=30)
     assert process.stderr is not None
     stderr = (await process.stderr.read()).decode()
@@ -154,7 +144,7 @@ async def test_an_unreachable_telegram_is_retried_then_given_up_clearly(tmp_path
         '[telegram]\napi_base_url = "http://127.0.0.1:9/bot"\nstartup_seconds = 2\n'
     )
     began = time.monotonic()
-    process = await start(config)
+    process = await start_telegram_run(config)
     code = await asyncio.wait_for(process.wait(), timeout=30)
     assert time.monotonic() - began > 2, "retried for startup_seconds before giving up"
     assert process.stderr is not None
