@@ -19,7 +19,6 @@ one tell the answer. A poll whose message was deleted is closed silently.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
@@ -32,6 +31,7 @@ from adapters.discord.sending import SAFE, describe, send
 from bot.commands.quiz_reveal import poll_reveal
 from bot.dispatch import Services
 from bot.foundation.errors import DatabaseUnavailableError
+from bot.foundation.rounds import in_rounds
 from bot.messages import Poll, Reply
 from bot.quiz.store import post_of
 
@@ -212,15 +212,12 @@ class PollKeeper:
 
     async def keep(self, stop: asyncio.Event) -> None:
         """At start, every poll not revealed; then every minute, those whose time is up."""
-        everything = True
-        while not stop.is_set():
+        swept = False  # the first sweep that got through took every poll
+
+        async def sweep() -> None:
+            nonlocal swept
             now = self.services.clock()
-            try:
-                await self.sweep(now if everything else now - timedelta(hours=self.hours))
-                everything = False
-            except DatabaseUnavailableError:
-                pass  # said once by the driver; the next sweep tries again
-            except Exception:
-                log.exception("revealing ended polls failed; trying again in a minute")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), SWEEP_SECONDS)
+            await self.sweep(now if not swept else now - timedelta(hours=self.hours))
+            swept = True
+
+        await in_rounds(sweep, stop, SWEEP_SECONDS, log, "revealing ended polls")

@@ -9,7 +9,6 @@ uncertain rather than sent again.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -19,6 +18,7 @@ from bot.campaigns.rotation import next_claim, pool
 from bot.campaigns.schedule import Campaign, PostRecord, is_over, post_key, slots
 from bot.campaigns.store import CampaignStore
 from bot.foundation.errors import DatabaseUnavailableError
+from bot.foundation.rounds import in_rounds
 from facts.models import Claim
 
 log = logging.getLogger(__name__)
@@ -219,15 +219,7 @@ class CampaignScheduler:
 
     async def run(self, stop: asyncio.Event, interval: float = 30.0) -> None:
         """Tick every ``interval`` seconds until ``stop`` is set."""
-        while not stop.is_set():
-            try:
-                await self.tick()
-            except DatabaseUnavailableError:
-                pass  # said once by the driver; the next tick tries again
-            except Exception:
-                log.exception("campaign tick failed; retrying at the next one")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), interval)
+        await in_rounds(self.tick, stop, interval, log, "campaign tick")
 
 
 def _resendable(

@@ -10,14 +10,13 @@ between the two loses one notice rather than posting it twice.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from datetime import UTC, datetime
 
 from bot.desk.store import DeskStore, Notice
 from bot.dispatch import Services
-from bot.foundation.errors import DatabaseUnavailableError
 from bot.foundation.i18n import _, use_language
+from bot.foundation.rounds import in_rounds
 from bot.messages import Reply
 
 log = logging.getLogger(__name__)
@@ -60,12 +59,10 @@ async def run_notices(
     services: Services, desk: DeskStore, stop: asyncio.Event, interval: float
 ) -> None:
     """Deliver notices every ``interval`` seconds until ``stop`` is set."""
-    while not stop.is_set():
-        try:
-            await deliver_notices(services, desk)
-        except DatabaseUnavailableError:
-            pass  # said once by the driver; the next round tries again
-        except Exception:
-            log.exception("delivering the desk's notices failed; retrying at the next round")
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), interval)
+    await in_rounds(
+        lambda: deliver_notices(services, desk),
+        stop,
+        interval,
+        log,
+        "delivering the desk's notices",
+    )
