@@ -155,6 +155,7 @@ class Poll(BaseModel):
     right: int = Field(ge=0, description="index of the right option (correct_option_id)")
     explanation: str = Field(default="", max_length=200, description="shown after an answer")
     details: str = Field(default="", description="the rest: statement, source, page")
+    heading: str = Field(default="", description='what goes above it ("Campaign #1, question 2:")')
     claim_id: str
     topic: str
     language: str

@@ -55,17 +55,16 @@ def native_poll(poll: Poll, hours: int) -> discord.Poll:
 def poll_message(reply: Reply, hours: int) -> dict[str, Any]:
     """Keyword arguments of the one message carrying ``reply``'s poll.
 
-    The poll shows the question; the reply's text before it (a campaign's
-    "Campaign #1, question 2:") goes with it as the message's content.
+    The poll shows the question; its heading (a campaign's "Campaign #1,
+    question 2:") goes with it as the message's content.
     """
     assert reply.poll is not None
-    heading = reply.text.rpartition("\n")[0]  # quiz_reply: the question is the last line
     message: dict[str, Any] = {
         "poll": native_poll(reply.poll, hours),
         "allowed_mentions": NO_MENTIONS,
     }
-    if heading.strip():
-        message["content"] = render_content(heading)
+    if reply.poll.heading.strip():
+        message["content"] = render_content(reply.poll.heading)
     return message
 
 

@@ -106,6 +106,7 @@ def quiz_reply(
         right=quiz.right,
         explanation=quiz.explanation,
         details=quiz.details,
+        heading=heading,
         claim_id=quiz.claim_id,
         topic=quiz.topic,
         language=quiz.language,
