@@ -50,14 +50,16 @@ class EmptyTextError(UserInputError):
 
     def localized(self) -> str:
         if self.command == "check":  # a statement is checked, not measured
-            return _(
+            message = _(
                 "There is no statement to check. Write it after {command}, "
                 "or use {command} in reply to a message."
-            ).format(command=command_name(self.command))
-        return _(
-            "There is no text to measure. Write it after {command}, "
-            "or use {command} in reply to a message."
-        ).format(command=command_name(self.command))
+            )
+        else:
+            message = _(
+                "There is no text to measure. Write it after {command}, "
+                "or use {command} in reply to a message."
+            )
+        return message.format(command=command_name(self.command))
 
 
 class MissingArgumentError(UserInputError):
