@@ -21,6 +21,7 @@ from bot.foundation.errors import DatabaseUnavailableError
 from bot.foundation.storage import ConnectionLimits, open_database
 from bot.foundation.storage.postgres import PostgresDatabase
 from bot.foundation.storage.postgres_link import (
+    Availability,
     describe_fault,
     is_connection_fault,
     proves_not_run,
@@ -126,3 +127,24 @@ async def test_behind_a_silent_network_calls_fail_in_time_then_at_once_then_work
         proxy.heal()
         await database.close()
         await proxy.stop()
+
+
+async def test_a_call_begun_before_the_database_came_back_does_not_declare_it_lost_again() -> None:
+    """Under load, calls queued during an outage fail after it ends: they say nothing of now."""
+    answering = False
+
+    async def probe() -> None:
+        if not answering:
+            raise OSError("refused")
+
+    availability = Availability("test", probe)
+    began_during = time.monotonic()
+    availability.lost("connection refused")
+    answering = True
+    while not availability.available:  # the probe finds it back
+        await asyncio.sleep(0.05)
+    availability.lost("connection socket closed", began_during)  # a stale failure
+    assert availability.available
+    availability.lost("connection refused", time.monotonic())  # a call begun since: lost again
+    assert not availability.available
+    await availability.close()

@@ -32,6 +32,7 @@ import functools
 import os
 import re
 import secrets
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, Self, TypeVar
@@ -316,10 +317,12 @@ class PostgresDatabase(Database):
             raise DatabaseUnavailableError(cause)
 
     def _unavailable(
-        self, error: BaseException, queries: PgQueries | None
+        self, error: BaseException, queries: PgQueries | None, began: float | None = None
     ) -> DatabaseUnavailableError:
+        """This call failed for the database's fault; said, unless the call began before the
+        database came back (what it met was the outage already over)."""
         cause = queries.deadline.cause(error) if queries is not None else describe_fault(error)
-        self.availability.lost(cause)
+        self.availability.lost(cause, began)
         return DatabaseUnavailableError(cause)
 
     async def _call(self, operation: Callable[[PgQueries], Awaitable[T]], read: bool) -> T:
@@ -329,6 +332,7 @@ class PostgresDatabase(Database):
         shut the session down). A call past its deadline is not repeated.
         """
         self._available()
+        began = time.monotonic()
         for attempt in (1, 2):
             queries: PgQueries | None = None
             try:
@@ -343,7 +347,7 @@ class PostgresDatabase(Database):
                 if attempt == 1 and not expired and (read or proves_not_run(error)):
                     await self._sweep()
                     continue
-                raise self._unavailable(error, queries) from None
+                raise self._unavailable(error, queries, began) from None
         raise AssertionError("unreachable")
 
     async def _busy(self, error: BaseException) -> None:
@@ -387,6 +391,7 @@ class PostgresDatabase(Database):
         """One transaction on one pooled connection; begun again on a fresh one if BEGIN met a
         connection the server had closed (nothing of the block has run then)."""
         self._available()
+        began = time.monotonic()
         for attempt in (1, 2):
             queries: PgQueries | None = None
             begun = False
@@ -405,7 +410,7 @@ class PostgresDatabase(Database):
                 if attempt == 1 and not begun and not expired:
                     await self._sweep()
                     continue
-                raise self._unavailable(error, queries) from None
+                raise self._unavailable(error, queries, began) from None
 
     # ---- schema ------------------------------------------------------------------------
 

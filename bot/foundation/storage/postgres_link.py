@@ -125,6 +125,7 @@ class Availability:
         self.probe = probe
         self.cause: str | None = None
         self._since = 0.0
+        self._back_at = float("-inf")  # when it last came back (monotonic)
         self._probing: asyncio.Task[None] | None = None
         self.on_back: list[Callable[[], Awaitable[None]]] = []
 
@@ -132,9 +133,13 @@ class Availability:
     def available(self) -> bool:
         return self.cause is None
 
-    def lost(self, cause: str) -> None:
-        """The database failed a call: log it (once), fail calls at once, probe until it answers."""
-        if self.cause is not None:
+    def lost(self, cause: str, began: float | None = None) -> None:
+        """The database failed a call: log it (once), fail calls at once, probe until it answers.
+
+        A call that ``began`` (monotonic) before the database came back, and failed
+        on what was broken then, says nothing of now: the call fails, the state stays.
+        """
+        if self.cause is not None or (began is not None and began < self._back_at):
             return
         self.cause = cause
         self._since = time.monotonic()
@@ -160,6 +165,7 @@ class Availability:
                 "database %s available again after %.1f s",
                 self.location, time.monotonic() - self._since,
             )  # fmt: skip
+            self._back_at = time.monotonic()
             self.cause = None
 
     async def close(self) -> None:
